@@ -1,0 +1,181 @@
+"""The site configuration: ``config.yml`` read, validated against a typed schema, and frozen.
+
+Wrong types are errors naming the key and line; unknown keys are warnings with a suggestion,
+so a typo never silently does nothing. ``SHINMUN_VAR_<KEY>`` environment variables override
+``variables:`` entries (per-environment client ids in CI without editing the file).
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import config_options as opt
+from ._yaml import load_mapping
+from .errors import ConfigError
+
+__all__ = ["SCHEMA", "Config", "load_config", "ENV_PREFIX"]
+
+ENV_PREFIX = "SHINMUN_VAR_"
+SECRET_LIKE = re.compile(r"SECRET|PASSWORD|PRIVATE|TOKEN", re.IGNORECASE)
+
+SCHEMA: dict[str, opt.Option] = {
+    "title": opt.Str("My Blog", help="The site's name, shown in the header and feeds."),
+    "description": opt.Str("", help="One sentence about the site (feeds, search engines)."),
+    "author": opt.Str("", help="Default author of posts."),
+    "language": opt.Str("en", help="Language code of the content, e.g. en or de-CH."),
+    "site_url": opt.Url(
+        "http://localhost:8000", help="Where the site is published, without a path."
+    ),
+    "base_path": opt.BasePath("", help="URL prefix when the site lives in a folder, e.g. /blog."),
+    "categories": opt.Categories(
+        None, help="Category names in navigation order; derived from posts when absent."
+    ),
+    "nav": opt.Nav(list, help="Extra navigation links: [{title, url}]."),
+    "posts_per_page": opt.Int(10, help="Posts on each page of the index and listings."),
+    "feed_limit": opt.Int(20, help="Number of posts in the RSS and Atom feeds."),
+    "permalink": opt.Permalink("/{year}/{month}/{slug}/", help="URL pattern of posts."),
+    "timezone": opt.Timezone("UTC", help="Time zone of post dates written without one."),
+    "variables": opt.Variables(dict, help="Published to every visitor as window.KEY globals."),
+    "allow_secret_like_variables": opt.Bool(
+        False, help="Allow variable names containing SECRET, PASSWORD, PRIVATE or TOKEN."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Config:
+    """The validated configuration. ``extra`` keeps unknown keys readable from templates."""
+
+    title: str
+    description: str
+    author: str
+    language: str
+    site_url: str
+    base_path: str
+    categories: list[str] | None
+    nav: list[dict[str, str]]
+    posts_per_page: int
+    feed_limit: int
+    permalink: str
+    timezone: str
+    variables: dict[str, Any]
+    allow_secret_like_variables: bool
+    path: str = "config.yml"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def digest(self) -> str:
+        """Changes whenever any setting changes: every output depends on it."""
+        payload = json.dumps(self.as_dict(), sort_keys=True, default=str)
+        return hashlib.blake2b(payload.encode(), digest_size=16).hexdigest()
+
+    def as_dict(self) -> dict[str, Any]:
+        values = {name: getattr(self, name) for name in SCHEMA}
+        return {**self.extra, **values}
+
+    def __getitem__(self, key: str) -> Any:  # templates: config["title"] or config.title
+        return self.as_dict()[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.as_dict().get(key, default)
+
+
+def load_config(
+    project: Path,
+    *,
+    environ: Mapping[str, str] | None = None,
+    warnings: list[str] | None = None,
+) -> Config:
+    """Read and validate ``project/config.yml`` (a missing file means all defaults)."""
+    environ = os.environ if environ is None else environ
+    warnings = [] if warnings is None else warnings
+    path = project / "config.yml"
+    name = "config.yml"
+    if path.exists():
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            line = path.read_bytes()[: exc.start].count(b"\n") + 1
+            raise ConfigError("file is not valid UTF-8", file=name, line=line) from None
+        loaded = load_mapping(text, file=name, what="config")
+    else:
+        from ._yaml import LoadedMapping
+
+        loaded = LoadedMapping({}, {})
+
+    values: dict[str, Any] = {}
+    for key, option in SCHEMA.items():
+        try:
+            values[key] = option.resolve(loaded.data.get(key))
+        except opt.ValidationError as exc:
+            raise ConfigError(
+                f"{key}: {exc}", file=name, line=loaded.line_of(key), hint=option.help or None
+            ) from None
+
+    extra = {}
+    for key, value in loaded.data.items():
+        if key in SCHEMA:
+            continue
+        extra[str(key)] = value
+        close = difflib.get_close_matches(str(key), SCHEMA, n=1)
+        suggestion = f"; did you mean '{close[0]}'?" if close else ""
+        warnings.append(
+            f"{name}:{loaded.line_of(str(key))}: unknown key '{key}'{suggestion} "
+            "(it is kept and readable from layouts as config.extra)"
+        )
+
+    values["variables"] = _apply_environment(values["variables"], environ)
+    _check_secret_like(values, loaded, name)
+    return Config(**values, path=name, extra=extra)
+
+
+def _apply_environment(variables: dict[str, Any], environ: Mapping[str, str]) -> dict[str, Any]:
+    """``SHINMUN_VAR_KEY=value`` overrides or adds ``variables.KEY``.
+
+    A value replacing a number, boolean, list or mapping is read as JSON so its type survives;
+    anything else stays a string.
+    """
+    merged = dict(variables)
+    for env_key, raw in environ.items():
+        if not env_key.startswith(ENV_PREFIX):
+            continue
+        key = env_key[len(ENV_PREFIX) :]
+        if not opt.VARIABLE_NAME.match(key):
+            raise ConfigError(
+                f"environment variable {env_key}: {key!r} is not a valid variable name"
+            )
+        current = merged.get(key)
+        if current is not None and not isinstance(current, str):
+            try:
+                merged[key] = json.loads(raw)
+                continue
+            except json.JSONDecodeError:
+                raise ConfigError(
+                    f"environment variable {env_key} must be JSON "
+                    f"(it replaces a {type(current).__name__} in config.yml)"
+                ) from None
+        merged[key] = raw
+    return merged
+
+
+def _check_secret_like(values: dict[str, Any], loaded: Any, name: str) -> None:
+    if values["allow_secret_like_variables"]:
+        return
+    for key in values["variables"]:
+        if SECRET_LIKE.search(key):
+            raise ConfigError(
+                f"variable '{key}' looks like a secret, but every variable is published to "
+                "every visitor of the site",
+                file=name,
+                line=loaded.line_of(f"variables.{key}") or loaded.line_of("variables"),
+                hint="remove it, or set allow_secret_like_variables: true if it is meant to be "
+                "public",
+            )

@@ -1,0 +1,197 @@
+"""Typed config options, in the manner of MkDocs' ``config_options``.
+
+Each option validates one value and says, in words a blogger understands, what it expected.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+__all__ = [
+    "Bool",
+    "Categories",
+    "Int",
+    "Nav",
+    "Option",
+    "Permalink",
+    "Str",
+    "Timezone",
+    "Url",
+    "BasePath",
+    "ValidationError",
+    "Variables",
+]
+
+VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+class ValidationError(ValueError):
+    """A value does not fit its option; the message says what was expected."""
+
+
+class Option:
+    """One config key: its default and how to check a value."""
+
+    def __init__(self, default: Any = None, *, help: str = "") -> None:
+        self.default = default
+        self.help = help
+
+    def validate(self, value: Any) -> Any:
+        return value
+
+    def resolve(self, value: Any) -> Any:
+        """The default for a missing key, else the validated value."""
+        if value is None:
+            return self.default() if callable(self.default) else self.default
+        return self.validate(value)
+
+
+class Str(Option):
+    def validate(self, value: Any) -> str:
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            raise ValidationError(f"expected a string, got {_kind(value)}")
+        return str(value)
+
+
+class Bool(Option):
+    def validate(self, value: Any) -> bool:
+        if not isinstance(value, bool):
+            raise ValidationError(f"expected true or false, got {_kind(value)}")
+        return value
+
+
+class Int(Option):
+    def __init__(self, default: int, *, minimum: int = 1, help: str = "") -> None:
+        super().__init__(default, help=help)
+        self.minimum = minimum
+
+    def validate(self, value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValidationError(f"expected a whole number, got {_kind(value)}")
+        if value < self.minimum:
+            raise ValidationError(f"expected a number of at least {self.minimum}, got {value}")
+        return value
+
+
+class Url(Option):
+    """An absolute http(s) URL, kept without a trailing slash."""
+
+    def validate(self, value: Any) -> str:
+        text = Str().validate(value).strip()
+        parts = urlsplit(text)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValidationError(
+                f"expected an absolute URL such as https://example.com, got {text!r}"
+            )
+        if parts.query or parts.fragment:
+            raise ValidationError("the site URL must not have a query or a fragment")
+        if parts.path not in ("", "/"):
+            raise ValidationError(
+                "put the path in base_path, not in site_url "
+                f"(site_url: {parts.scheme}://{parts.netloc}, base_path: {parts.path})"
+            )
+        return f"{parts.scheme}://{parts.netloc}"
+
+
+class BasePath(Option):
+    """A URL path prefix: empty, or ``/blog`` (leading slash, no trailing slash)."""
+
+    def validate(self, value: Any) -> str:
+        text = Str().validate(value).strip()
+        if text in ("", "/"):
+            return ""
+        if "://" in text or "?" in text or "#" in text or ".." in text.split("/"):
+            raise ValidationError(f"expected a path such as /blog, got {text!r}")
+        return "/" + text.strip("/")
+
+
+class Timezone(Option):
+    def validate(self, value: Any) -> str:
+        name = Str().validate(value)
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValidationError(
+                f"unknown time zone {name!r}; use an IANA name such as Europe/Berlin or UTC"
+            ) from None
+        return name
+
+
+class Permalink(Option):
+    """A post URL pattern made of ``{year}``, ``{month}``, ``{day}`` and ``{slug}``."""
+
+    FIELDS = frozenset({"year", "month", "day", "slug"})
+
+    def validate(self, value: Any) -> str:
+        text = Str().validate(value).strip()
+        fields = set(re.findall(r"{(\w*)}", text))
+        unknown = fields - self.FIELDS
+        if unknown:
+            raise ValidationError(
+                f"unknown placeholder {{{sorted(unknown)[0]}}}; "
+                "use {year}, {month}, {day} and {slug}"
+            )
+        if "slug" not in fields:
+            raise ValidationError("the pattern must contain {slug} so every post gets its own URL")
+        if not text.startswith("/") or not text.endswith("/"):
+            raise ValidationError(f"expected a path starting and ending with '/', got {text!r}")
+        return text
+
+
+class Categories(Option):
+    """An ordered list of category names (the navigation shows them in this order)."""
+
+    def validate(self, value: Any) -> list[str]:
+        if not isinstance(value, list):
+            raise ValidationError(f"expected a list of category names, got {_kind(value)}")
+        return [Str().validate(item) for item in value]
+
+
+class Nav(Option):
+    """Navigation links: a list of ``{title: ..., url: ...}`` mappings."""
+
+    def validate(self, value: Any) -> list[dict[str, str]]:
+        if not isinstance(value, list):
+            raise ValidationError(f"expected a list of {{title, url}} entries, got {_kind(value)}")
+        links = []
+        for index, item in enumerate(value, 1):
+            if not isinstance(item, dict) or set(item) != {"title", "url"}:
+                raise ValidationError(
+                    f"entry {index} must have exactly the keys 'title' and 'url'"
+                )
+            links.append({"title": Str().validate(item["title"]), "url": Str().validate(item["url"])})
+        return links
+
+
+class Variables(Option):
+    """Values published to every visitor as ``window.KEY`` globals."""
+
+    def validate(self, value: Any) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise ValidationError(f"expected a mapping of NAME: value, got {_kind(value)}")
+        for key in value:
+            if not isinstance(key, str) or not VARIABLE_NAME.match(key):
+                raise ValidationError(
+                    f"variable name {key!r} is not a valid JavaScript identifier "
+                    "(letters, digits and _, not starting with a digit)"
+                )
+        return dict(value)
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"a boolean ({str(value).lower()})"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, int | float):
+        return f"a number ({value})"
+    if isinstance(value, str):
+        return f"a string ({value!r})"
+    return type(value).__name__

@@ -1,0 +1,165 @@
+"""Content entries: a post or page parsed from its file (front matter + rendered body).
+
+:func:`parse_entry` is a pure function of the file's path and bytes and the time zone, so its
+result is cached by content hash and computed in worker processes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from .errors import BuildError
+from .frontmatter import decode_utf8, split_front_matter
+from .markup import RenderedMarkdown, render_markdown
+from .slugs import is_url_safe, slugify
+
+__all__ = ["Entry", "parse_entry", "POST", "PAGE"]
+
+POST = "post"
+PAGE = "page"
+KNOWN_KEYS = frozenset(
+    {"title", "date", "updated", "category", "tags", "description", "draft", "author", "slug",
+     "layout"}
+)
+
+
+@dataclass(slots=True)
+class Entry:
+    """A post or a page, as written by its author (drafts and future posts included)."""
+
+    source: str
+    """Project-relative POSIX path, e.g. ``content/posts/2024/hello.md``."""
+    kind: str
+    title: str
+    slug: str
+    date: dt.datetime | None
+    updated: dt.datetime | None
+    category: str | None
+    tags: tuple[str, ...]
+    description: str
+    draft: bool
+    author: str
+    layout: str | None
+    meta: dict[str, Any]
+    rendered: RenderedMarkdown
+    lines: dict[str, int] = field(default_factory=dict)
+    """Front-matter key -> line, for errors found later (e.g. two posts with one URL)."""
+
+
+def parse_entry(source: str, kind: str, data: bytes, timezone: str) -> Entry:
+    """Parse one content file; raises :class:`BuildError` naming the file and line."""
+    text = decode_utf8(data, file=source)
+    front = split_front_matter(text, file=source)
+    meta = front.meta.data
+    lines = front.meta.lines
+
+    def fail(message: str, key: str | None = None, hint: str | None = None) -> BuildError:
+        line = lines.get(key) if key else None
+        return BuildError(message, file=source, line=line or 1, hint=hint)
+
+    title = meta.get("title")
+    if title is None or (isinstance(title, str) and not title.strip()):
+        raise fail("missing title", "title", hint="add 'title: ...' to the front matter")
+    if not isinstance(title, str | int | float) or isinstance(title, bool):
+        raise fail("title must be text", "title")
+
+    zone = ZoneInfo(timezone)
+    date = _parse_date(meta.get("date"), zone, fail, "date")
+    if kind == POST and date is None:
+        raise fail(
+            "missing date", "date", hint="add 'date: 2024-05-01' (or with a time) to the front matter"
+        )
+    updated = _parse_date(meta.get("updated"), zone, fail, "updated")
+
+    category = meta.get("category")
+    if category is not None and not isinstance(category, str | int):
+        raise fail("category must be a single name", "category")
+    draft = meta.get("draft", False)
+    if not isinstance(draft, bool):
+        raise fail("draft must be true or false", "draft")
+    layout = meta.get("layout")
+    if layout is not None and not isinstance(layout, str):
+        raise fail("layout must be a template name such as post.html", "layout")
+
+    rendered = render_markdown(front.body, source=source, line_offset=front.body_line_offset)
+    return Entry(
+        source=source,
+        kind=kind,
+        title=str(title).strip(),
+        slug=_slug(source, kind, meta.get("slug"), fail),
+        date=date,
+        updated=updated,
+        category=str(category).strip() if category not in (None, "") else None,
+        tags=_parse_tags(meta.get("tags"), fail),
+        description=str(meta.get("description") or "").strip(),
+        draft=draft,
+        author=str(meta.get("author") or ""),
+        layout=layout,
+        meta=dict(meta),
+        rendered=rendered,
+        lines=dict(lines),
+    )
+
+
+def _parse_date(value: Any, zone: ZoneInfo, fail: Any, key: str) -> dt.datetime | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        moment = value
+    elif isinstance(value, dt.date):
+        moment = dt.datetime(value.year, value.month, value.day)
+    elif isinstance(value, str):
+        try:
+            moment = dt.datetime.fromisoformat(value.strip().replace(" Z", "Z"))
+        except ValueError:
+            raise fail(
+                f"cannot read the {key} {value!r}",
+                key,
+                hint="write it as 2024-05-01, 2024-05-01 14:30 or 2024-05-01T14:30:00+02:00",
+            ) from None
+    else:
+        raise fail(f"{key} must be a date such as 2024-05-01", key)
+    return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment
+
+
+def _parse_tags(value: Any, fail: Any) -> tuple[str, ...]:
+    if value is None or value == "":
+        return ()
+    if isinstance(value, str):
+        items = value.split(",")
+    elif isinstance(value, list):
+        items = value
+    else:
+        raise fail("tags must be a list or a comma-separated string", "tags")
+    tags: list[str] = []
+    for item in items:
+        if isinstance(item, dict | list) or item is None:
+            raise fail("each tag must be a single word or phrase", "tags")
+        tag = str(item).strip()
+        if tag and tag not in tags:
+            tags.append(tag)
+    return tuple(tags)
+
+
+def _slug(source: str, kind: str, override: Any, fail: Any) -> str:
+    """Posts: the file name (or ``slug:``). Pages: the path below ``content/pages``."""
+    if override is not None:
+        text = str(override).strip().strip("/")
+        segments = text.split("/") if kind == PAGE else [text]
+        if not text or not all(is_url_safe(s) for s in segments):
+            raise fail(
+                f"slug {override!r} is not URL-safe",
+                "slug",
+                hint="use letters, digits, '-', '_' and '.' (pages may use '/')",
+            )
+        return text
+    path = PurePosixPath(source)
+    if kind == POST:
+        stem = path.stem
+        return stem if is_url_safe(stem) else slugify(stem)
+    relative = path.relative_to("content/pages").with_suffix("")
+    return "/".join(part if is_url_safe(part) else slugify(part) for part in relative.parts)

@@ -1,0 +1,51 @@
+"""Split a content file into its YAML front matter and its Markdown body."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ._yaml import LoadedMapping, load_mapping
+from .errors import BuildError
+
+__all__ = ["FrontMatter", "split_front_matter", "decode_utf8"]
+
+
+@dataclass(slots=True)
+class FrontMatter:
+    meta: LoadedMapping
+    body: str
+    body_line_offset: int
+    """Lines before the body: add to a body line number to get the file's line number."""
+
+
+def decode_utf8(data: bytes, *, file: str) -> str:
+    """Decode ``data``, naming the line of the first byte that is not UTF-8."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise BuildError(
+            f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x})",
+            file=file,
+            line=line,
+            hint="save it as UTF-8",
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
+def split_front_matter(text: str, *, file: str) -> FrontMatter:
+    """``---`` YAML ``---`` then Markdown. A file without front matter has an empty mapping."""
+    if not (text.startswith("---\n") or text.startswith("---\r\n")):
+        return FrontMatter(LoadedMapping({}, {}), text, 0)
+    lines = text.splitlines(keepends=True)
+    for index in range(1, len(lines)):
+        if lines[index].rstrip("\r\n") in ("---", "..."):
+            yaml_text = "".join(lines[1:index])
+            meta = load_mapping(yaml_text, file=file, line_offset=1, what="front matter")
+            return FrontMatter(meta, "".join(lines[index + 1 :]), index + 1)
+    raise BuildError(
+        "the front matter is not closed",
+        file=file,
+        line=1,
+        hint="end the YAML block with a line containing only ---",
+    )

@@ -1,0 +1,225 @@
+"""Template helpers: Shinmun's helpers as Jinja2 globals and filters, usable from every layout.
+
+Shinmun's helpers ran without the blog object and rendered empty strings from templates; these
+are bound to the site when the environment is made, so they always work. Everything that
+returns HTML builds it with :class:`markupsafe.Markup` and escapes every value it inserts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import math
+import re
+from typing import Any
+
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup, escape
+
+from .deps import record
+from .site import MONTHS, Document, Pagination, Site, Taxonomy
+from .variables import variables_script_tag
+
+__all__ = ["make_filters", "make_globals", "paginate"]
+
+WORDS_PER_MINUTE = 200
+
+
+def human_date(value: dt.date | dt.datetime | None) -> str:
+    """``October 10, 2008``."""
+    if value is None:
+        return ""
+    return f"{MONTHS[value.month - 1]} {value.day}, {value.year}"
+
+
+def iso_date(value: dt.date | dt.datetime | None) -> str:
+    """``2008-10-10T09:30:00+02:00`` (dates alone: ``2008-10-10``)."""
+    return value.isoformat() if value is not None else ""
+
+
+def rfc822(value: dt.datetime | None) -> str:
+    """``Fri, 10 Oct 2008 09:30:00 +0200`` as RSS wants it."""
+    return email.utils.format_datetime(value) if value is not None else ""
+
+
+def word_count(value: Document | str) -> int:
+    if isinstance(value, Document):
+        return value.word_count
+    return len(re.findall(r"\w+", Markup(str(value)).striptags()))
+
+
+def reading_time(value: Document | str) -> str:
+    """``N min read`` at 200 words a minute, code excluded; never less than one minute."""
+    minutes = max(1, math.ceil(word_count(value) / WORDS_PER_MINUTE))
+    return f"{minutes} min read"
+
+
+def paginate(items: list[Any], per_page: int, page: int = 1,
+             url_for_page: Any = None) -> Pagination:
+    """Split ``items`` into pages; ``url_for_page(n)`` gives each page's URL."""
+    total = max(1, math.ceil(len(items) / per_page))
+    page = min(max(1, page), total)
+    urls = [url_for_page(n) if url_for_page else "" for n in range(1, total + 1)]
+    return Pagination(items[(page - 1) * per_page : page * per_page], page, total,
+                      len(items), urls)
+
+
+def toc_html(document: Document | list[dict[str, Any]]) -> Markup:
+    """A nested ``<ul>`` of the headings ``##``..``######`` with links to their anchors."""
+    tokens = document.toc if isinstance(document, Document) else document
+
+    def items(nodes: list[dict[str, Any]]) -> str:
+        parts = []
+        for node in nodes:
+            label = Markup(node.get("html") or escape(node["name"])).striptags()
+            child = items(node.get("children") or [])
+            parts.append(
+                Markup('<li><a href="#{}">{}</a>{}</li>').format(node["id"], label,
+                                                                 Markup(child))
+            )
+        return Markup("<ul>{}</ul>").format(Markup("".join(parts))) if parts else ""
+
+    return Markup(items(tokens))
+
+
+def make_filters() -> dict[str, Any]:
+    return {
+        "human_date": human_date,
+        "iso_date": iso_date,
+        "rfc822": rfc822,
+        "reading_time": reading_time,
+        "word_count": word_count,
+        "toc": toc_html,
+    }
+
+
+def make_globals(site: Site) -> dict[str, Any]:
+    """Globals bound to ``site``."""
+    urls = site.urls
+
+    def url(path: str = "") -> str:
+        return urls.url(path)
+
+    def absolute_url(path: str = "") -> str:
+        return urls.absolute(path)
+
+    def post_path(post: Document) -> str:
+        return post.url
+
+    def post_link(post: Document, text: str | None = None) -> Markup:
+        return Markup('<a href="{}">{}</a>').format(post.url, text or post.title)
+
+    def archive_link(year: int, month: int) -> Markup:
+        return Markup('<a href="{}">{} {}</a>').format(
+            urls.url(f"{year}/{month}/"), MONTHS[month - 1], year
+        )
+
+    @pass_context
+    def navi_link(context: Context, title: str, path: str) -> Markup:
+        """A navigation link, marked ``aria-current="page"`` on the page it points to."""
+        href = urls.url(path)
+        current = context.get("page", {}).get("url") if context.get("page") else None
+        if current is not None and _same_section(current, href, urls.url("")):
+            return Markup('<a href="{}" class="active" aria-current="page">{}</a>').format(
+                href, title
+            )
+        return Markup('<a href="{}">{}</a>').format(href, title)
+
+    def related_posts(post: Document, limit: int = 5) -> list[Document]:
+        return site.related_posts(post, limit)
+
+    def recent_posts(limit: int = 5) -> list[Document]:
+        return site.recent_posts(limit)
+
+    def tags_with_counts() -> list[Taxonomy]:
+        record("tags", site.fact("tags") or "")
+        return site.tags
+
+    def categories_with_counts() -> list[Taxonomy]:
+        record("categories", site.fact("categories") or "")
+        return site.categories
+
+    @pass_context
+    def seo_meta_tags(context: Context) -> Markup:
+        """Description, canonical URL, Open Graph and Twitter card for the current page."""
+        page = context.get("page") or {}
+        post = context.get("post")
+        title = page.get("title") or site.config.title
+        description = page.get("description") or site.config.description
+        canonical = urls.site_url + page.get("url", urls.url(""))
+        tags = [
+            ('<meta name="description" content="{}">', description),
+            ('<link rel="canonical" href="{}">', canonical),
+            ('<meta property="og:site_name" content="{}">', site.config.title),
+            ('<meta property="og:title" content="{}">', title),
+            ('<meta property="og:description" content="{}">', description),
+            ('<meta property="og:url" content="{}">', canonical),
+            ('<meta property="og:type" content="{}">', "article" if post else "website"),
+            ('<meta name="twitter:card" content="{}">', "summary"),
+            ('<meta name="twitter:title" content="{}">', title),
+            ('<meta name="twitter:description" content="{}">', description),
+        ]
+        if post is not None and post.date:
+            tags.append(('<meta property="article:published_time" content="{}">',
+                         iso_date(post.date)))
+            tags.extend(('<meta property="article:tag" content="{}">', t) for t in post.tags)
+        if site.config.language:
+            tags.append(('<meta property="og:locale" content="{}">',
+                         site.config.language.replace("-", "_")))
+        return Markup("\n").join(Markup(t).format(v) for t, v in tags if v)
+
+    def site_variables_script_tag() -> Markup:
+        return variables_script_tag(site.config.variables)
+
+    return {
+        "site": SiteView(site),
+        "config": site.config,
+        "url": url,
+        "absolute_url": absolute_url,
+        "post_path": post_path,
+        "post_link": post_link,
+        "archive_link": archive_link,
+        "navi_link": navi_link,
+        "related_posts": related_posts,
+        "recent_posts": recent_posts,
+        "tags_with_counts": tags_with_counts,
+        "categories_with_counts": categories_with_counts,
+        "seo_meta_tags": seo_meta_tags,
+        "variables_script_tag": site_variables_script_tag,
+        "human_date": human_date,
+        "iso_date": iso_date,
+        "rfc822": rfc822,
+        "reading_time": reading_time,
+        "word_count": word_count,
+        "toc": toc_html,
+        "paginate": paginate,
+    }
+
+
+class SiteView:
+    """``site`` in templates: site-wide data, each access recorded as a dependency."""
+
+    def __init__(self, site: Site) -> None:
+        self._site = site
+
+    config = property(lambda self: self._site.config)
+    title = property(lambda self: self._site.config.title)
+    description = property(lambda self: self._site.config.description)
+    url = property(lambda self: self._site.urls.url(""))
+
+    def _recorded(self, key: str, value: Any) -> Any:
+        record(key, self._site.fact(key) or "")
+        return value
+
+    posts = property(lambda self: self._recorded("posts", self._site.posts))
+    pages = property(lambda self: self._recorded("pages", self._site.pages))
+    categories = property(lambda self: self._recorded("categories", self._site.categories))
+    tags = property(lambda self: self._recorded("tags", self._site.tags))
+    archives = property(lambda self: self._recorded("archives", self._site.archives))
+
+
+def _same_section(current: str, href: str, home: str) -> bool:
+    if href == home:
+        return current == home
+    return current == href or current.startswith(href.rstrip("/") + "/")

@@ -1,0 +1,124 @@
+"""Markdown to HTML: a pure function of the text and the renderer settings.
+
+That purity is what makes this, the expensive step, safe to cache by content hash and to run in
+worker processes. One ``Markdown`` instance is kept per process and reset between documents:
+building it costs more than converting a typical post.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from markdown import Markdown
+from markdown.extensions import Extension
+
+from ..components import ComponentRef
+from .directives import DirectiveContext, DirectivePreprocessor
+from .highlight_directive import highlight_directive
+from .typescript_directive import typescript_file_directive, typescript_inline_directive
+
+__all__ = ["RENDERER_VERSION", "RenderedMarkdown", "render_markdown"]
+
+RENDERER_VERSION = "1"
+"""Part of every cache key: bump when the HTML produced for the same text changes."""
+
+EXTENSIONS: list[str | Extension] = [
+    "fenced_code",
+    "codehilite",
+    "tables",
+    "footnotes",
+    "toc",
+    "smarty",
+    "attr_list",
+    "def_list",
+]
+EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {
+    "codehilite": {"css_class": "highlight", "guess_lang": False, "wrapcode": True},
+    "toc": {"toc_depth": "2-6"},
+    "footnotes": {"BACKLINK_TITLE": "Back to reference %d"},
+}
+
+FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+TAG = re.compile(r"<[^>]+>")
+CODE_BLOCK = re.compile(r"<pre\b.*?</pre>", re.S)
+SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b.*?</\1>", re.S)
+WORD = re.compile(r"\w+(?:['’-]\w+)*")
+
+
+@dataclass(slots=True)
+class RenderedMarkdown:
+    """The HTML of one document and the facts derived from it."""
+
+    html: str
+    toc: list[dict[str, Any]]
+    """Headings ``##``..``######``: ``{level, id, name, children}``."""
+    summary_html: str
+    """The first paragraph (Shinmun's summary)."""
+    text: str
+    """Plain text without code blocks (search excerpts, word count)."""
+    word_count: int
+    components: tuple[ComponentRef, ...] = ()
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+
+class _ShinmunExtension(Extension):
+    def __init__(self, holder: _Holder) -> None:
+        super().__init__()
+        self.holder = holder
+
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's API
+        directives = DirectivePreprocessor(md, lambda: self.holder.context)
+        directives.add_rule("typescript-file", typescript_file_directive, takes_block=False)
+        directives.add_rule("typescript", typescript_inline_directive, takes_block=True)
+        directives.set_fallback(highlight_directive, takes_block=True)
+        # Before fenced code (25) so line numbers are the file's own; it skips fences itself.
+        md.preprocessors.register(directives, "shinmun_directives", 27)
+
+
+class _Holder:
+    context: DirectiveContext
+
+
+_holder = _Holder()
+_md: Markdown | None = None
+
+
+def _markdown() -> Markdown:
+    global _md
+    if _md is None:
+        _md = Markdown(
+            extensions=[*EXTENSIONS, _ShinmunExtension(_holder)],
+            extension_configs=EXTENSION_CONFIGS,
+            output_format="html",
+        )
+    return _md
+
+
+def render_markdown(text: str, *, source: str, line_offset: int = 0) -> RenderedMarkdown:
+    """Render ``text`` (the body of ``source``, starting after ``line_offset`` lines)."""
+    md = _markdown()
+    md.reset()
+    _holder.context = DirectiveContext(source=source, line_offset=line_offset)
+    body = md.convert(text)
+    context = _holder.context
+    toc = getattr(md, "toc_tokens", [])
+    first = FIRST_PARAGRAPH.search(body)
+    plain = plain_text(body)
+    return RenderedMarkdown(
+        html=body,
+        toc=toc,
+        summary_html=first.group(1) if first else "",
+        text=plain,
+        word_count=len(WORD.findall(plain)),
+        components=tuple(context.components),
+        warnings=tuple(context.warnings),
+    )
+
+
+def plain_text(fragment: str) -> str:
+    """Visible prose of an HTML fragment: code, scripts and tags removed, entities decoded."""
+    without_code = CODE_BLOCK.sub(" ", SCRIPT_OR_STYLE.sub(" ", fragment))
+    return " ".join(html.unescape(TAG.sub(" ", without_code)).split())

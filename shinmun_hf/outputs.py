@@ -1,0 +1,181 @@
+"""Every file the site consists of, and how each one is made.
+
+:func:`plan_outputs` lists them from the site model; :meth:`Output.render` makes one while
+recording the facts it reads. The list is cheap to compute, so every build computes it whole and
+only the rendering is skipped for outputs whose recorded facts have not changed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from .components import PLACEHOLDER
+from .deps import record, recording
+from .feeds import atom_feed, rss_feed
+from .helpers import paginate
+from .search_index import search_index
+from .site import Document, Site
+from .sitemap import sitemap
+from .templates import Layouts, template_error
+from .urls import output_file
+
+__all__ = ["Output", "link_components", "plan_outputs"]
+
+
+
+@dataclass(slots=True)
+class Output:
+    file: str
+    """Path of the output file below the site root."""
+    layout: str | None
+    """The layout it is rendered with (None: built in Python)."""
+    describe: str
+    """What it is, for error messages: ``post content/posts/x.md``."""
+    source: str | None
+    """The content file it comes from, if any (errors point there when not in a layout)."""
+    make: Callable[[], Any]
+    """Returns the template context (layout outputs) or the bytes (Python outputs)."""
+
+    def render(self, layouts: Layouts, site: Site) -> tuple[bytes, dict[str, str]]:
+        with recording() as recorder:
+            if self.layout is None:
+                data = self.make()
+            else:
+                template = layouts.get(self.layout)
+                try:
+                    html = template.render(self.make())
+                except Exception as exc:  # noqa: BLE001 - reported at the layout's line
+                    raise template_error(
+                        exc, rendering=self.describe, fallback=f"layouts/{self.layout}"
+                    ) from None
+                data = link_components(html, site).encode()
+        return data, recorder.facts
+
+
+def link_components(html: str, site: Site) -> str:
+    """Each component's first placeholder becomes its ``<script>``; later ones disappear."""
+    if "<!--shinmun-component:" not in html:
+        return html
+    seen: set[str] = set()
+
+    def replace(match: re.Match[str]) -> str:
+        key = match.group(1)
+        if key in seen:
+            return ""
+        seen.add(key)
+        url_path = site.component_urls.get(key)
+        record(f"component:{key}", url_path or "")
+        if url_path is None:
+            return ""
+        return f'<script type="module" src="{site.urls.url(url_path)}"></script>'
+
+    return PLACEHOLDER.sub(replace, html)
+
+
+def _page(title: str, url: str, kind: str, description: str = "") -> dict[str, str]:
+    return {"title": title, "url": url, "kind": kind, "description": description}
+
+
+def plan_outputs(site: Site) -> list[Output]:
+    outputs: list[Output] = []
+    urls = site.urls
+    config = site.config
+
+    def document_output(doc: Document) -> Output:
+        def make() -> dict[str, Any]:
+            record(f"entry:{doc.source}", doc.digest)
+            page = _page(doc.title, doc.url, doc.kind, doc.description)
+            return {"post" if doc.is_post else "page_doc": doc, "document": doc, "page": page}
+
+        layout = doc.layout or ("post.html" if doc.is_post else "page.html")
+        return Output(doc.output_file, layout, f"{doc.kind} {doc.source}", doc.source, make)
+
+    outputs.extend(document_output(doc) for doc in site.posts)
+    outputs.extend(document_output(doc) for doc in site.pages)
+
+    def listing(name: str, base: str, layout: str, title: str, extra: dict[str, Any],
+                items: list[Document]) -> None:
+        per_page = config.posts_per_page
+        total = max(1, -(-len(items) // per_page))
+
+        def page_url(n: int) -> str:
+            return urls.url(base if n == 1 else f"{base}page/{n}/")
+
+        for number in range(1, total + 1):
+            site_path = base if number == 1 else f"{base}page/{number}/"
+
+            def make(number: int = number) -> dict[str, Any]:
+                key = f"listing:{name}:{number}"
+                record(key, site.fact(key) or "")
+                pagination = paginate(items, per_page, number, page_url)
+                page_title = title if number == 1 else f"{title} (page {number})"
+                page = _page(page_title, page_url(number), "listing", config.description)
+                return {**extra, "pagination": pagination, "posts": pagination.items,
+                        "page": page}
+
+            outputs.append(Output(output_file(site_path), layout,
+                                  f"{name} page {number}", None, make))
+
+    listing("index", "", "index.html", config.title, {}, site.posts)
+    for category in site.categories:
+        listing(f"category/{category.slug}", category.site_path, "category.html",
+                category.name, {"category": category}, category.items)
+    for tag in site.tags:
+        listing(f"tag/{tag.slug}", tag.site_path, "tag.html", f"Posts tagged “{tag.name}”",
+                {"tag": tag}, tag.items)
+
+    for archive in site.archives:
+        def make_archive(archive=archive) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+            record(f"archive:{archive.key}", site.fact(f"archive:{archive.key}") or "")
+            page = _page(archive.title, archive.url, "archive")
+            return {"archive": archive, "posts": archive.items, "page": page}
+
+        outputs.append(Output(output_file(archive.site_path), "archive.html",
+                              f"archive {archive.title}", None, make_archive))
+
+    def make_archives() -> dict[str, Any]:
+        record("archives", site.fact("archives") or "")
+        return {"archives": site.archives, "page": _page("Archives", urls.url("archives/"),
+                                                         "archives")}
+
+    outputs.append(Output("archives/index.html", "archives.html", "the archive index", None,
+                          make_archives))
+    outputs.append(Output("404.html", "404.html", "the 404 page", None,
+                          lambda: {"page": _page("Page not found", urls.url("404.html"),
+                                                 "404")}))
+
+    def feed_posts() -> list[Document]:
+        return site.recent_posts(config.feed_limit)
+
+    outputs.append(Output("index.rss", None, "the RSS feed", None,
+                          lambda: rss_feed(site, feed_posts())))
+    outputs.append(Output("atom.xml", None, "the Atom feed", None,
+                          lambda: atom_feed(site, feed_posts())))
+
+    def make_sitemap() -> bytes:
+        for key in ("posts", "pages", "categories", "tags"):
+            record(key, site.fact(key) or "")
+        entries: list[tuple[str, str | None]] = [(urls.absolute(""), None)]
+        for doc in site.posts:
+            lastmod = (doc.updated or doc.date).date().isoformat()  # type: ignore[union-attr]
+            entries.append((doc.absolute_url, lastmod))
+        entries.extend((doc.absolute_url, None) for doc in site.pages)
+        entries.extend((urls.absolute(t.site_path), None)
+                       for t in (*site.categories, *site.tags))
+        if site.archives:
+            entries.append((urls.absolute("archives/"), None))
+        return sitemap(entries)
+
+    outputs.append(Output("sitemap.xml", None, "the sitemap", None, make_sitemap))
+
+    def make_search_index() -> bytes:
+        record("posts", site.fact("posts") or "")
+        record("pages", site.fact("pages") or "")
+        return search_index([*site.posts, *site.pages])
+
+    outputs.append(Output("search-index.json", None, "the search index", None,
+                          make_search_index))
+    return outputs

@@ -1,0 +1,440 @@
+"""The site model: published posts and pages, taxonomies, archives, neighbours, related posts.
+
+Built fresh on every build from the entries (cheap: no Markdown work happens here). Objects
+handed to templates record what they expose (see :mod:`shinmun_hf.deps`), and
+:meth:`Site.fact` recomputes any recorded fact, which is how an unchanged output is recognised.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from markupsafe import Markup
+
+from .components import PLACEHOLDER
+from .config import Config
+from .content import PAGE, POST, Entry
+from .deps import digest_of, record
+from .errors import BuildError
+from .related import RelatedIndex
+from .slugs import slugify
+from .urls import Urls, output_file
+
+__all__ = ["Archive", "Document", "Pagination", "Site", "Taxonomy"]
+
+MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
+
+
+class Document:
+    """A post or a page as templates see it. Unknown attributes read the front matter."""
+
+    def __init__(self, entry: Entry, site_path: str, content_digest: str, site: Site) -> None:
+        self.entry = entry
+        self.site_path = site_path
+        self.output_file = output_file(site_path)
+        self.digest = digest_of((content_digest, site_path))
+        self._site = site
+
+    # --- identity and front matter
+    source = property(lambda self: self.entry.source)
+    kind = property(lambda self: self.entry.kind)
+    is_post = property(lambda self: self.entry.kind == POST)
+    title = property(lambda self: self.entry.title)
+    slug = property(lambda self: self.entry.slug)
+    date = property(lambda self: self.entry.date)
+    updated = property(lambda self: self.entry.updated)
+    category = property(lambda self: self.entry.category)
+    tags = property(lambda self: self.entry.tags)
+    draft = property(lambda self: self.entry.draft)
+    layout = property(lambda self: self.entry.layout)
+    meta = property(lambda self: self.entry.meta)
+
+    @property
+    def author(self) -> str:
+        return self.entry.author or self._site.config.author
+
+    @property
+    def url(self) -> str:
+        return self._site.urls.url(self.site_path)
+
+    @property
+    def absolute_url(self) -> str:
+        return self._site.urls.absolute(self.site_path)
+
+    # --- rendered content
+    @property
+    def content(self) -> Markup:
+        return Markup(self.entry.rendered.html)
+
+    @property
+    def summary(self) -> Markup:
+        return Markup(self.entry.rendered.summary_html)
+
+    @property
+    def description(self) -> str:
+        """Front-matter description, else the summary as text cut to 160 characters."""
+        if self.entry.description:
+            return self.entry.description
+        return _cut(Markup(self.entry.rendered.summary_html).striptags(), 160)
+
+    @property
+    def text(self) -> str:
+        return self.entry.rendered.text
+
+    @property
+    def word_count(self) -> int:
+        return self.entry.rendered.word_count
+
+    @property
+    def toc(self) -> list[dict[str, Any]]:
+        return self.entry.rendered.toc
+
+    @property
+    def year(self) -> int | None:
+        return self.date.year if self.date else None
+
+    @property
+    def month(self) -> int | None:
+        return self.date.month if self.date else None
+
+    # --- relations (each records what it exposes)
+    @property
+    def category_page(self) -> Taxonomy | None:
+        if not self.category:
+            return None
+        return self._site.category_by_slug.get(slugify(self.category))
+
+    @property
+    def tag_pages(self) -> list[Taxonomy]:
+        return [self._site.tag_by_slug[slugify(tag)] for tag in self.tags
+                if slugify(tag) in self._site.tag_by_slug]
+
+    @property
+    def previous(self) -> Document | None:
+        """The next older published post."""
+        return self._site.neighbour(self, +1)
+
+    @property
+    def next(self) -> Document | None:
+        """The next newer published post."""
+        return self._site.neighbour(self, -1)
+
+    @property
+    def related(self) -> list[Document]:
+        return self._site.related_posts(self)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self.entry.meta.get(name)
+
+    def __repr__(self) -> str:
+        return f"<{self.kind} {self.source}>"
+
+
+@dataclass
+class Taxonomy:
+    """A category or a tag: its name, URL and posts (newest first)."""
+
+    kind: str  # "category" | "tag"
+    name: str
+    slug: str
+    site_path: str
+    items: list[Document]
+    site: Site
+
+    @property
+    def posts(self) -> list[Document]:
+        record(f"{self.kind}:{self.slug}", self.site.fact(f"{self.kind}:{self.slug}") or "")
+        return self.items
+
+    @property
+    def count(self) -> int:
+        return len(self.items)
+
+    @property
+    def url(self) -> str:
+        return self.site.urls.url(self.site_path)
+
+
+@dataclass
+class Archive:
+    """One month of posts."""
+
+    year: int
+    month: int
+    site_path: str
+    items: list[Document]
+    site: Site
+
+    @property
+    def key(self) -> str:
+        return f"{self.year}-{self.month}"
+
+    @property
+    def title(self) -> str:
+        return f"{MONTHS[self.month - 1]} {self.year}"
+
+    @property
+    def posts(self) -> list[Document]:
+        record(f"archive:{self.key}", self.site.fact(f"archive:{self.key}") or "")
+        return self.items
+
+    @property
+    def count(self) -> int:
+        return len(self.items)
+
+    @property
+    def url(self) -> str:
+        return self.site.urls.url(self.site_path)
+
+
+@dataclass
+class Pagination:
+    """One page of a listing: its items and links to its neighbours."""
+
+    items: list[Document]
+    page: int
+    total_pages: int
+    total_items: int
+    urls: list[str]
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.total_pages
+
+    @property
+    def previous_url(self) -> str | None:
+        return self.urls[self.page - 2] if self.has_previous else None
+
+    @property
+    def next_url(self) -> str | None:
+        return self.urls[self.page] if self.has_next else None
+
+
+class Site:
+    """Everything the outputs are made from."""
+
+    def __init__(
+        self,
+        config: Config,
+        entries: Sequence[Entry],
+        digests: dict[str, str],
+        *,
+        include_drafts: bool = False,
+        include_future: bool = False,
+        now: dt.datetime | None = None,
+    ) -> None:
+        self.config = config
+        self.urls = Urls(config.site_url, config.base_path, config.permalink)
+        now = now or dt.datetime.now(dt.UTC)
+        posts: list[Document] = []
+        pages: list[Document] = []
+        for entry in entries:
+            if entry.draft and not include_drafts:
+                continue
+            if entry.kind == POST:
+                assert entry.date is not None
+                if entry.date > now and not include_future:
+                    continue
+                site_path = self.urls.post_path(entry.date, entry.slug)
+                posts.append(Document(entry, site_path, digests[entry.source], self))
+            elif entry.kind == PAGE:
+                pages.append(Document(entry, entry.slug + "/", digests[entry.source], self))
+        posts.sort(key=lambda d: (-d.date.timestamp(), d.source))  # type: ignore[union-attr]
+        pages.sort(key=lambda d: d.source)
+        self.posts = posts
+        self.pages = pages
+        self.by_source = {d.source: d for d in (*posts, *pages)}
+        self.post_rank = {d.source: i for i, d in enumerate(posts)}
+        self._facts: dict[str, str | None] = {}
+        self.component_urls: dict[str, str] = {}
+        """Component key -> site path of its bundle (filled in by the build)."""
+        self._related_cache: dict[tuple[str, int], list[Document]] = {}
+        self.categories = self._categories()
+        self.category_by_slug = {t.slug: t for t in self.categories}
+        self.tags = self._tags()
+        self.tag_by_slug = {t.slug: t for t in self.tags}
+        self.archives = self._archives()
+        self.archive_by_key = {a.key: a for a in self.archives}
+
+    # --- taxonomies
+    def _categories(self) -> list[Taxonomy]:
+        groups: dict[str, list[Document]] = defaultdict(list)
+        names: dict[str, str] = {}
+        for name in self.config.categories or ():
+            names.setdefault(slugify(name), name)
+            groups[slugify(name)]
+        for post in self.posts:
+            if post.category:
+                slug = slugify(post.category)
+                names.setdefault(slug, post.category)
+                groups[slug].append(post)
+        order = list(groups)
+        if self.config.categories is None:
+            order.sort(key=lambda slug: names[slug].casefold())
+        return [
+            Taxonomy("category", names[s], s, f"categories/{s}/", groups[s], self) for s in order
+        ]
+
+    def _tags(self) -> list[Taxonomy]:
+        groups: dict[str, list[Document]] = defaultdict(list)
+        names: dict[str, str] = {}
+        for post in self.posts:
+            for tag in post.tags:
+                slug = slugify(tag)
+                names.setdefault(slug, tag)
+                groups[slug].append(post)
+        return [
+            Taxonomy("tag", names[s], s, f"tags/{s}/", groups[s], self)
+            for s in sorted(groups, key=lambda slug: names[slug].casefold())
+        ]
+
+    def _archives(self) -> list[Archive]:
+        groups: dict[tuple[int, int], list[Document]] = defaultdict(list)
+        for post in self.posts:
+            groups[(post.date.year, post.date.month)].append(post)  # type: ignore[union-attr]
+        return [
+            Archive(y, m, f"{y}/{m}/", groups[(y, m)], self)
+            for (y, m) in sorted(groups, reverse=True)
+        ]
+
+    # --- relations
+    def neighbour(self, post: Document, step: int) -> Document | None:
+        rank = self.post_rank.get(post.source)
+        if rank is None or not 0 <= rank + step < len(self.posts):
+            return None
+        other = self.posts[rank + step]
+        record(f"entry:{other.source}", other.digest)
+        return other
+
+    @cached_property
+    def _related_index(self) -> RelatedIndex:
+        return RelatedIndex(self.posts)
+
+    def related_posts(self, post: Document, limit: int = 5) -> list[Document]:
+        key = f"related:{post.source}:{limit}"
+        record(key, self.fact(key) or "")
+        return self._related(post.source, limit)
+
+    def _related(self, source: str, limit: int) -> list[Document]:
+        cached = self._related_cache.get((source, limit))
+        if cached is None:
+            document = self.by_source.get(source)
+            if document is None:
+                return []
+            cached = [self.posts[i] for i in self._related_index.related(document, limit)]
+            self._related_cache[(source, limit)] = cached
+        return cached
+
+    def recent_posts(self, limit: int = 5) -> list[Document]:
+        record(f"recent:{limit}", self.fact(f"recent:{limit}") or "")
+        return self.posts[:limit]
+
+    # --- facts: the values dependency keys stand for
+    def fact(self, key: str) -> str | None:
+        """The current digest of a recorded fact; ``None`` when it no longer exists."""
+        if key not in self._facts:
+            self._facts[key] = self._compute_fact(key)
+        return self._facts[key]
+
+    def _compute_fact(self, key: str) -> str | None:
+        kind, _, arg = key.partition(":")
+        if kind == "entry":
+            document = self.by_source.get(arg)
+            return document.digest if document else None
+        if kind == "posts":
+            return _list_digest(self.posts)
+        if kind == "pages":
+            return _list_digest(self.pages)
+        if kind == "recent":
+            return _list_digest(self.posts[: int(arg)])
+        if kind in ("category", "tag"):
+            table = self.category_by_slug if kind == "category" else self.tag_by_slug
+            taxonomy = table.get(arg)
+            return _list_digest(taxonomy.items) if taxonomy else None
+        if kind == "archive":
+            archive = self.archive_by_key.get(arg)
+            return _list_digest(archive.items) if archive else None
+        if kind in ("categories", "tags"):
+            items = self.categories if kind == "categories" else self.tags
+            return digest_of(f"{t.name}\x01{t.slug}\x01{t.count}" for t in items)
+        if kind == "archives":
+            return digest_of(f"{a.key}\x01{a.count}" for a in self.archives)
+        if kind == "related":
+            source, _, limit = arg.rpartition(":")
+            if source not in self.by_source:
+                return None
+            return _list_digest(self._related(source, int(limit)))
+        if kind == "listing":
+            return self._listing_fact(arg)
+        if kind == "component":
+            return self.component_urls.get(arg) or ""
+        raise KeyError(f"unknown dependency key {key!r}")
+
+    def _listing_fact(self, arg: str) -> str | None:
+        """``listing:<name>:<page>`` - one page of a paginated listing."""
+        name, _, page_text = arg.rpartition(":")
+        items = self.listing_items(name)
+        if items is None:
+            return None
+        per_page = self.config.posts_per_page
+        page = int(page_text)
+        total = max(1, -(-len(items) // per_page))
+        if page > total:
+            return None
+        chunk = items[(page - 1) * per_page : page * per_page]
+        return digest_of((str(total), _list_digest(chunk)))
+
+    def listing_items(self, name: str) -> list[Document] | None:
+        """The posts of a listing: ``index``, ``category/<slug>``, ``tag/<slug>``."""
+        if name == "index":
+            return self.posts
+        kind, _, slug = name.partition("/")
+        if kind == "category" and slug in self.category_by_slug:
+            return self.category_by_slug[slug].items
+        if kind == "tag" and slug in self.tag_by_slug:
+            return self.tag_by_slug[slug].items
+        return None
+
+    def check_unique_urls(self) -> None:
+        """Two documents at one URL would silently overwrite each other: fail, naming both."""
+        seen: dict[str, Document] = {}
+        for document in (*self.posts, *self.pages):
+            other = seen.get(document.output_file)
+            if other is not None:
+                raise BuildError(
+                    f"{other.source} and {document.source} both produce the URL "
+                    f"{document.url}",
+                    file=document.source,
+                    line=document.entry.lines.get("slug") or 1,
+                    hint="rename one of the files or give it a different 'slug:'",
+                )
+            seen[document.output_file] = document
+
+    def placeholder_free(self, html: str) -> str:
+        """Component placeholders removed (feeds cannot run scripts)."""
+        return PLACEHOLDER.sub("", html)
+
+
+def _list_digest(documents: Sequence[Document]) -> str:
+    return digest_of(d.digest for d in documents)
+
+
+def _cut(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:.") + "…"

@@ -1,0 +1,120 @@
+"""The Jinja2 environment over ``layouts/`` and what each layout depends on.
+
+A layout's *closure digest* covers its own source and every template it extends, includes or
+imports, so a change to ``base.html`` re-renders exactly the outputs whose layouts use it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+import traceback
+from pathlib import Path
+from types import TracebackType
+
+import jinja2
+from jinja2 import meta
+
+from .errors import BuildError
+
+__all__ = ["Layouts", "template_error"]
+
+
+class Layouts:
+    def __init__(self, project: Path, globals_: dict, filters: dict) -> None:
+        self.root = project / "layouts"
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(self.root),
+            autoescape=jinja2.select_autoescape(["html", "htm", "xml"], default=True),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.env.globals.update(globals_)
+        self.env.filters.update(filters)
+        self._sources: dict[str, str | None] = {}
+        self._closures: dict[str, str] = {}
+
+    def exists(self, name: str) -> bool:
+        return self._source(name) is not None
+
+    def require(self, name: str, *, needed_for: str, file: str | None = None,
+                line: int | None = None) -> None:
+        if not self.exists(name):
+            raise BuildError(
+                f"layout layouts/{name} is missing (needed for {needed_for})",
+                file=file, line=line,
+                hint=f"create layouts/{name}, or run 'shinmun init' for a starting theme",
+            )
+
+    def get(self, name: str) -> jinja2.Template:
+        try:
+            return self.env.get_template(name)
+        except jinja2.TemplateSyntaxError as exc:
+            raise BuildError(
+                f"syntax error in layout: {exc.message}",
+                file=f"layouts/{exc.name or name}", line=exc.lineno,
+            ) from None
+        except jinja2.TemplateNotFound as exc:
+            raise BuildError(f"layout layouts/{exc.name} is missing",
+                             file=f"layouts/{name}") from None
+
+    def closure_digest(self, name: str) -> str:
+        """Digest of ``name`` and of every template it references, transitively."""
+        if name not in self._closures:
+            hasher = hashlib.blake2b(digest_size=12)
+            for member in sorted(self._closure(name)):
+                hasher.update(member.encode() + b"\0" + (self._source(member) or "").encode())
+            self._closures[name] = hasher.hexdigest()
+        return self._closures[name]
+
+    def _closure(self, name: str) -> set[str]:
+        seen: set[str] = set()
+        pending = [name]
+        while pending:
+            current = pending.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            source = self._source(current)
+            if source is None:
+                continue
+            try:
+                referenced = list(meta.find_referenced_templates(self.env.parse(source)))
+            except jinja2.TemplateSyntaxError as exc:
+                raise BuildError(f"syntax error in layout: {exc.message}",
+                                 file=f"layouts/{current}", line=exc.lineno) from None
+            if None in referenced:  # a computed name: depend on every layout
+                referenced = self.env.list_templates()
+            pending.extend(r for r in referenced if r)
+        return seen
+
+    def _source(self, name: str) -> str | None:
+        if name not in self._sources:
+            path = self.root / name
+            try:
+                self._sources[name] = path.read_text(encoding="utf-8")
+            except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+                self._sources[name] = None
+            except UnicodeDecodeError as exc:
+                line = path.read_bytes()[: exc.start].count(b"\n") + 1
+                raise BuildError("the layout is not valid UTF-8", file=f"layouts/{name}",
+                                 line=line) from None
+        return self._sources[name]
+
+
+def template_error(exc: Exception, *, rendering: str, fallback: str) -> BuildError:
+    """Turn an exception raised inside a layout into a one-line error at the layout's line."""
+    if isinstance(exc, BuildError):
+        return exc
+    file, line = fallback, None
+    tb: TracebackType | None = exc.__traceback__ if exc.__traceback__ else sys.exc_info()[2]
+    for frame, lineno in traceback.walk_tb(tb):
+        filename = frame.f_code.co_filename
+        if "/layouts/" in filename.replace("\\", "/") and filename.endswith((".html", ".xml")):
+            file = "layouts/" + filename.replace("\\", "/").rsplit("/layouts/", 1)[1]
+            line = lineno
+    message = exc.message if isinstance(exc, jinja2.TemplateError) and exc.message else str(exc)
+    return BuildError(f"{type(exc).__name__} while rendering {rendering}: {message}",
+                      file=file, line=line)

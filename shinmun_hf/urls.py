@@ -1,0 +1,44 @@
+"""Where things live: site paths, public URLs (with ``base_path``) and output files.
+
+A *site path* is relative to the site root and uses pretty URLs: ``""`` is the index,
+``"2024/5/hello/"`` a post, ``"index.rss"`` a file. Every link the engine writes goes through
+:meth:`Urls.url` (so ``base_path`` is honoured everywhere) and every absolute URL through
+:meth:`Urls.absolute` (so feeds and the sitemap never point at localhost).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+__all__ = ["Urls", "output_file"]
+
+
+class Urls:
+    def __init__(self, site_url: str, base_path: str, permalink: str) -> None:
+        self.site_url = site_url
+        self.base_path = base_path
+        self.permalink = permalink
+
+    def url(self, site_path: str) -> str:
+        """``"2024/5/hello/"`` -> ``"/blog/2024/5/hello/"`` for base_path ``/blog``."""
+        if "://" in site_path or site_path.startswith(("#", "mailto:")):
+            return site_path
+        return f"{self.base_path}/{site_path.lstrip('/')}"
+
+    def absolute(self, site_path: str) -> str:
+        if "://" in site_path:
+            return site_path
+        return self.site_url + self.url(site_path)
+
+    def post_path(self, date: dt.datetime, slug: str) -> str:
+        return (
+            self.permalink.format(year=date.year, month=date.month, day=date.day, slug=slug)
+            .lstrip("/")
+        )
+
+
+def output_file(site_path: str) -> str:
+    """The file written for a site path: directories get ``index.html``."""
+    if site_path == "" or site_path.endswith("/"):
+        return site_path + "index.html"
+    return site_path

@@ -1,0 +1,114 @@
+"""Writing the site without ever leaving a half-written or deleted one behind.
+
+New and changed files are written into a staging directory *beside* the target (same file
+system, so moves are renames). Nothing touches the target until the whole build has succeeded:
+then a full build swaps the directories, and an incremental one moves its few changed files in
+and deletes the outputs that disappeared. A marker file identifies directories this tool made;
+it refuses to replace any other non-empty directory, so ``--out .`` cannot wipe a project.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+from .errors import BuildError
+
+__all__ = ["MARKER", "SiteWriter", "read_marker"]
+
+MARKER = ".shinmun-output"
+
+
+def read_marker(out: Path) -> str | None:
+    """The build id recorded in ``out``, or None if ``out`` was not made by shinmun."""
+    try:
+        return (out / MARKER).read_text(encoding="utf-8").strip() or None
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+class SiteWriter:
+    def __init__(self, out: Path, *, protected: tuple[Path, ...] = ()) -> None:
+        self.out = out.resolve()
+        for path in protected:
+            resolved = path.resolve()
+            if self.out == resolved or resolved.is_relative_to(self.out):
+                raise BuildError(
+                    f"refusing to write the site to {out}: it contains {path}",
+                    hint="choose an output directory outside the project's sources, e.g. _site",
+                )
+        if self.out.exists():
+            if not self.out.is_dir():
+                raise BuildError(f"refusing to replace {out}: it is a file, not a directory")
+            if read_marker(self.out) is None and any(self.out.iterdir()):
+                raise BuildError(
+                    f"refusing to replace {out}: it is not empty and was not created by shinmun",
+                    hint="empty it, or choose another directory with --out",
+                )
+        self.build_id = uuid.uuid4().hex
+        self.staging = self.out.parent / f".{self.out.name}.staging-{self.build_id[:8]}"
+        self.staging.mkdir(parents=True)
+        self.staged: list[str] = []
+        self._dirs: set[Path] = set()
+
+    def write(self, file: str, data: bytes) -> None:
+        target = self._staged_path(file)
+        target.write_bytes(data)
+        self.staged.append(file)
+
+    def copy(self, file: str, source: Path) -> None:
+        target = self._staged_path(file)
+        shutil.copy2(source, target)
+        self.staged.append(file)
+
+    def _staged_path(self, file: str) -> Path:
+        target = self.staging / file
+        parent = target.parent
+        if parent not in self._dirs:
+            parent.mkdir(parents=True, exist_ok=True)
+            self._dirs.add(parent)
+        return target
+
+    def commit(self, *, complete: bool, removed: list[str]) -> None:
+        """Make the staged files live.
+
+        ``complete``: the staging directory holds the whole site (swap the directories);
+        otherwise it holds only changed files, and ``removed`` lists outputs to delete.
+        """
+        (self.staging / MARKER).write_text(self.build_id + "\n", encoding="utf-8")
+        if complete or not self.out.exists():
+            previous = self.out.parent / f".{self.out.name}.previous-{self.build_id[:8]}"
+            if self.out.exists():
+                os.rename(self.out, previous)
+            os.rename(self.staging, self.out)
+            shutil.rmtree(previous, ignore_errors=True)
+            return
+        made: set[Path] = set()
+        for file in self.staged:
+            target = self.out / file
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            os.replace(self.staging / file, target)
+        for file in removed:
+            target = self.out / file
+            with contextlib.suppress(FileNotFoundError):
+                target.unlink()
+            _prune_empty_parents(target.parent, self.out)
+        os.replace(self.staging / MARKER, self.out / MARKER)
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+    def abort(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def _prune_empty_parents(directory: Path, root: Path) -> None:
+    while directory != root and directory.is_relative_to(root):
+        try:
+            directory.rmdir()
+        except OSError:
+            return
+        directory = directory.parent
