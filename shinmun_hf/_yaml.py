@@ -30,7 +30,12 @@ class LoadedMapping:
 
 
 def load_mapping(
-    text: str, *, file: str, line_offset: int = 0, what: str = "YAML"
+    text: str,
+    *,
+    file: str,
+    line_offset: int = 0,
+    what: str = "YAML",
+    error: type[ShinmunError] = ShinmunError,
 ) -> LoadedMapping:
     """Parse ``text`` as a YAML mapping, raising a :class:`ShinmunError` with file and line.
 
@@ -43,15 +48,15 @@ def load_mapping(
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark else None
         problem = exc.problem or exc.context or "invalid YAML"
-        raise ShinmunError(
+        raise error(
             f"invalid {what}: {problem}", file=file, line=line, hint="fix the YAML syntax"
         ) from None
     except yaml.YAMLError as exc:
-        raise ShinmunError(f"invalid {what}: {exc}", file=file) from None
+        raise error(f"invalid {what}: {exc}", file=file) from None
     if data is None:
         return LoadedMapping({}, {})
     if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
-        raise ShinmunError(
+        raise error(
             f"{what} must be a mapping of keys to values, not {type(data).__name__}",
             file=file,
             line=1 + line_offset,

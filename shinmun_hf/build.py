@@ -94,11 +94,11 @@ def discover(project: Path) -> list[SourceFile]:
 
 
 def _entry_key(source: SourceFile, digest: str, config: Config) -> str:
-    text = f"{ENGINE}|{config.timezone}|{source.kind}|{source.path}|{digest}"
+    text = f"{ENGINE}|{config.timezone}|{config.base_path}|{source.kind}|{source.path}|{digest}"
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
-def _parse_job(job: tuple[str, str, bytes, str]) -> Entry:
+def _parse_job(job: tuple[str, str, bytes, str, str]) -> Entry:
     return parse_entry(*job)
 
 
@@ -114,31 +114,42 @@ class Builder:
     def build(self) -> BuildResult:
         started = time.perf_counter()
         result = BuildResult(out=self.out)
-        config = load_config(self.project, environ=self.options.environ,
-                             warnings=result.warnings)
+        config = load_config(self.project, environ=self.options.environ, warnings=result.warnings)
         if self.options.variables:
             config = _with_variables(config, self.options.variables)
         previous = load_manifest(self.cache_dir, self.out, read_marker(self.out))
-        if previous is not None and (
-            previous.engine != ENGINE or previous.config_digest != config.digest
-        ):
-            previous = Manifest(previous.build_id, previous.engine, "", {},
-                                {}, previous.sources)
+        # A new engine or config invalidates every record, but the old file list still says
+        # what to delete.
+        trusted = previous is not None and (
+            previous.engine == ENGINE and previous.config_digest == config.digest
+        )
 
         sources = discover(self.project)
         entries, digests, stats = self._load_entries(sources, config, previous, result)
-        site = Site(config, entries, digests, include_drafts=self.options.drafts,
-                    include_future=self.options.future, now=self.options.now)
+        site = Site(
+            config,
+            entries,
+            digests,
+            include_drafts=self.options.drafts,
+            include_future=self.options.future,
+            now=self.options.now,
+        )
         site.check_unique_urls()
 
-        writer = SiteWriter(self.out, protected=(
-            self.project / "content", self.project / "layouts", self.project / "public",
-            self.project / "config.yml", self.project / CACHE_DIR,
-        ))
+        writer = SiteWriter(
+            self.out,
+            protected=(
+                self.project / "content",
+                self.project / "layouts",
+                self.project / "public",
+                self.project / "config.yml",
+                self.project / CACHE_DIR,
+            ),
+        )
         try:
             manifest = Manifest(writer.build_id, ENGINE, config.digest, sources=stats)
             assets = self._bundle_components(site, result)
-            self._render_outputs(site, previous, manifest, writer, result, assets)
+            self._render_outputs(site, previous, trusted, manifest, writer, result, assets)
             removed = self._removed(previous, manifest)
             writer.commit(complete=previous is None, removed=removed)
             result.removed = len(removed)
@@ -152,7 +163,10 @@ class Builder:
 
     # --- entries
     def _load_entries(
-        self, sources: list[SourceFile], config: Config, previous: Manifest | None,
+        self,
+        sources: list[SourceFile],
+        config: Config,
+        previous: Manifest | None,
         result: BuildResult,
     ) -> tuple[list[Entry], dict[str, str], dict[str, tuple[int, int, str]]]:
         known = previous.sources if previous else {}
@@ -179,7 +193,7 @@ class Builder:
                 raw = data.get(source.path)
                 if raw is None:
                     raw = (self.project / source.path).read_bytes()
-                jobs.append((source.path, source.kind, raw, config.timezone))
+                jobs.append((source.path, source.kind, raw, config.timezone, config.base_path))
             fresh = self._parse_all(jobs)
             cache.put_many({keys[e.source]: e for e in fresh})
         finally:
@@ -191,7 +205,7 @@ class Builder:
             result.warnings.extend(entry.rendered.warnings)
         return entries, digests, stats
 
-    def _parse_all(self, jobs: list[tuple[str, str, bytes, str]]) -> list[Entry]:
+    def _parse_all(self, jobs: list[tuple[str, str, bytes, str, str]]) -> list[Entry]:
         workers = self.options.jobs or os.cpu_count() or 1
         if len(jobs) < PARALLEL_THRESHOLD or workers < 2:
             return [_parse_job(job) for job in jobs]
@@ -209,8 +223,9 @@ class Builder:
             return {}
         from .typescript import ComponentBundler  # only projects with components pay for it
 
-        bundler = ComponentBundler(self.project, self.cache_dir / "components",
-                                   dev=self.options.dev)
+        bundler = ComponentBundler(
+            self.project, self.cache_dir / "components", dev=self.options.dev
+        )
         built: dict[str, BuiltComponent] = bundler.build(refs)
         result.compiled_components = getattr(bundler, "compiler_runs", 0)
         site.component_urls = {key: b.url_path for key, b in built.items()}
@@ -221,8 +236,14 @@ class Builder:
 
     # --- outputs
     def _render_outputs(
-        self, site: Site, previous: Manifest | None, manifest: Manifest, writer: SiteWriter,
-        result: BuildResult, assets: dict[str, bytes],
+        self,
+        site: Site,
+        previous: Manifest | None,
+        trusted: bool,
+        manifest: Manifest,
+        writer: SiteWriter,
+        result: BuildResult,
+        assets: dict[str, bytes],
     ) -> None:
         layouts = Layouts(self.project, make_globals(site), make_filters())
         outputs = plan_outputs(site)
@@ -234,7 +255,7 @@ class Builder:
         out_exists = previous is not None
 
         def fresh(output: Output, record: OutputRecord | None) -> bool:
-            if record is None or not out_exists:
+            if record is None or not trusted:
                 return False
             if output.layout and record.layout_digest != layouts.closure_digest(output.layout):
                 return False
@@ -259,8 +280,16 @@ class Builder:
 
         self._copy_public(previous, manifest, writer, result, claimed)
 
-    def _emit(self, writer: SiteWriter, file: str, data: bytes, digest: str,
-              record: OutputRecord | None, out_exists: bool, result: BuildResult) -> None:
+    def _emit(
+        self,
+        writer: SiteWriter,
+        file: str,
+        data: bytes,
+        digest: str,
+        record: OutputRecord | None,
+        out_exists: bool,
+        result: BuildResult,
+    ) -> None:
         if out_exists and record is not None and record.content_hash == digest:
             result.unchanged += 1  # same bytes: leave the file (and its mtime) alone
             return
@@ -284,8 +313,14 @@ class Builder:
             claimed.setdefault(file, "a component bundle")
         return claimed
 
-    def _copy_public(self, previous: Manifest | None, manifest: Manifest, writer: SiteWriter,
-                     result: BuildResult, claimed: dict[str, str]) -> None:
+    def _copy_public(
+        self,
+        previous: Manifest | None,
+        manifest: Manifest,
+        writer: SiteWriter,
+        result: BuildResult,
+        claimed: dict[str, str],
+    ) -> None:
         root = self.project / "public"
         old = previous.copies if previous else {}
         for path in _public_files(root):
@@ -293,7 +328,8 @@ class Builder:
             if file in claimed:
                 raise BuildError(
                     f"public/{file} collides with {claimed[file]}",
-                    file=f"public/{file}", hint="rename or move the file",
+                    file=f"public/{file}",
+                    hint="rename or move the file",
                 )
             stat = path.stat()
             signature = (stat.st_size, stat.st_mtime_ns)
@@ -329,7 +365,8 @@ def _with_variables(config: Config, overrides: dict[str, object]) -> Config:
     return dataclasses.replace(config, variables={**config.variables, **overrides})
 
 
-def build(project: Path, out: Path | None = None, options: BuildOptions | None = None
-          ) -> BuildResult:
+def build(
+    project: Path, out: Path | None = None, options: BuildOptions | None = None
+) -> BuildResult:
     """Build ``project`` into ``out`` (default ``project/_site``)."""
     return Builder(project, out or Path("_site"), options).build()

@@ -20,8 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["CACHE_DIR", "EntryCache", "Manifest", "OutputRecord", "load_manifest",
-           "save_manifest"]
+__all__ = ["CACHE_DIR", "EntryCache", "Manifest", "OutputRecord", "load_manifest", "save_manifest"]
 
 CACHE_DIR = ".shinmun-cache"
 FORMAT = 1
@@ -52,13 +51,11 @@ class EntryCache:
         for start in range(0, len(keys), 500):
             chunk = keys[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            rows = self.db.execute(
-                f"SELECT key, value FROM entries WHERE key IN ({marks})", chunk
-            )
+            rows = self.db.execute(f"SELECT key, value FROM entries WHERE key IN ({marks})", chunk)
             for key, value in rows:
                 try:
                     found[key] = pickle.loads(value)
-                except Exception:  # noqa: BLE001 - a bad row is a cache miss
+                except Exception:
                     continue
         return found
 
@@ -106,7 +103,7 @@ def load_manifest(cache_dir: Path, out: Path, build_id: str | None) -> Manifest 
         return None
     try:
         manifest = pickle.loads(_manifest_path(cache_dir, out).read_bytes())
-    except Exception:  # noqa: BLE001 - missing or damaged: build from scratch
+    except Exception:
         return None
     if not isinstance(manifest, Manifest) or manifest.format != FORMAT:
         return None

@@ -17,28 +17,38 @@ __all__ = ["main"]
 def _add_build_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--drafts", action="store_true", help="include posts with draft: true")
     parser.add_argument("--future", action="store_true", help="include future-dated posts")
-    parser.add_argument("--jobs", type=int, default=None, metavar="N",
-                        help="worker processes for rendering (default: all cores)")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="worker processes for rendering (default: all cores)",
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="shinmun", description=__doc__)
     parser.add_argument("--version", action="version", version=f"shinmun-hf {__version__}")
-    parser.add_argument("--project", type=Path, default=Path("."),
-                        help="the blog's folder (default: the current directory)")
+    parser.add_argument(
+        "--project",
+        type=Path,
+        default=Path("."),
+        help="the blog's folder (default: the current directory)",
+    )
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     build = commands.add_parser("build", help="build the site into a folder")
-    build.add_argument("--out", type=Path, default=Path("_site"),
-                       help="output folder (default: _site)")
+    build.add_argument(
+        "--out", type=Path, default=Path("_site"), help="output folder (default: _site)"
+    )
     _add_build_arguments(build)
     build.set_defaults(run=_run_build)
     return parser
 
 
 def _run_build(args: argparse.Namespace) -> int:
-    from .build import BuildOptions, Builder
+    from .build import Builder, BuildOptions
 
     out = args.out if args.out.is_absolute() else (Path.cwd() / args.out)
     options = BuildOptions(drafts=args.drafts, future=args.future, jobs=args.jobs)

@@ -21,7 +21,7 @@ from . import config_options as opt
 from ._yaml import load_mapping
 from .errors import ConfigError
 
-__all__ = ["SCHEMA", "Config", "load_config", "ENV_PREFIX"]
+__all__ = ["ENV_PREFIX", "SCHEMA", "Config", "load_config"]
 
 ENV_PREFIX = "SHINMUN_VAR_"
 SECRET_LIKE = re.compile(r"SECRET|PASSWORD|PRIVATE|TOKEN", re.IGNORECASE)
@@ -105,7 +105,7 @@ def load_config(
         except UnicodeDecodeError as exc:
             line = path.read_bytes()[: exc.start].count(b"\n") + 1
             raise ConfigError("file is not valid UTF-8", file=name, line=line) from None
-        loaded = load_mapping(text, file=name, what="config")
+        loaded = load_mapping(text, file=name, what="config", error=ConfigError)
     else:
         from ._yaml import LoadedMapping
 

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 __all__ = [
+    "BasePath",
     "Bool",
     "Categories",
     "Int",
@@ -20,7 +21,6 @@ __all__ = [
     "Str",
     "Timezone",
     "Url",
-    "BasePath",
     "ValidationError",
     "Variables",
 ]
@@ -159,10 +159,10 @@ class Nav(Option):
         links = []
         for index, item in enumerate(value, 1):
             if not isinstance(item, dict) or set(item) != {"title", "url"}:
-                raise ValidationError(
-                    f"entry {index} must have exactly the keys 'title' and 'url'"
-                )
-            links.append({"title": Str().validate(item["title"]), "url": Str().validate(item["url"])})
+                raise ValidationError(f"entry {index} must have exactly the keys 'title' and 'url'")
+            links.append(
+                {"title": Str().validate(item["title"]), "url": Str().validate(item["url"])}
+            )
         return links
 
 

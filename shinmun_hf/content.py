@@ -17,13 +17,23 @@ from .frontmatter import decode_utf8, split_front_matter
 from .markup import RenderedMarkdown, render_markdown
 from .slugs import is_url_safe, slugify
 
-__all__ = ["Entry", "parse_entry", "POST", "PAGE"]
+__all__ = ["PAGE", "POST", "Entry", "parse_entry"]
 
 POST = "post"
 PAGE = "page"
 KNOWN_KEYS = frozenset(
-    {"title", "date", "updated", "category", "tags", "description", "draft", "author", "slug",
-     "layout"}
+    {
+        "title",
+        "date",
+        "updated",
+        "category",
+        "tags",
+        "description",
+        "draft",
+        "author",
+        "slug",
+        "layout",
+    }
 )
 
 
@@ -50,7 +60,7 @@ class Entry:
     """Front-matter key -> line, for errors found later (e.g. two posts with one URL)."""
 
 
-def parse_entry(source: str, kind: str, data: bytes, timezone: str) -> Entry:
+def parse_entry(source: str, kind: str, data: bytes, timezone: str, base_path: str = "") -> Entry:
     """Parse one content file; raises :class:`BuildError` naming the file and line."""
     text = decode_utf8(data, file=source)
     front = split_front_matter(text, file=source)
@@ -71,7 +81,9 @@ def parse_entry(source: str, kind: str, data: bytes, timezone: str) -> Entry:
     date = _parse_date(meta.get("date"), zone, fail, "date")
     if kind == POST and date is None:
         raise fail(
-            "missing date", "date", hint="add 'date: 2024-05-01' (or with a time) to the front matter"
+            "missing date",
+            "date",
+            hint="add 'date: 2024-05-01' (or with a time) to the front matter",
         )
     updated = _parse_date(meta.get("updated"), zone, fail, "updated")
 
@@ -85,7 +97,9 @@ def parse_entry(source: str, kind: str, data: bytes, timezone: str) -> Entry:
     if layout is not None and not isinstance(layout, str):
         raise fail("layout must be a template name such as post.html", "layout")
 
-    rendered = render_markdown(front.body, source=source, line_offset=front.body_line_offset)
+    rendered = render_markdown(
+        front.body, source=source, line_offset=front.body_line_offset, base_path=base_path
+    )
     return Entry(
         source=source,
         kind=kind,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["ShinmunError", "BuildError", "ConfigError"]
+__all__ = ["BuildError", "ConfigError", "ShinmunError"]
 
 
 class ShinmunError(Exception):

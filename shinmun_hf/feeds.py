@@ -43,8 +43,13 @@ def rss_feed(site: Site, posts: Sequence[Document]) -> bytes:
     _sub(channel, "link", site.urls.absolute(""))
     _sub(channel, "description", config.description or config.title)
     _sub(channel, "language", config.language)
-    _sub(channel, f"{{{ATOM_NS}}}link", href=site.urls.absolute("index.rss"), rel="self",
-         type="application/rss+xml")
+    _sub(
+        channel,
+        f"{{{ATOM_NS}}}link",
+        href=site.urls.absolute("index.rss"),
+        rel="self",
+        type="application/rss+xml",
+    )
     _sub(channel, "lastBuildDate", rfc822(_latest(posts)))
     _sub(channel, "generator", "shinmun-hf")
     for post in posts:
@@ -75,8 +80,13 @@ def atom_feed(site: Site, posts: Sequence[Document]) -> bytes:
     if config.description:
         _sub(feed, ns + "subtitle", config.description)
     _sub(feed, ns + "updated", _latest(posts).isoformat())
-    _sub(feed, ns + "link", href=site.urls.absolute("atom.xml"), rel="self",
-         type="application/atom+xml")
+    _sub(
+        feed,
+        ns + "link",
+        href=site.urls.absolute("atom.xml"),
+        rel="self",
+        type="application/atom+xml",
+    )
     _sub(feed, ns + "link", href=site.urls.absolute(""), rel="alternate", type="text/html")
     _sub(feed, ns + "generator", "shinmun-hf")
     if config.author:

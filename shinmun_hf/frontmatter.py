@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from ._yaml import LoadedMapping, load_mapping
 from .errors import BuildError
 
-__all__ = ["FrontMatter", "split_front_matter", "decode_utf8"]
+__all__ = ["FrontMatter", "decode_utf8", "split_front_matter"]
 
 
 @dataclass(slots=True)
@@ -41,7 +41,9 @@ def split_front_matter(text: str, *, file: str) -> FrontMatter:
     for index in range(1, len(lines)):
         if lines[index].rstrip("\r\n") in ("---", "..."):
             yaml_text = "".join(lines[1:index])
-            meta = load_mapping(yaml_text, file=file, line_offset=1, what="front matter")
+            meta = load_mapping(
+                yaml_text, file=file, line_offset=1, what="front matter", error=BuildError
+            )
             return FrontMatter(meta, "".join(lines[index + 1 :]), index + 1)
     raise BuildError(
         "the front matter is not closed",

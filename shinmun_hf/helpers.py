@@ -55,14 +55,14 @@ def reading_time(value: Document | str) -> str:
     return f"{minutes} min read"
 
 
-def paginate(items: list[Any], per_page: int, page: int = 1,
-             url_for_page: Any = None) -> Pagination:
+def paginate(
+    items: list[Any], per_page: int, page: int = 1, url_for_page: Any = None
+) -> Pagination:
     """Split ``items`` into pages; ``url_for_page(n)`` gives each page's URL."""
     total = max(1, math.ceil(len(items) / per_page))
     page = min(max(1, page), total)
     urls = [url_for_page(n) if url_for_page else "" for n in range(1, total + 1)]
-    return Pagination(items[(page - 1) * per_page : page * per_page], page, total,
-                      len(items), urls)
+    return Pagination(items[(page - 1) * per_page : page * per_page], page, total, len(items), urls)
 
 
 def toc_html(document: Document | list[dict[str, Any]]) -> Markup:
@@ -75,8 +75,7 @@ def toc_html(document: Document | list[dict[str, Any]]) -> Markup:
             label = Markup(node.get("html") or escape(node["name"])).striptags()
             child = items(node.get("children") or [])
             parts.append(
-                Markup('<li><a href="#{}">{}</a>{}</li>').format(node["id"], label,
-                                                                 Markup(child))
+                Markup('<li><a href="#{}">{}</a>{}</li>').format(node["id"], label, Markup(child))
             )
         return Markup("<ul>{}</ul>").format(Markup("".join(parts))) if parts else ""
 
@@ -161,12 +160,14 @@ def make_globals(site: Site) -> dict[str, Any]:
             ('<meta name="twitter:description" content="{}">', description),
         ]
         if post is not None and post.date:
-            tags.append(('<meta property="article:published_time" content="{}">',
-                         iso_date(post.date)))
+            tags.append(
+                ('<meta property="article:published_time" content="{}">', iso_date(post.date))
+            )
             tags.extend(('<meta property="article:tag" content="{}">', t) for t in post.tags)
         if site.config.language:
-            tags.append(('<meta property="og:locale" content="{}">',
-                         site.config.language.replace("-", "_")))
+            tags.append(
+                ('<meta property="og:locale" content="{}">', site.config.language.replace("-", "_"))
+            )
         return Markup("\n").join(Markup(t).format(v) for t, v in tags if v)
 
     def site_variables_script_tag() -> Markup:

@@ -25,7 +25,6 @@ from .urls import output_file
 __all__ = ["Output", "link_components", "plan_outputs"]
 
 
-
 @dataclass(slots=True)
 class Output:
     file: str
@@ -47,7 +46,7 @@ class Output:
                 template = layouts.get(self.layout)
                 try:
                     html = template.render(self.make())
-                except Exception as exc:  # noqa: BLE001 - reported at the layout's line
+                except Exception as exc:
                     raise template_error(
                         exc, rendering=self.describe, fallback=f"layouts/{self.layout}"
                     ) from None
@@ -96,8 +95,9 @@ def plan_outputs(site: Site) -> list[Output]:
     outputs.extend(document_output(doc) for doc in site.posts)
     outputs.extend(document_output(doc) for doc in site.pages)
 
-    def listing(name: str, base: str, layout: str, title: str, extra: dict[str, Any],
-                items: list[Document]) -> None:
+    def listing(
+        name: str, base: str, layout: str, title: str, extra: dict[str, Any], items: list[Document]
+    ) -> None:
         per_page = config.posts_per_page
         total = max(1, -(-len(items) // per_page))
 
@@ -113,47 +113,78 @@ def plan_outputs(site: Site) -> list[Output]:
                 pagination = paginate(items, per_page, number, page_url)
                 page_title = title if number == 1 else f"{title} (page {number})"
                 page = _page(page_title, page_url(number), "listing", config.description)
-                return {**extra, "pagination": pagination, "posts": pagination.items,
-                        "page": page}
+                return {**extra, "pagination": pagination, "posts": pagination.items, "page": page}
 
-            outputs.append(Output(output_file(site_path), layout,
-                                  f"{name} page {number}", None, make))
+            outputs.append(
+                Output(output_file(site_path), layout, f"{name} page {number}", None, make)
+            )
 
     listing("index", "", "index.html", config.title, {}, site.posts)
     for category in site.categories:
-        listing(f"category/{category.slug}", category.site_path, "category.html",
-                category.name, {"category": category}, category.items)
+        listing(
+            f"category/{category.slug}",
+            category.site_path,
+            "category.html",
+            category.name,
+            {"category": category},
+            category.items,
+        )
     for tag in site.tags:
-        listing(f"tag/{tag.slug}", tag.site_path, "tag.html", f"Posts tagged “{tag.name}”",
-                {"tag": tag}, tag.items)
+        listing(
+            f"tag/{tag.slug}",
+            tag.site_path,
+            "tag.html",
+            f"Posts tagged “{tag.name}”",
+            {"tag": tag},
+            tag.items,
+        )
 
     for archive in site.archives:
+
         def make_archive(archive=archive) -> dict[str, Any]:  # type: ignore[no-untyped-def]
             record(f"archive:{archive.key}", site.fact(f"archive:{archive.key}") or "")
             page = _page(archive.title, archive.url, "archive")
             return {"archive": archive, "posts": archive.items, "page": page}
 
-        outputs.append(Output(output_file(archive.site_path), "archive.html",
-                              f"archive {archive.title}", None, make_archive))
+        outputs.append(
+            Output(
+                output_file(archive.site_path),
+                "archive.html",
+                f"archive {archive.title}",
+                None,
+                make_archive,
+            )
+        )
 
     def make_archives() -> dict[str, Any]:
         record("archives", site.fact("archives") or "")
-        return {"archives": site.archives, "page": _page("Archives", urls.url("archives/"),
-                                                         "archives")}
+        return {
+            "archives": site.archives,
+            "page": _page("Archives", urls.url("archives/"), "archives"),
+        }
 
-    outputs.append(Output("archives/index.html", "archives.html", "the archive index", None,
-                          make_archives))
-    outputs.append(Output("404.html", "404.html", "the 404 page", None,
-                          lambda: {"page": _page("Page not found", urls.url("404.html"),
-                                                 "404")}))
+    outputs.append(
+        Output("archives/index.html", "archives.html", "the archive index", None, make_archives)
+    )
+    outputs.append(
+        Output(
+            "404.html",
+            "404.html",
+            "the 404 page",
+            None,
+            lambda: {"page": _page("Page not found", urls.url("404.html"), "404")},
+        )
+    )
 
     def feed_posts() -> list[Document]:
         return site.recent_posts(config.feed_limit)
 
-    outputs.append(Output("index.rss", None, "the RSS feed", None,
-                          lambda: rss_feed(site, feed_posts())))
-    outputs.append(Output("atom.xml", None, "the Atom feed", None,
-                          lambda: atom_feed(site, feed_posts())))
+    outputs.append(
+        Output("index.rss", None, "the RSS feed", None, lambda: rss_feed(site, feed_posts()))
+    )
+    outputs.append(
+        Output("atom.xml", None, "the Atom feed", None, lambda: atom_feed(site, feed_posts()))
+    )
 
     def make_sitemap() -> bytes:
         for key in ("posts", "pages", "categories", "tags"):
@@ -163,8 +194,7 @@ def plan_outputs(site: Site) -> list[Output]:
             lastmod = (doc.updated or doc.date).date().isoformat()  # type: ignore[union-attr]
             entries.append((doc.absolute_url, lastmod))
         entries.extend((doc.absolute_url, None) for doc in site.pages)
-        entries.extend((urls.absolute(t.site_path), None)
-                       for t in (*site.categories, *site.tags))
+        entries.extend((urls.absolute(t.site_path), None) for t in (*site.categories, *site.tags))
         if site.archives:
             entries.append((urls.absolute("archives/"), None))
         return sitemap(entries)
@@ -176,6 +206,5 @@ def plan_outputs(site: Site) -> list[Output]:
         record("pages", site.fact("pages") or "")
         return search_index([*site.posts, *site.pages])
 
-    outputs.append(Output("search-index.json", None, "the search index", None,
-                          make_search_index))
+    outputs.append(Output("search-index.json", None, "the search index", None, make_search_index))
     return outputs

@@ -51,9 +51,11 @@ class RelatedIndex:
         me = self.rank.get(post.source)
         tags = sorted(set(post.tags))
         levels = sorted(
-            {(2 * shared + (3 if same else 0), shared, same)
-             for shared in range(len(tags) + 1)
-             for same in ((False, True) if post.category else (False,))},
+            {
+                (2 * shared + (3 if same else 0), shared, same)
+                for shared in range(len(tags) + 1)
+                for same in ((False, True) if post.category else (False,))
+            },
             reverse=True,
         )
         chosen: list[int] = []
@@ -76,8 +78,7 @@ class RelatedIndex:
         """Posts sharing at least ``shared`` tags (and ``category`` if given), newest first."""
         size = min(shared, MAX_SUBSET)
         lists = [
-            self.lists.get((category, frozenset(subset)), [])
-            for subset in combinations(tags, size)
+            self.lists.get((category, frozenset(subset)), []) for subset in combinations(tags, size)
         ]
         previous = -1
         for index in heapq.merge(*lists):

@@ -27,9 +27,10 @@ from .urls import Urls, output_file
 
 __all__ = ["Archive", "Document", "Pagination", "Site", "Taxonomy"]
 
-MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
+MONTHS = [
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+]  # fmt: skip
 
 
 class Document:
@@ -113,8 +114,11 @@ class Document:
 
     @property
     def tag_pages(self) -> list[Taxonomy]:
-        return [self._site.tag_by_slug[slugify(tag)] for tag in self.tags
-                if slugify(tag) in self._site.tag_by_slug]
+        return [
+            self._site.tag_by_slug[slugify(tag)]
+            for tag in self.tags
+            if slugify(tag) in self._site.tag_by_slug
+        ]
 
     @property
     def previous(self) -> Document | None:
@@ -312,12 +316,16 @@ class Site:
 
     # --- relations
     def neighbour(self, post: Document, step: int) -> Document | None:
-        rank = self.post_rank.get(post.source)
+        """The post ``step`` places away in date order; records it, even when there is none."""
+        key = f"neighbour:{post.source}:{step}"
+        record(key, self.fact(key) or "")
+        return self._neighbour(post.source, step)
+
+    def _neighbour(self, source: str, step: int) -> Document | None:
+        rank = self.post_rank.get(source)
         if rank is None or not 0 <= rank + step < len(self.posts):
             return None
-        other = self.posts[rank + step]
-        record(f"entry:{other.source}", other.digest)
-        return other
+        return self.posts[rank + step]
 
     @cached_property
     def _related_index(self) -> RelatedIndex:
@@ -379,6 +387,10 @@ class Site:
             return _list_digest(self._related(source, int(limit)))
         if kind == "listing":
             return self._listing_fact(arg)
+        if kind == "neighbour":
+            source, _, step = arg.rpartition(":")
+            other = self._neighbour(source, int(step))
+            return other.digest if other else "none"
         if kind == "component":
             return self.component_urls.get(arg) or ""
         raise KeyError(f"unknown dependency key {key!r}")
@@ -415,8 +427,7 @@ class Site:
             other = seen.get(document.output_file)
             if other is not None:
                 raise BuildError(
-                    f"{other.source} and {document.source} both produce the URL "
-                    f"{document.url}",
+                    f"{other.source} and {document.source} both produce the URL {document.url}",
                     file=document.source,
                     line=document.entry.lines.get("slug") or 1,
                     hint="rename one of the files or give it a different 'slug:'",

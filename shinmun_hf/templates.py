@@ -39,12 +39,14 @@ class Layouts:
     def exists(self, name: str) -> bool:
         return self._source(name) is not None
 
-    def require(self, name: str, *, needed_for: str, file: str | None = None,
-                line: int | None = None) -> None:
+    def require(
+        self, name: str, *, needed_for: str, file: str | None = None, line: int | None = None
+    ) -> None:
         if not self.exists(name):
             raise BuildError(
                 f"layout layouts/{name} is missing (needed for {needed_for})",
-                file=file, line=line,
+                file=file,
+                line=line,
                 hint=f"create layouts/{name}, or run 'shinmun init' for a starting theme",
             )
 
@@ -54,11 +56,13 @@ class Layouts:
         except jinja2.TemplateSyntaxError as exc:
             raise BuildError(
                 f"syntax error in layout: {exc.message}",
-                file=f"layouts/{exc.name or name}", line=exc.lineno,
+                file=f"layouts/{exc.name or name}",
+                line=exc.lineno,
             ) from None
         except jinja2.TemplateNotFound as exc:
-            raise BuildError(f"layout layouts/{exc.name} is missing",
-                             file=f"layouts/{name}") from None
+            raise BuildError(
+                f"layout layouts/{exc.name} is missing", file=f"layouts/{name}"
+            ) from None
 
     def closure_digest(self, name: str) -> str:
         """Digest of ``name`` and of every template it references, transitively."""
@@ -83,8 +87,11 @@ class Layouts:
             try:
                 referenced = list(meta.find_referenced_templates(self.env.parse(source)))
             except jinja2.TemplateSyntaxError as exc:
-                raise BuildError(f"syntax error in layout: {exc.message}",
-                                 file=f"layouts/{current}", line=exc.lineno) from None
+                raise BuildError(
+                    f"syntax error in layout: {exc.message}",
+                    file=f"layouts/{current}",
+                    line=exc.lineno,
+                ) from None
             if None in referenced:  # a computed name: depend on every layout
                 referenced = self.env.list_templates()
             pending.extend(r for r in referenced if r)
@@ -99,8 +106,9 @@ class Layouts:
                 self._sources[name] = None
             except UnicodeDecodeError as exc:
                 line = path.read_bytes()[: exc.start].count(b"\n") + 1
-                raise BuildError("the layout is not valid UTF-8", file=f"layouts/{name}",
-                                 line=line) from None
+                raise BuildError(
+                    "the layout is not valid UTF-8", file=f"layouts/{name}", line=line
+                ) from None
         return self._sources[name]
 
 
@@ -116,5 +124,6 @@ def template_error(exc: Exception, *, rendering: str, fallback: str) -> BuildErr
             file = "layouts/" + filename.replace("\\", "/").rsplit("/layouts/", 1)[1]
             line = lineno
     message = exc.message if isinstance(exc, jinja2.TemplateError) and exc.message else str(exc)
-    return BuildError(f"{type(exc).__name__} while rendering {rendering}: {message}",
-                      file=file, line=line)
+    return BuildError(
+        f"{type(exc).__name__} while rendering {rendering}: {message}", file=file, line=line
+    )

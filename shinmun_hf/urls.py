@@ -31,10 +31,9 @@ class Urls:
         return self.site_url + self.url(site_path)
 
     def post_path(self, date: dt.datetime, slug: str) -> str:
-        return (
-            self.permalink.format(year=date.year, month=date.month, day=date.day, slug=slug)
-            .lstrip("/")
-        )
+        return self.permalink.format(
+            year=date.year, month=date.month, day=date.day, slug=slug
+        ).lstrip("/")
 
 
 def output_file(site_path: str) -> str:

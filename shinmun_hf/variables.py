@@ -36,8 +36,9 @@ def script_safe_json(value: Any, *, name: str = "value") -> str:
             _plain(value, name), ensure_ascii=False, allow_nan=False, separators=(",", ":")
         )
     except ValueError:
-        raise ConfigError(f"variable '{name}' holds NaN or infinity, which JSON cannot carry",
-                          file="config.yml") from None
+        raise ConfigError(
+            f"variable '{name}' holds NaN or infinity, which JSON cannot carry", file="config.yml"
+        ) from None
     return text.translate(_TABLE)
 
 
@@ -46,8 +47,9 @@ def variables_script_tag(variables: Mapping[str, Any]) -> Markup:
     lines = []
     for key, value in variables.items():
         if not isinstance(key, str) or not VARIABLE_NAME.match(key):
-            raise ConfigError(f"variable name {key!r} is not a valid JavaScript identifier",
-                              file="config.yml")
+            raise ConfigError(
+                f"variable name {key!r} is not a valid JavaScript identifier", file="config.yml"
+            )
         lines.append(f"window.{key} = {script_safe_json(value, name=key)};")
     if not lines:
         return Markup("")
@@ -66,5 +68,8 @@ def _plain(value: Any, name: str) -> Any:
         raise ValueError(name)
     if value is None or isinstance(value, str | int | float | bool):
         return value
-    raise ConfigError(f"variable '{name}' has a value of type {type(value).__name__}, "
-                      "which cannot be published as JSON", file="config.yml")
+    raise ConfigError(
+        f"variable '{name}' has a value of type {type(value).__name__}, "
+        "which cannot be published as JSON",
+        file="config.yml",
+    )

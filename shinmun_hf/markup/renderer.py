@@ -45,7 +45,8 @@ FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
 TAG = re.compile(r"<[^>]+>")
 CODE_BLOCK = re.compile(r"<pre\b.*?</pre>", re.S)
 SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b.*?</\1>", re.S)
-WORD = re.compile(r"\w+(?:['’-]\w+)*")
+WORD = re.compile(r"\w+(?:['\u2019-]\w+)*")
+ROOT_RELATIVE = re.compile(r'(\s(?:href|src|poster|action)=")/(?!/)')
 
 
 @dataclass(slots=True)
@@ -69,7 +70,7 @@ class _ShinmunExtension(Extension):
         super().__init__()
         self.holder = holder
 
-    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's API
+    def extendMarkdown(self, md: Markdown) -> None:
         directives = DirectivePreprocessor(md, lambda: self.holder.context)
         directives.add_rule("typescript-file", typescript_file_directive, takes_block=False)
         directives.add_rule("typescript", typescript_inline_directive, takes_block=True)
@@ -97,12 +98,20 @@ def _markdown() -> Markdown:
     return _md
 
 
-def render_markdown(text: str, *, source: str, line_offset: int = 0) -> RenderedMarkdown:
-    """Render ``text`` (the body of ``source``, starting after ``line_offset`` lines)."""
+def render_markdown(
+    text: str, *, source: str, line_offset: int = 0, base_path: str = ""
+) -> RenderedMarkdown:
+    """Render ``text`` (the body of ``source``, starting after ``line_offset`` lines).
+
+    Root-relative links (``/about/``) get ``base_path`` in front, so content written for the
+    site root keeps working when the site is published in a folder.
+    """
     md = _markdown()
     md.reset()
     _holder.context = DirectiveContext(source=source, line_offset=line_offset)
     body = md.convert(text)
+    if base_path:
+        body = ROOT_RELATIVE.sub(lambda m: f"{m.group(1)}{base_path}/", body)
     context = _holder.context
     toc = getattr(md, "toc_tokens", [])
     first = FIRST_PARAGRAPH.search(body)

@@ -22,7 +22,9 @@ def typescript_file_directive(directive: Directive, context: DirectiveContext) -
     path = (directive.argument or "").strip()
     if not path:
         raise context.error(
-            "@@typescript-file needs a path", directive.line, hint="write @@typescript-file[id](path)"
+            "@@typescript-file needs a path",
+            directive.line,
+            hint="write @@typescript-file[id](path)",
         )
     if not path.endswith((".ts", ".tsx")):
         raise context.error(

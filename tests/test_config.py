@@ -1,0 +1,118 @@
+"""config.yml: typed validation with precise errors, warnings, environment overrides."""
+
+from __future__ import annotations
+
+import pytest
+
+from shinmun_hf.config import load_config
+from shinmun_hf.errors import ConfigError
+
+
+def test_defaults_when_config_is_missing(tmp_path):
+    config = load_config(tmp_path, environ={})
+    assert config.permalink == "/{year}/{month}/{slug}/"
+    assert config.posts_per_page == 10
+    assert config.base_path == ""
+    assert config.variables == {}
+
+
+def test_wrong_type_names_key_and_line(project):
+    project.config("title: Blog\nposts_per_page: many\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(project.root, environ={})
+    error = caught.value
+    assert error.file == "config.yml"
+    assert error.line == 2
+    assert "posts_per_page" in error.message
+    assert "whole number" in error.message
+
+
+def test_unknown_key_warns_with_suggestion(project):
+    project.config("title: Blog\npost_per_page: 5\n")
+    warnings: list[str] = []
+    config = load_config(project.root, environ={}, warnings=warnings)
+    assert len(warnings) == 1
+    assert "config.yml:2" in warnings[0]
+    assert "did you mean 'posts_per_page'" in warnings[0]
+    assert config.extra == {"post_per_page": 5}
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "key", "fragment"),
+    [
+        ("site_url: example.com\n", "site_url", "absolute URL"),
+        ("site_url: https://example.com/blog\n", "site_url", "base_path"),
+        ("base_path: http://x/blog\n", "base_path", "path such as /blog"),
+        ("permalink: /{year}/{title}/\n", "permalink", "{title}"),
+        ("permalink: /{year}/{month}/\n", "permalink", "{slug}"),
+        ("timezone: Mars/Olympus\n", "timezone", "unknown time zone"),
+        ("categories: Guides\n", "categories", "list"),
+        ("nav:\n  - title: About\n", "nav", "'title' and 'url'"),
+        ("variables:\n  1abc: x\n", "variables", "JavaScript identifier"),
+        ("allow_secret_like_variables: yes please\n", "allow_secret_like_variables", "true or"),
+    ],
+)
+def test_invalid_values_are_explained(project, yaml_text, key, fragment):
+    project.config("title: Blog\n" + yaml_text)
+    with pytest.raises(ConfigError) as caught:
+        load_config(project.root, environ={})
+    assert caught.value.line == 2
+    assert key in caught.value.message
+    assert fragment in caught.value.message
+
+
+def test_yaml_syntax_error_names_line(project):
+    project.config("title: Blog\nvariables:\n  A: [1, 2\n  B: 3\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(project.root, environ={})
+    assert caught.value.file == "config.yml"
+    assert caught.value.line in (3, 4)
+    assert "invalid config" in caught.value.message
+
+
+def test_base_path_and_site_url_are_normalised(project):
+    project.config("site_url: https://example.org/\nbase_path: blog/\n")
+    config = load_config(project.root, environ={})
+    assert config.site_url == "https://example.org"
+    assert config.base_path == "/blog"
+
+
+def test_environment_overrides_variables_keeping_types(project):
+    project.config("variables:\n  HF_OAUTH_CLIENT_ID: from-file\n  RETRIES: 2\n")
+    config = load_config(
+        project.root,
+        environ={
+            "SHINMUN_VAR_HF_OAUTH_CLIENT_ID": "from-ci",
+            "SHINMUN_VAR_RETRIES": "5",
+            "SHINMUN_VAR_NEW_ONE": "42",
+            "UNRELATED": "x",
+        },
+    )
+    assert config.variables == {"HF_OAUTH_CLIENT_ID": "from-ci", "RETRIES": 5, "NEW_ONE": "42"}
+
+
+def test_environment_override_of_typed_value_must_be_json(project):
+    project.config("variables:\n  RETRIES: 2\n")
+    with pytest.raises(ConfigError, match="SHINMUN_VAR_RETRIES must be JSON"):
+        load_config(project.root, environ={"SHINMUN_VAR_RETRIES": "two"})
+
+
+@pytest.mark.parametrize("name", ["API_TOKEN", "client_secret", "DB_PASSWORD", "PRIVATE_KEY"])
+def test_secret_like_variable_is_refused(project, name):
+    project.config(f"title: Blog\nvariables:\n  OK: 1\n  {name}: abc\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(project.root, environ={})
+    assert caught.value.line == 4
+    assert name in caught.value.message
+    assert "published to every visitor" in caught.value.message
+
+
+def test_secret_like_variable_allowed_explicitly(project):
+    project.config("allow_secret_like_variables: true\nvariables:\n  PUBLIC_TOKEN: abc\n")
+    assert load_config(project.root, environ={}).variables == {"PUBLIC_TOKEN": "abc"}
+
+
+def test_secret_like_variable_from_environment_is_refused(project):
+    project.config("title: Blog\n")
+    with pytest.raises(ConfigError, match="HF_TOKEN"):
+        load_config(project.root, environ={"SHINMUN_VAR_HF_TOKEN": "hf_abc"})

@@ -1,0 +1,169 @@
+"""Bad input: one line naming file and line, exit code 1, no traceback, the old site intact."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from shinmun_hf.cli import main
+
+
+def run_cli(project, *args: str) -> tuple[int, str, str]:
+    process = subprocess.run(
+        [sys.executable, "-m", "shinmun_hf", "--project", str(project.root), *args],
+        capture_output=True,
+        text=True,
+        cwd=project.root,
+        timeout=120,
+    )
+    return process.returncode, process.stdout, process.stderr
+
+
+def build_error(project, capsys) -> str:
+    code = main(["--project", str(project.root), "build", "--out", str(project.out)])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert "Traceback" not in captured.err
+    lines = [line for line in captured.err.splitlines() if line.startswith("error:")]
+    assert len(lines) == 1, captured.err
+    return lines[0]
+
+
+def test_yaml_error_in_front_matter(project, capsys):
+    project.write("content/posts/bad.md", "---\ntitle: Ok\ntags: [a, b\ndate: 2024-01-01\n---\nX\n")
+    line = build_error(project, capsys)
+    assert "content/posts/bad.md:4:" in line or "content/posts/bad.md:3:" in line
+    assert "invalid front matter" in line
+
+
+def test_missing_title(project, capsys):
+    project.write("content/posts/untitled.md", "---\ndate: 2024-01-01\n---\nBody\n")
+    line = build_error(project, capsys)
+    assert "content/posts/untitled.md:1: missing title" in line
+    assert "add 'title: ...'" in line
+
+
+def test_unparsable_date_points_at_its_line(project, capsys):
+    project.write("content/posts/when.md", "---\ntitle: When\n\ndate: next tuesday\n---\nX\n")
+    line = build_error(project, capsys)
+    assert "content/posts/when.md:4:" in line
+    assert "cannot read the date 'next tuesday'" in line
+
+
+def test_missing_date_on_post(project, capsys):
+    project.write("content/posts/nodate.md", "---\ntitle: No date\n---\nX\n")
+    assert "content/posts/nodate.md:1: missing date" in build_error(project, capsys)
+
+
+def test_two_files_with_one_url_are_both_named(project, capsys):
+    project.post("first", title="One", date="2024-02-01", slug="same")
+    project.post("second", title="Two", date="2024-02-03", slug="same")
+    line = build_error(project, capsys)
+    assert "content/posts/first.md" in line
+    assert "content/posts/second.md" in line
+    assert "/2024/2/same/" in line
+
+
+def test_page_colliding_with_generated_listing(project, capsys):
+    project.post("p", tags=["python"])
+    project.page("python", slug="tags/python")
+    line = build_error(project, capsys)
+    assert "content/pages/python.md" in line
+    assert "tags/python/index.html" in line
+
+
+def test_non_utf8_file_names_line(project, capsys):
+    project.write("content/posts/latin1.md", b"---\ntitle: Caf\xe9\ndate: 2024-01-01\n---\n")
+    line = build_error(project, capsys)
+    assert "content/posts/latin1.md:2:" in line
+    assert "not valid UTF-8" in line
+
+
+def test_missing_layout(project, capsys):
+    (project.root / "layouts" / "tag.html").unlink()
+    project.post("p", tags=["x"])
+    line = build_error(project, capsys)
+    assert "layouts/tag.html is missing" in line
+
+
+def test_layout_syntax_error_names_layout_line(project, capsys):
+    project.write(
+        "layouts/page.html",
+        "{% extends 'base.html' %}\n{% block main %}\n{{ oops(\n{% endblock %}\n",
+    )
+    project.page("about")
+    line = build_error(project, capsys)
+    assert "layouts/page.html:" in line
+    assert "syntax error in layout" in line
+
+
+def test_undefined_name_in_layout_names_layout_line(project, capsys):
+    project.write(
+        "layouts/page.html",
+        "{% extends 'base.html' %}\n{% block main %}\n<p>\n{{ no_such_helper() }}\n</p>\n"
+        "{% endblock %}\n",
+    )
+    project.page("about")
+    line = build_error(project, capsys)
+    assert "layouts/page.html:4:" in line
+    assert "no_such_helper" in line
+
+
+def test_unknown_layout_in_front_matter(project, capsys):
+    project.page("about", layout="fancy.html")
+    line = build_error(project, capsys)
+    assert "layouts/fancy.html is missing" in line
+    assert "content/pages/about.md" in line
+
+
+def test_directive_without_block(project, capsys):
+    project.post("code", body="Intro.\n\n    @@python\n\nNot indented.\n")
+    line = build_error(project, capsys)
+    assert "content/posts/code.md:7:" in line  # ---, title, date, ---, Intro., blank, @@
+    assert "@@python has no indented block" in line
+
+
+def test_debug_shows_traceback_and_still_fails(project):
+    project.write("content/posts/untitled.md", "---\ndate: 2024-01-01\n---\nBody\n")
+    code, _, err = run_cli(project, "--debug", "build")
+    assert code == 1
+    assert "Traceback" in err
+    assert "missing title" in err
+
+
+def test_success_exit_code_and_summary(project):
+    project.post("hello")
+    code, out, err = run_cli(project, "build")
+    assert code == 0, err
+    assert "built" in out
+    assert (project.out / "index.html").exists()
+
+
+@pytest.mark.parametrize("target", [".", "content", "layouts"])
+def test_refuses_to_overwrite_project_folders(project, capsys, target):
+    project.post("hello")
+    before = sorted(p.relative_to(project.root) for p in project.root.rglob("*"))
+    code = main(["--project", str(project.root), "build", "--out", str(project.root / target)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "refusing" in err
+    after = sorted(
+        p.relative_to(project.root)
+        for p in project.root.rglob("*")
+        if ".shinmun-cache" not in p.parts
+    )
+    assert [p for p in before if ".shinmun-cache" not in p.parts] == after
+
+
+def test_refuses_foreign_non_empty_directory(project, capsys, tmp_path):
+    project.post("hello")
+    foreign = tmp_path / "documents"
+    foreign.mkdir()
+    (foreign / "thesis.txt").write_text("precious")
+    code = main(["--project", str(project.root), "build", "--out", str(foreign)])
+    assert code == 1
+    assert "was not created by shinmun" in capsys.readouterr().err
+    assert (foreign / "thesis.txt").read_text() == "precious"
+    assert sorted(p.name for p in foreign.iterdir()) == ["thesis.txt"]

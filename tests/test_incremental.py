@@ -1,0 +1,139 @@
+"""Cached builds: exactly the affected outputs are redone, and the result equals a cold build."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+
+import pytest
+from conftest import Project
+
+
+def snapshot(directory) -> dict[str, str]:
+    return {
+        str(p.relative_to(directory)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(directory.rglob("*"))
+        if p.is_file() and p.name != ".shinmun-output"
+    }
+
+
+def cold_build(project: Project, tmp_path) -> dict[str, str]:
+    """The same sources built from scratch, with no cache and no previous output."""
+    clone = tmp_path / "cold"
+    shutil.rmtree(clone, ignore_errors=True)
+    shutil.copytree(project.root, clone, ignore=shutil.ignore_patterns(".shinmun-cache", "_site"))
+    fresh = Project.__new__(Project)
+    fresh.root = clone
+    fresh.build()
+    return snapshot(fresh.out)
+
+
+@pytest.fixture
+def blog(project):
+    project.config(
+        title="Blog", site_url="https://x.org", posts_per_page=3, categories=["Alpha", "Beta"]
+    )
+    for number in range(12):
+        project.post(
+            f"post-{number:02}",
+            title=f"Post {number}",
+            date=f"2024-0{number % 3 + 1}-{number + 1:02}",
+            category="Alpha" if number % 2 else "Beta",
+            tags=[f"t{number % 4}", f"t{number % 3}"],
+            body=f"Body of post {number}.\n\nSecond paragraph.",
+        )
+    project.page("about", title="About")
+    project.build()
+    return project
+
+
+def test_unchanged_rebuild_does_nothing(blog):
+    result = blog.build()
+    assert result.written == 0
+    assert result.rendered_entries == 0
+    assert result.removed == 0
+
+
+EDITS = {
+    "post body": lambda p: p.post(
+        "post-04",
+        title="Post 4",
+        date="2024-02-05",
+        category="Beta",
+        tags=["t0", "t1"],
+        body="Edited body.",
+    ),
+    "post tags and date": lambda p: p.post(
+        "post-04",
+        title="Post 4",
+        date="2024-03-20",
+        category="Alpha",
+        tags=["t3", "new-tag"],
+        body="Moved.",
+    ),
+    "new post": lambda p: p.post("post-99", title="Newest", date="2024-04-01", tags=["t1"]),
+    "deleted post": lambda p: (p.root / "content/posts/post-07.md").unlink(),
+    "renamed post": lambda p: (p.root / "content/posts/post-02.md").rename(
+        p.root / "content/posts/renamed.md"
+    ),
+    "draft toggled": lambda p: p.post(
+        "post-05",
+        title="Post 5",
+        date="2024-03-06",
+        category="Alpha",
+        tags=["t1", "t2"],
+        draft=True,
+    ),
+    "base layout": lambda p: p.write(
+        "layouts/base.html",
+        (p.root / "layouts/base.html").read_text().replace("Skip to content", "Skip ahead"),
+    ),
+    "included partial": lambda p: p.write(
+        "layouts/partials/post_meta.html",
+        (p.root / "layouts/partials/post_meta.html").read_text() + "<!-- meta -->\n",
+    ),
+    "config": lambda p: p.config(
+        title="Renamed Blog",
+        site_url="https://x.org",
+        posts_per_page=4,
+        categories=["Beta", "Alpha"],
+    ),
+    "public file": lambda p: p.write("public/css/style.css", "body { color: red }\n"),
+    "page": lambda p: p.page("about", title="About us", body="New text."),
+}
+
+
+@pytest.mark.parametrize("edit", list(EDITS), ids=list(EDITS))
+def test_warm_build_after_edit_equals_cold_build(blog, tmp_path, edit):
+    EDITS[edit](blog)
+    blog.build()
+    assert snapshot(blog.out) == cold_build(blog, tmp_path)
+
+
+def test_series_of_edits_still_equals_cold_build(blog, tmp_path):
+    for edit in EDITS.values():
+        edit(blog)
+        blog.build()
+    assert snapshot(blog.out) == cold_build(blog, tmp_path)
+
+
+def test_body_edit_redoes_only_affected_outputs(blog):
+    EDITS["post body"](blog)
+    result = blog.build()
+    written = set(result.written_files)
+    assert result.rendered_entries == 1
+    assert "2024/2/post-04/index.html" in written
+    assert {"index.rss", "atom.xml", "search-index.json"} <= written
+    assert "about/index.html" not in written
+    assert "tags/t2/index.html" not in written  # post 4 is not tagged t2
+    assert len(written) < len(list(blog.out.rglob("*.html"))) / 2
+
+
+def test_layout_edit_redoes_only_pages_using_it(blog):
+    EDITS["included partial"](blog)  # post_meta.html is used by posts and listings, not pages
+    written = set(blog.build().written_files)
+    assert "2024/2/post-04/index.html" in written
+    assert "index.html" in written
+    assert "about/index.html" not in written
+    assert "archives/index.html" not in written
+    assert blog.build().written == 0

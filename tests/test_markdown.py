@@ -1,0 +1,107 @@
+"""Markdown rendering: Python-Markdown features and Shinmun's @@ directives."""
+
+from __future__ import annotations
+
+import pytest
+
+from shinmun_hf.errors import BuildError
+from shinmun_hf.markup import render_markdown
+
+
+def render(text: str, **kwargs):
+    return render_markdown(text, source="content/posts/x.md", **kwargs)
+
+
+def test_highlight_directive_keeps_blank_lines_and_ends_with_indentation():
+    result = render("Intro.\n\n    @@python\n\n    a = 1\n\n\n    b = 2\n\nAfter the block.\n")
+    html = result.html
+    assert '<div class="highlight">' in html
+    assert "a" in html and '<span class="mi">2</span>' in html
+    code = html.split("<code>")[1].split("</code>")[0]
+    assert code.count("\n") == 4  # a = 1, two blank lines, b = 2
+    assert "<p>After the block.</p>" in html
+
+
+def test_directives_in_fenced_code_are_left_alone():
+    result = render("```markdown\n    @@python\n\n    x = 1\n    @@typescript-file[a](b.ts)\n```\n")
+    assert "@@python" in result.html
+    assert "@@typescript-file[a](b.ts)" in result.html
+    assert result.components == ()
+
+
+def test_tilde_fences_too():
+    result = render("~~~~\n@@typescript-file[a](b.ts)\n~~~~\n")
+    assert "@@typescript-file" in result.html
+    assert result.components == ()
+
+
+def test_unknown_language_warns_and_shows_plain_text():
+    result = render("    @@klingon\n\n    qapla'\n")
+    assert "qapla" in result.html
+    assert result.warnings and "unknown language 'klingon'" in result.warnings[0]
+
+
+def test_typescript_file_directive_records_component_with_line():
+    result = render("Text.\n\n@@typescript-file[demo](public/apps/x.tsx)\n", line_offset=4)
+    (ref,) = result.components
+    assert (ref.mount_id, ref.path, ref.line, ref.source) == (
+        "demo",
+        "public/apps/x.tsx",
+        7,
+        "content/posts/x.md",
+    )
+    assert '<div id="demo" data-shinmun-component="file:public/apps/x.tsx"></div>' in result.html
+
+
+def test_inline_typescript_keeps_every_paragraph_and_bare_form_compiles():
+    result = render("    @@typescript\n\n    const a = 1;\n\n    console.log(a);\n")
+    (ref,) = result.components
+    assert ref.code == "const a = 1;\n\nconsole.log(a);"
+    assert ref.mount_id == ""
+    assert "highlight" not in result.html  # compiled, never merely highlighted
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("@@typescript-file[x]()\n", "needs a path"),
+        ("@@typescript-file[x](app.js)\n", ".ts or .tsx"),
+        ("@@typescript-file(app.ts)\n", "needs an element id"),
+        ("@@typescript-file[1bad](app.ts)\n", "invalid element id"),
+    ],
+)
+def test_directive_errors_name_the_line(text, message):
+    with pytest.raises(BuildError) as caught:
+        render("Para.\n\n" + text, line_offset=10)
+    assert caught.value.line == 13
+    assert message in caught.value.message
+
+
+def test_python_markdown_features():
+    result = render(
+        '"Quotes" -- and... dashes.\n\n## A heading\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n'
+        "Note.[^n]\n\n[^n]: The note.\n\n```python\nx = 1\n```\n"
+    )
+    html = result.html
+    assert "&ldquo;Quotes&rdquo; &ndash; and&hellip; dashes." in html
+    assert '<h2 id="a-heading">A heading</h2>' in html
+    assert "<table>" in html
+    assert 'class="footnote"' in html
+    assert '<span class="n">x</span>' in html
+    assert result.toc[0]["id"] == "a-heading"
+    assert result.summary_html.startswith("&ldquo;Quotes")
+
+
+def test_root_relative_links_get_base_path():
+    result = render(
+        '[a](/about/) [b](https://x.org/) <img src="/i.png" alt="">\n', base_path="/blog"
+    )
+    assert 'href="/blog/about/"' in result.html
+    assert 'href="https://x.org/"' in result.html
+    assert 'src="/blog/i.png"' in result.html
+
+
+def test_plain_text_and_word_count_exclude_code():
+    result = render("One two three.\n\n```\nnot counted at all\n```\n")
+    assert result.word_count == 3
+    assert result.text == "One two three."

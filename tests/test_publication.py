@@ -1,0 +1,116 @@
+"""Drafts and future posts are absent from every output unless --drafts / --future."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import feedparser
+import pytest
+
+NOW = dt.datetime(2024, 6, 1, 12, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def blog(project):
+    project.post(
+        "public-post", title="Visible post", date="2024-05-01", category="News", tags=["shared"]
+    )
+    project.post(
+        "secret-draft",
+        title="Draft post",
+        date="2024-05-02",
+        category="Drafty",
+        tags=["shared", "draftonly"],
+        draft=True,
+    )
+    project.post(
+        "tomorrow",
+        title="Future post",
+        date="2024-07-01",
+        category="Futury",
+        tags=["shared", "futureonly"],
+    )
+    return project
+
+
+def everything(project) -> dict[str, str]:
+    return {
+        str(path.relative_to(project.out)): path.read_text(encoding="utf-8")
+        for path in project.out.rglob("*")
+        if path.is_file() and path.suffix != ".css"
+    }
+
+
+@pytest.mark.parametrize(
+    ("title", "slug", "category", "tag", "month"),
+    [
+        ("Draft post", "secret-draft", "drafty", "draftonly", None),
+        ("Future post", "tomorrow", "futury", "futureonly", "2024/7/"),
+    ],
+)
+def test_hidden_from_every_output(blog, title, slug, category, tag, month):
+    blog.build(now=NOW)
+    files = everything(blog)
+    # its own page, its category, its tag and (future) its month do not exist
+    assert not any(slug in name for name in files)
+    assert f"categories/{category}/index.html" not in files
+    assert f"tags/{tag}/index.html" not in files
+    if month:
+        assert f"{month}index.html" not in files
+    # the shared tag page, index, archives, feeds, sitemap, search index do not mention it
+    for name in (
+        "index.html",
+        "tags/shared/index.html",
+        "archives/index.html",
+        "2024/5/index.html",
+        "sitemap.xml",
+        "search-index.json",
+        "index.rss",
+        "atom.xml",
+    ):
+        assert title not in files[name], name
+        assert slug not in files[name], name
+    assert [e.title for e in feedparser.parse(files["index.rss"]).entries] == ["Visible post"]
+    assert [e.title for e in feedparser.parse(files["atom.xml"]).entries] == ["Visible post"]
+    assert [i["title"] for i in json.loads(files["search-index.json"])] == ["Visible post"]
+    # and no other page links to it (navigation, previous/next, related posts)
+    assert not any(title in text for text in files.values())
+
+
+def test_drafts_flag_publishes_drafts_everywhere(blog):
+    blog.build(now=NOW, drafts=True)
+    files = everything(blog)
+    assert "2024/5/secret-draft/index.html" in files
+    assert "tags/draftonly/index.html" in files
+    assert "Draft post" in files["index.html"]
+    assert "Draft post" in files["index.rss"]
+    assert "secret-draft" in files["sitemap.xml"]
+    assert "Future post" not in files["index.html"]
+
+
+def test_future_flag_publishes_future_posts(blog):
+    blog.build(now=NOW, future=True)
+    files = everything(blog)
+    assert "2024/7/tomorrow/index.html" in files
+    assert "Future post" in files["atom.xml"]
+    assert "Draft post" not in files["index.html"]
+
+
+def test_future_post_appears_once_its_date_has_passed(blog):
+    blog.build(now=NOW)
+    assert not (blog.out / "2024/7/tomorrow/index.html").exists()
+    blog.build(now=dt.datetime(2024, 7, 2, tzinfo=dt.UTC))
+    assert (blog.out / "2024/7/tomorrow/index.html").exists()
+    assert "Future post" in blog.read("index.html")
+
+
+def test_time_zone_aware_dates(project):
+    project.config(site_url="https://x.org", timezone="Asia/Tokyo")
+    # 2024-06-01 08:00 in Tokyo is 2024-05-31 23:00 UTC: already published at NOW
+    project.post("tokyo", title="Tokyo", date="2024-06-01 08:00")
+    project.post("zulu", title="Later", date="2024-06-01T13:00:00+00:00")
+    project.build(now=NOW)
+    assert (project.out / "2024/6/tokyo/index.html").exists()
+    assert not (project.out / "2024/6/zulu/index.html").exists()
+    assert 'datetime="2024-06-01T08:00:00+09:00"' in project.read("2024/6/tokyo/index.html")
