@@ -3,31 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import __version__
+from .commands import COMMANDS
 from .errors import ShinmunError
 
 __all__ = ["main"]
 
 
-def _add_build_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--drafts", action="store_true", help="include posts with draft: true")
-    parser.add_argument("--future", action="store_true", help="include future-dated posts")
-    parser.add_argument(
-        "--jobs",
-        type=int,
-        default=None,
-        metavar="N",
-        help="worker processes for rendering (default: all cores)",
-    )
-
-
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="shinmun", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="shinmun", description="A fast static blog generator with Sign in with Hugging Face."
+    )
     parser.add_argument("--version", action="version", version=f"shinmun-hf {__version__}")
     parser.add_argument(
         "--project",
@@ -37,37 +29,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    build = commands.add_parser("build", help="build the site into a folder")
-    build.add_argument(
-        "--out", type=Path, default=Path("_site"), help="output folder (default: _site)"
-    )
-    _add_build_arguments(build)
-    build.set_defaults(run=_run_build)
+    for name in COMMANDS:
+        importlib.import_module(f".commands.{name}", __package__).register(commands)
     return parser
-
-
-def _run_build(args: argparse.Namespace) -> int:
-    from .build import Builder, BuildOptions
-
-    out = args.out if args.out.is_absolute() else (Path.cwd() / args.out)
-    options = BuildOptions(drafts=args.drafts, future=args.future, jobs=args.jobs)
-    result = Builder(args.project, out, options).build()
-    for warning in result.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    print(
-        f"built {result.outputs} files into {_shown(result.out)} in {result.seconds:.2f} s "
-        f"({result.written} written, {result.unchanged} unchanged, {result.removed} removed, "
-        f"{result.rendered_entries} entries rendered)"
-    )
-    return 0
-
-
-def _shown(path: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

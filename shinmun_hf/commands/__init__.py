@@ -1,0 +1,9 @@
+"""Subcommands of ``shinmun``: one module each, with ``register(subparsers)``.
+
+A module's ``register`` adds its parser and sets ``run`` (a function taking the parsed
+arguments and returning the exit code). Imports of heavy dependencies belong inside ``run`` so
+``shinmun --help`` stays instant.
+"""
+
+COMMANDS = ("build",)
+"""Modules of this package that define a subcommand, in the order ``--help`` lists them."""

@@ -1,0 +1,54 @@
+"""``shinmun build``: build the site into a folder."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+__all__ = ["add_build_options", "register"]
+
+
+def add_build_options(parser: argparse.ArgumentParser) -> None:
+    """Options shared by every command that builds (``build``, ``serve``)."""
+    parser.add_argument("--drafts", action="store_true", help="include posts with draft: true")
+    parser.add_argument("--future", action="store_true", help="include future-dated posts")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="worker processes for rendering (default: all cores)",
+    )
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("build", help="build the site into a folder")
+    parser.add_argument(
+        "--out", type=Path, default=Path("_site"), help="output folder (default: _site)"
+    )
+    add_build_options(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..build import Builder, BuildOptions
+
+    out = args.out if args.out.is_absolute() else (Path.cwd() / args.out)
+    options = BuildOptions(drafts=args.drafts, future=args.future, jobs=args.jobs)
+    result = Builder(args.project, out, options).build()
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(
+        f"built {result.outputs} files into {shown_path(result.out)} in {result.seconds:.2f} s "
+        f"({result.written} written, {result.unchanged} unchanged, {result.removed} removed, "
+        f"{result.rendered_entries} entries rendered)"
+    )
+    return 0
+
+
+def shown_path(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
