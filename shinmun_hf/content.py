@@ -58,6 +58,8 @@ class Entry:
     rendered: RenderedMarkdown
     lines: dict[str, int] = field(default_factory=dict)
     """Front-matter key -> line, for errors found later (e.g. two posts with one URL)."""
+    cache_key: str = ""
+    """Where the build cache keeps this entry and its body."""
 
 
 def parse_entry(source: str, kind: str, data: bytes, timezone: str, base_path: str = "") -> Entry:

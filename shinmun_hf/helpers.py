@@ -107,12 +107,10 @@ def make_globals(site: Site) -> dict[str, Any]:
         return post.url
 
     def post_link(post: Document, text: str | None = None) -> Markup:
-        return Markup('<a href="{}">{}</a>').format(post.url, text or post.title)
+        return _link(post.url, text or post.title)
 
     def archive_link(year: int, month: int) -> Markup:
-        return Markup('<a href="{}">{} {}</a>').format(
-            urls.url(f"{year}/{month}/"), MONTHS[month - 1], year
-        )
+        return _link(urls.url(f"{year}/{month}/"), f"{MONTHS[month - 1]} {year}")
 
     @pass_context
     def navi_link(context: Context, title: str, path: str) -> Markup:
@@ -120,10 +118,8 @@ def make_globals(site: Site) -> dict[str, Any]:
         href = urls.url(path)
         current = context.get("page", {}).get("url") if context.get("page") else None
         if current is not None and _same_section(current, href, urls.url("")):
-            return Markup('<a href="{}" class="active" aria-current="page">{}</a>').format(
-                href, title
-            )
-        return Markup('<a href="{}">{}</a>').format(href, title)
+            return _link(href, title, ' class="active" aria-current="page"')
+        return _link(href, title)
 
     def related_posts(post: Document, limit: int = 5) -> list[Document]:
         return site.related_posts(post, limit)
@@ -168,7 +164,7 @@ def make_globals(site: Site) -> dict[str, Any]:
             tags.append(
                 ('<meta property="og:locale" content="{}">', site.config.language.replace("-", "_"))
             )
-        return Markup("\n").join(Markup(t).format(v) for t, v in tags if v)
+        return Markup("\n".join(t.replace("{}", escape(v)) for t, v in tags if v))
 
     def site_variables_script_tag() -> Markup:
         return variables_script_tag(site.config.variables)
@@ -218,6 +214,11 @@ class SiteView:
     categories = property(lambda self: self._recorded("categories", self._site.categories))
     tags = property(lambda self: self._recorded("tags", self._site.tags))
     archives = property(lambda self: self._recorded("archives", self._site.archives))
+
+
+def _link(href: str, text: str, attributes: str = "") -> Markup:
+    """``<a href="...">text</a>`` with both escaped (f-strings: this runs for every link)."""
+    return Markup(f'<a href="{escape(href)}"{attributes}>{escape(text)}</a>')
 
 
 def _same_section(current: str, href: str, home: str) -> bool:

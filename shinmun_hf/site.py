@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -25,7 +25,7 @@ from .related import RelatedIndex
 from .slugs import slugify
 from .urls import Urls, output_file
 
-__all__ = ["Archive", "Document", "Pagination", "Site", "Taxonomy"]
+__all__ = ["Archive", "Document", "Pagination", "RelatedMemo", "Site", "Taxonomy"]
 
 MONTHS = [
     "January", "February", "March", "April", "May", "June",
@@ -72,7 +72,10 @@ class Document:
     # --- rendered content
     @property
     def content(self) -> Markup:
-        return Markup(self.entry.rendered.html)
+        html = self.entry.rendered.html
+        if html is None:
+            html = self.entry.rendered.html = self._site.load_body(self.entry)
+        return Markup(html)
 
     @property
     def summary(self) -> Markup:
@@ -141,6 +144,10 @@ class Document:
 
     def __repr__(self) -> str:
         return f"<{self.kind} {self.source}>"
+
+
+RelatedMemo = tuple[str, dict[str, tuple[str, ...]]]
+"""(ranking signature, ``"source:limit"`` -> related sources) of a previous build."""
 
 
 @dataclass
@@ -239,8 +246,11 @@ class Site:
         include_drafts: bool = False,
         include_future: bool = False,
         now: dt.datetime | None = None,
+        related_memo: RelatedMemo | None = None,
+        load_body: Callable[[Entry], str] | None = None,
     ) -> None:
         self.config = config
+        self._load_body = load_body
         self.urls = Urls(config.site_url, config.base_path, config.permalink)
         now = now or dt.datetime.now(dt.UTC)
         posts: list[Document] = []
@@ -256,7 +266,9 @@ class Site:
                 posts.append(Document(entry, site_path, digests[entry.source], self))
             elif entry.kind == PAGE:
                 pages.append(Document(entry, entry.slug + "/", digests[entry.source], self))
-        posts.sort(key=lambda d: (-d.date.timestamp(), d.source))  # type: ignore[union-attr]
+        # Newest first, ties by path: two stable sorts compare datetimes in C.
+        posts.sort(key=lambda d: d.source)
+        posts.sort(key=lambda d: d.date, reverse=True)  # type: ignore[arg-type, return-value]
         pages.sort(key=lambda d: d.source)
         self.posts = posts
         self.pages = pages
@@ -266,6 +278,7 @@ class Site:
         self.component_urls: dict[str, str] = {}
         """Component key -> site path of its bundle (filled in by the build)."""
         self._related_cache: dict[tuple[str, int], list[Document]] = {}
+        self._related_memo = related_memo
         self.categories = self._categories()
         self.category_by_slug = {t.slug: t for t in self.categories}
         self.tags = self._tags()
@@ -314,6 +327,12 @@ class Site:
             for (y, m) in sorted(groups, reverse=True)
         ]
 
+    def load_body(self, entry: Entry) -> str:
+        """The HTML of an entry whose body was left in the cache."""
+        if self._load_body is None:
+            raise RuntimeError(f"no body loader for {entry.source}")
+        return self._load_body(entry)
+
     # --- relations
     def neighbour(self, post: Document, step: int) -> Document | None:
         """The post ``step`` places away in date order; records it, even when there is none."""
@@ -342,9 +361,34 @@ class Site:
             document = self.by_source.get(source)
             if document is None:
                 return []
-            cached = [self.posts[i] for i in self._related_index.related(document, limit)]
+            remembered = self._remembered_related(source, limit)
+            if remembered is not None:
+                cached = [self.by_source[s] for s in remembered]
+            else:
+                cached = [self.posts[i] for i in self._related_index.related(document, limit)]
             self._related_cache[(source, limit)] = cached
         return cached
+
+    @cached_property
+    def ranking_signature(self) -> str:
+        """Digest of everything related posts are ranked by: which posts, in which order,
+        with which category and tags. Unchanged, every related list is unchanged too."""
+        return digest_of("\x01".join((p.source, p.category or "", *p.tags)) for p in self.posts)
+
+    def _remembered_related(self, source: str, limit: int) -> tuple[str, ...] | None:
+        memo = self._related_memo
+        if memo is None or memo[0] != self.ranking_signature:
+            return None
+        return memo[1].get(f"{source}:{limit}")
+
+    def related_memo(self) -> RelatedMemo:
+        """What the next build may reuse (see :attr:`ranking_signature`)."""
+        lists: dict[str, tuple[str, ...]] = {}
+        if self._related_memo is not None and self._related_memo[0] == self.ranking_signature:
+            lists.update(self._related_memo[1])
+        for (source, limit), documents in self._related_cache.items():
+            lists[f"{source}:{limit}"] = tuple(d.source for d in documents)
+        return (self.ranking_signature, lists)
 
     def recent_posts(self, limit: int = 5) -> list[Document]:
         record(f"recent:{limit}", self.fact(f"recent:{limit}") or "")

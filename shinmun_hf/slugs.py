@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from slugify import slugify as _slugify
 
@@ -13,6 +14,7 @@ REPLACEMENTS = [["+", " plus "], ["#", " sharp "], ["&", " and "]]
 URL_SAFE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]*\Z")
 
 
+@lru_cache(maxsize=65536)  # taxonomy names repeat on every page that links them
 def slugify(text: str) -> str:
     """``"Hello, Wörld!"`` -> ``"hello-world"``; never empty."""
     return _slugify(str(text), replacements=REPLACEMENTS) or "untitled"

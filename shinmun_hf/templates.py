@@ -30,6 +30,7 @@ class Layouts:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            auto_reload=False,  # one environment per build: no need to stat layouts per page
         )
         self.env.globals.update(globals_)
         self.env.filters.update(filters)

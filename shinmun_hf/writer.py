@@ -55,9 +55,12 @@ class SiteWriter:
         self._dirs: set[Path] = set()
 
     def write(self, file: str, data: bytes) -> None:
-        target = self._staged_path(file)
-        target.write_bytes(data)
+        self.write_unrecorded(file, data)
         self.staged.append(file)
+
+    def write_unrecorded(self, file: str, data: bytes) -> None:
+        """Write without recording (worker processes: the parent records what they wrote)."""
+        self._staged_path(file).write_bytes(data)
 
     def copy(self, file: str, source: Path) -> None:
         target = self._staged_path(file)

@@ -83,13 +83,37 @@ def test_python_markdown_features():
         "Note.[^n]\n\n[^n]: The note.\n\n```python\nx = 1\n```\n"
     )
     html = result.html
-    assert "&ldquo;Quotes&rdquo; &ndash; and&hellip; dashes." in html
+    assert "\u201cQuotes\u201d \u2013 and\u2026 dashes." in html
     assert '<h2 id="a-heading">A heading</h2>' in html
     assert "<table>" in html
     assert 'class="footnote"' in html
     assert '<span class="n">x</span>' in html
     assert result.toc[0]["id"] == "a-heading"
-    assert result.summary_html.startswith("&ldquo;Quotes")
+    assert result.summary_html.startswith("\u201cQuotes")
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (
+            '"Quotes" -- and... dashes---yes.',
+            "\u201cQuotes\u201d \u2013 and\u2026 dashes\u2014yes.",
+        ),
+        (
+            "It's the '80s, 'single' and \"double\".",
+            "It\u2019s the \u201980s, \u2018single\u2019 and \u201cdouble\u201d.",
+        ),
+        ('Use `"raw" -- code` here', 'Use <code>"raw" -- code</code> here'),
+        (
+            '*"emph"* "after" ("paren")',
+            "<em>\u201cemph\u201d</em> \u201cafter\u201d (\u201cparen\u201d)",
+        ),
+        ('He said "[link](/x)" ok', 'He said \u201c<a href="/x">link</a>\u201d ok'),
+        ('Escaped \\"quote\\" stays', 'Escaped "quote" stays'),
+    ],
+)
+def test_smart_punctuation(source, expected):
+    assert render(source).html == f"<p>{expected}</p>"
 
 
 def test_root_relative_links_get_base_path():

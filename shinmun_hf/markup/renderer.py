@@ -18,11 +18,13 @@ from markdown.extensions import Extension
 from ..components import ComponentRef
 from .directives import DirectiveContext, DirectivePreprocessor
 from .highlight_directive import highlight_directive
+from .highlighting import CSS_CLASS, formatter_for
+from .smart_punctuation import SmartPunctuationExtension
 from .typescript_directive import typescript_file_directive, typescript_inline_directive
 
 __all__ = ["RENDERER_VERSION", "RenderedMarkdown", "render_markdown"]
 
-RENDERER_VERSION = "1"
+RENDERER_VERSION = "2"
 """Part of every cache key: bump when the HTML produced for the same text changes."""
 
 EXTENSIONS: list[str | Extension] = [
@@ -31,12 +33,16 @@ EXTENSIONS: list[str | Extension] = [
     "tables",
     "footnotes",
     "toc",
-    "smarty",
     "attr_list",
     "def_list",
 ]
 EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {
-    "codehilite": {"css_class": "highlight", "guess_lang": False, "wrapcode": True},
+    "codehilite": {
+        "css_class": CSS_CLASS,
+        "guess_lang": False,
+        "wrapcode": True,
+        "pygments_formatter": formatter_for,
+    },
     "toc": {"toc_depth": "2-6"},
     "footnotes": {"BACKLINK_TITLE": "Back to reference %d"},
 }
@@ -46,6 +52,8 @@ TAG = re.compile(r"<[^>]+>")
 CODE_BLOCK = re.compile(r"<pre\b.*?</pre>", re.S)
 SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b.*?</\1>", re.S)
 WORD = re.compile(r"\w+(?:['\u2019-]\w+)*")
+TEXT_LIMIT = 1000
+"""Characters of plain text kept for excerpts: the whole text would double the cache."""
 ROOT_RELATIVE = re.compile(r'(\s(?:href|src|poster|action)=")/(?!/)')
 
 
@@ -53,13 +61,14 @@ ROOT_RELATIVE = re.compile(r'(\s(?:href|src|poster|action)=")/(?!/)')
 class RenderedMarkdown:
     """The HTML of one document and the facts derived from it."""
 
-    html: str
+    html: str | None
+    """``None`` when loaded from the cache without its body (see ``Site.load_body``)."""
     toc: list[dict[str, Any]]
     """Headings ``##``..``######``: ``{level, id, name, children}``."""
     summary_html: str
     """The first paragraph (Shinmun's summary)."""
     text: str
-    """Plain text without code blocks (search excerpts, word count)."""
+    """The start of the plain text, without code blocks (search excerpts)."""
     word_count: int
     components: tuple[ComponentRef, ...] = ()
     warnings: tuple[str, ...] = field(default_factory=tuple)
@@ -91,7 +100,7 @@ def _markdown() -> Markdown:
     global _md
     if _md is None:
         _md = Markdown(
-            extensions=[*EXTENSIONS, _ShinmunExtension(_holder)],
+            extensions=[*EXTENSIONS, SmartPunctuationExtension(), _ShinmunExtension(_holder)],
             extension_configs=EXTENSION_CONFIGS,
             output_format="html",
         )
@@ -120,7 +129,7 @@ def render_markdown(
         html=body,
         toc=toc,
         summary_html=first.group(1) if first else "",
-        text=plain,
+        text=plain[:TEXT_LIMIT],
         word_count=len(WORD.findall(plain)),
         components=tuple(context.components),
         warnings=tuple(context.warnings),
