@@ -187,7 +187,7 @@ def plan_outputs(site: Site) -> list[Output]:
     )
 
     def make_sitemap() -> bytes:
-        for key in ("posts", "pages", "categories", "tags"):
+        for key in ("addresses", "categories", "tags"):
             record(key, site.fact(key) or "")
         entries: list[tuple[str, str | None]] = [(urls.absolute(""), None)]
         for doc in site.posts:
@@ -202,8 +202,7 @@ def plan_outputs(site: Site) -> list[Output]:
     outputs.append(Output("sitemap.xml", None, "the sitemap", None, make_sitemap))
 
     def make_search_index() -> bytes:
-        record("posts", site.fact("posts") or "")
-        record("pages", site.fact("pages") or "")
+        record("search", site.fact("search") or "")
         return search_index([*site.posts, *site.pages])
 
     outputs.append(Output("search-index.json", None, "the search index", None, make_search_index))

@@ -4,27 +4,35 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from .site import Document
+if TYPE_CHECKING:
+    from .content import Entry
+    from .site import Document
 
-__all__ = ["EXCERPT_LENGTH", "search_index"]
+__all__ = ["EXCERPT_LENGTH", "search_fields", "search_index"]
 
 EXCERPT_LENGTH = 300
 
 
+def search_fields(doc: Document | Entry) -> tuple:
+    """What the index holds about a document, URL aside (entries' digests are made of this)."""
+    return (
+        doc.title,
+        doc.kind,
+        doc.date.date().isoformat() if doc.date else None,
+        doc.category,
+        list(doc.tags),
+        doc.description,
+        (doc.text if hasattr(doc, "text") else doc.rendered.text)[:EXCERPT_LENGTH],
+    )
+
+
+FIELDS = ("title", "kind", "date", "category", "tags", "summary", "content")
+
+
 def search_index(documents: Iterable[Document]) -> bytes:
-    items = []
-    for doc in documents:
-        items.append(
-            {
-                "title": doc.title,
-                "url": doc.url,
-                "kind": doc.kind,
-                "date": doc.date.date().isoformat() if doc.date else None,
-                "category": doc.category,
-                "tags": list(doc.tags),
-                "summary": doc.description,
-                "content": doc.text[:EXCERPT_LENGTH],
-            }
-        )
+    items = [
+        {"url": doc.url, **dict(zip(FIELDS, search_fields(doc), strict=True))} for doc in documents
+    ]
     return json.dumps(items, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"

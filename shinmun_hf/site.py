@@ -84,9 +84,7 @@ class Document:
     @property
     def description(self) -> str:
         """Front-matter description, else the summary as text cut to 160 characters."""
-        if self.entry.description:
-            return self.entry.description
-        return _cut(Markup(self.entry.rendered.summary_html).striptags(), 160)
+        return self.entry.description
 
     @property
     def text(self) -> str:
@@ -408,6 +406,14 @@ class Site:
             return document.digest if document else None
         if kind == "posts":
             return _list_digest(self.posts)
+        if kind == "addresses":  # what the sitemap shows: every URL, and posts' dates
+            return digest_of(
+                f"{d.site_path}\x01{d.updated or d.date or ''}" for d in (*self.posts, *self.pages)
+            )
+        if kind == "search":  # what the search index shows (see search_index.py)
+            return digest_of(
+                f"{d.site_path}\x01{d.entry.search_digest}" for d in (*self.posts, *self.pages)
+            )
         if kind == "pages":
             return _list_digest(self.pages)
         if kind == "recent":
@@ -485,11 +491,3 @@ class Site:
 
 def _list_digest(documents: Sequence[Document]) -> str:
     return digest_of(d.digest for d in documents)
-
-
-def _cut(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1].rsplit(" ", 1)[0]
-    return cut.rstrip(",;:.") + "…"

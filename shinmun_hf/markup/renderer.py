@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from markdown import Markdown
@@ -24,7 +24,7 @@ from .typescript_directive import typescript_file_directive, typescript_inline_d
 
 __all__ = ["RENDERER_VERSION", "RenderedMarkdown", "render_markdown"]
 
-RENDERER_VERSION = "2"
+RENDERER_VERSION = "3"
 """Part of every cache key: bump when the HTML produced for the same text changes."""
 
 EXTENSIONS: list[str | Extension] = [
@@ -72,6 +72,9 @@ class RenderedMarkdown:
     word_count: int
     components: tuple[ComponentRef, ...] = ()
     warnings: tuple[str, ...] = field(default_factory=tuple)
+
+    def __reduce__(self) -> tuple[type[RenderedMarkdown], tuple[Any, ...]]:
+        return (RenderedMarkdown, tuple(getattr(self, f.name) for f in fields(self)))
 
 
 class _ShinmunExtension(Extension):
