@@ -134,6 +134,9 @@ class Builder:
         self.options = options or BuildOptions()
         self.cache_dir = self.project / CACHE_DIR
         self._component_inputs: list[str] = []
+        # Kept between builds of one Builder (``serve``): no reloading from disk.
+        self._memory: dict[str, Entry] = {}
+        self._last_manifest: Manifest | None = None
 
     def build(self) -> BuildResult:
         started = time.perf_counter()
@@ -141,7 +144,11 @@ class Builder:
         config = load_config(self.project, environ=self.options.environ, warnings=result.warnings)
         if self.options.variables:
             config = _with_variables(config, self.options.variables)
-        previous = load_manifest(self.cache_dir, self.out, read_marker(self.out))
+        marker = read_marker(self.out)
+        if self._last_manifest is not None and self._last_manifest.build_id == marker:
+            previous: Manifest | None = self._last_manifest
+        else:
+            previous = load_manifest(self.cache_dir, self.out, marker)
         # A new engine or config invalidates every record, but the old file list still says
         # what to delete.
         trusted = previous is not None and (
@@ -201,6 +208,7 @@ class Builder:
             writer.abort()
             raise
         save_manifest(self.cache_dir, self.out, manifest)
+        self._last_manifest = manifest
         result.outputs = len(manifest.outputs) + len(manifest.copies)
         result.seconds = time.perf_counter() - started
         return result
@@ -267,7 +275,8 @@ class Builder:
         keys = {s.path: _entry_key(s, digests[s.path], config) for s in sources}
         cache = EntryCache(self.cache_dir)
         try:
-            cached = cache.get_many(keys.values())
+            cached = {k: self._memory[k] for k in keys.values() if k in self._memory}
+            cached.update(cache.get_many(k for k in keys.values() if k not in cached))
             missing = [s for s in sources if keys[s.path] not in cached]
             jobs = []
             for source in missing:
@@ -279,10 +288,12 @@ class Builder:
             for entry in fresh:
                 entry.cache_key = keys[entry.source]
             cache.put_many(fresh)
+            cache.prune(keep=keys.values())
         finally:
             cache.close()
         by_source = {e.source: e for e in fresh}
         entries = [by_source.get(s.path) or cached[keys[s.path]] for s in sources]
+        self._memory = {e.cache_key: e for e in entries}
         result.rendered_entries = len(fresh)
         for entry in entries:
             result.warnings.extend(entry.rendered.warnings)

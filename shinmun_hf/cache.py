@@ -94,6 +94,21 @@ class EntryCache:
         self.db.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?)", bodies)
         self.db.execute("COMMIT")
 
+    def prune(self, keep: Iterable[str], slack: int = 2) -> None:
+        """Forget entries no current file has, once they outnumber the current ones
+        ``slack`` times (so two output folders with different settings do not thrash)."""
+        keep = list(keep)
+        (count,) = self.db.execute("SELECT count(*) FROM entries").fetchone()
+        if count <= slack * len(keep) + 100:
+            return
+        self.db.execute("BEGIN")
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS keep (key TEXT PRIMARY KEY)")
+        self.db.execute("DELETE FROM keep")
+        self.db.executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((k,) for k in keep))
+        for table in ("entries", "bodies"):
+            self.db.execute(f"DELETE FROM {table} WHERE key NOT IN (SELECT key FROM keep)")
+        self.db.execute("COMMIT")
+
     def close(self) -> None:
         self.db.close()
 

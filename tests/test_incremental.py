@@ -137,3 +137,33 @@ def test_layout_edit_redoes_only_pages_using_it(blog):
     assert "about/index.html" not in written
     assert "archives/index.html" not in written
     assert blog.build().written == 0
+
+
+def test_one_builder_reused_across_edits_equals_cold_build(blog, tmp_path):
+    """``serve`` keeps one Builder and its in-memory state between rebuilds."""
+    from shinmun_hf.build import Builder, BuildOptions
+
+    builder = Builder(blog.root, blog.out, BuildOptions())
+    builder.build()
+    for edit in EDITS.values():
+        edit(blog)
+        builder.build()
+    assert snapshot(blog.out) == cold_build(blog, tmp_path)
+
+
+def test_cache_forgets_entries_no_file_has(tmp_path):
+    import sqlite3
+
+    from shinmun_hf.cache import EntryCache
+
+    cache = EntryCache(tmp_path)
+    cache.db.executemany(
+        "INSERT INTO entries VALUES (?, ?)", [(f"old{i}", b"") for i in range(300)]
+    )
+    cache.db.executemany("INSERT INTO bodies VALUES (?, ?)", [(f"old{i}", "") for i in range(300)])
+    cache.db.execute("INSERT INTO entries VALUES ('current', x'')")
+    cache.prune(keep=["current"])
+    cache.close()
+    db = sqlite3.connect(tmp_path / "entries.sqlite")
+    assert [row[0] for row in db.execute("SELECT key FROM entries")] == ["current"]
+    assert db.execute("SELECT count(*) FROM bodies").fetchone() == (0,)
