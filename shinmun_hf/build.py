@@ -335,10 +335,18 @@ class Builder:
         bundler = ComponentBundler(
             self.project, self.cache_dir / "components", dev=self.options.dev
         )
-        built: dict[str, BuiltComponent] = bundler.build(refs)
-        self._component_inputs = sorted({i for b in built.values() for i in b.inputs})
-        result.compiled_components = getattr(bundler, "compiler_runs", 0)
+        # Strict by default; SHINMUN_STRICT_TYPESCRIPT=0 shows Shinmun's error box instead.
+        strict = os.environ.get("SHINMUN_STRICT_TYPESCRIPT", "1") != "0"
+        built: dict[str, BuiltComponent] = bundler.build(refs, strict=strict)
+        inputs = {i for b in built.values() for i in b.inputs}
+        for ref in refs:
+            if ref.key in bundler.errors and ref.path:
+                inputs.add(ref.path)  # fixing the file must trigger a rebuild
+        self._component_inputs = sorted(inputs)
+        result.compiled_components = bundler.compiler_runs
+        result.warnings.extend(str(error) for error in bundler.errors.values())
         site.component_urls = {key: b.url_path for key, b in built.items()}
+        site.component_errors = {key: e.message for key, e in bundler.errors.items()}
         assets: dict[str, bytes] = {}
         for component in built.values():
             assets.update(component.files)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from html import escape
 from typing import Any
 
 from .components import PLACEHOLDER
@@ -65,11 +66,17 @@ def link_components(html: str, site: Site) -> str:
         if key in seen:
             return ""
         seen.add(key)
+        record(f"component:{key}", site.fact(f"component:{key}") or "")
         url_path = site.component_urls.get(key)
-        record(f"component:{key}", url_path or "")
-        if url_path is None:
-            return ""
-        return f'<script type="module" src="{site.urls.url(url_path)}"></script>'
+        if url_path is not None:
+            return f'<script type="module" src="{site.urls.url(url_path)}"></script>'
+        error = site.component_errors.get(key)
+        if error is not None:
+            return (
+                '<div class="typescript-error" role="alert"><strong>TypeScript compilation '
+                f"error</strong><pre>{escape(error)}</pre></div>"
+            )
+        return ""
 
     return PLACEHOLDER.sub(replace, html)
 

@@ -274,6 +274,8 @@ class Site:
         self.post_rank = {d.source: i for i, d in enumerate(posts)}
         self._facts: dict[str, str | None] = {}
         self.component_urls: dict[str, str] = {}
+        self.component_errors: dict[str, str] = {}
+        """Component key -> compile error, when builds are not strict."""
         """Component key -> site path of its bundle (filled in by the build)."""
         self._related_cache: dict[tuple[str, int], list[Document]] = {}
         self._related_memo = related_memo
@@ -442,7 +444,8 @@ class Site:
             other = self._neighbour(source, int(step))
             return other.digest if other else "none"
         if kind == "component":
-            return self.component_urls.get(arg) or ""
+            error = self.component_errors.get(arg)
+            return self.component_urls.get(arg) or (f"error:{digest_of([error])}" if error else "")
         raise KeyError(f"unknown dependency key {key!r}")
 
     def _listing_fact(self, arg: str) -> str | None:
