@@ -1,0 +1,303 @@
+"""The OpenID provider: discovery, JWKS, authorize (with consent), token and userinfo.
+
+As strict as huggingface.co: unknown clients and unregistered redirect URIs get an error page
+and are never redirected to; PKCE S256 is required and verified; codes are single use and
+expire after a minute; the redirect URI of the exchange must equal the authorize request's.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+import secrets
+import time
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from .consent import consent_page, error_page
+from .settings import SCOPES, Client, HubSettings
+from .state import Grant, HubState
+from .tokens import Signer
+
+__all__ = ["oauth_routes", "redirect_uri_allowed"]
+
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "[::1]", "::1"})
+VERIFIER = re.compile(r"[A-Za-z0-9._~-]{43,128}\Z")
+
+
+def redirect_uri_allowed(client: Client, uri: str) -> bool:
+    """Exact match, except that an http loopback URI may use any port (RFC 8252 §7.3)."""
+    if uri in client.redirect_uris:
+        return True
+    asked = urlsplit(uri)
+    if asked.scheme != "http" or asked.hostname not in LOOPBACK:
+        return False
+    for registered in map(urlsplit, client.redirect_uris):
+        if (
+            registered.scheme == "http"
+            and registered.hostname == asked.hostname
+            and registered.path == asked.path
+            and registered.query == asked.query
+        ):
+            return True
+    return False
+
+
+def _issuer(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+def _redirect(uri: str, params: dict[str, str]) -> RedirectResponse:
+    separator = "&" if urlsplit(uri).query else "?"
+    return RedirectResponse(uri + separator + urlencode(params), status_code=302)
+
+
+def _token_error(status: int, error: str, description: str) -> JSONResponse:
+    return JSONResponse(
+        {"error": error, "error_description": description},
+        status_code=status,
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+def oauth_routes(settings: HubSettings, state: HubState, signer: Signer) -> list[Route]:
+    async def discovery(request: Request) -> JSONResponse:
+        issuer = _issuer(request)
+        return JSONResponse(
+            {
+                "issuer": settings.faults.discovery_issuer or issuer,
+                "authorization_endpoint": f"{issuer}/oauth/authorize",
+                "token_endpoint": f"{issuer}/oauth/token",
+                "userinfo_endpoint": f"{issuer}/oauth/userinfo",
+                "jwks_uri": f"{issuer}/oauth/jwks",
+                "scopes_supported": SCOPES,
+                "response_types_supported": ["code"],
+                "response_modes_supported": ["query"],
+                "grant_types_supported": ["authorization_code"],
+                "subject_types_supported": ["public"],
+                "code_challenge_methods_supported": ["S256"],
+                "id_token_signing_alg_values_supported": ["RS256"],
+                "token_endpoint_auth_methods_supported": ["none"],
+                "claims_supported": [
+                    "sub",
+                    "name",
+                    "preferred_username",
+                    "profile",
+                    "picture",
+                    "website",
+                    "email",
+                    "email_verified",
+                    "isPro",
+                    "canPay",
+                    "orgs",
+                ],
+            }
+        )
+
+    async def jwks(request: Request) -> JSONResponse:
+        return JSONResponse(signer.jwks())
+
+    async def authorize(request: Request) -> Response:
+        if request.method == "POST":
+            return await consent_answer(request)
+        query = request.query_params
+        client = settings.clients.get(query.get("client_id", ""))
+        if client is None:
+            return HTMLResponse(
+                error_page("Unknown application", "No app is registered with this client id."), 400
+            )
+        redirect_uri = query.get("redirect_uri", "")
+        if not redirect_uri_allowed(client, redirect_uri):
+            return HTMLResponse(
+                error_page(
+                    "Redirect URI mismatch",
+                    f"{redirect_uri or 'No redirect URI'} is not registered for {client.name}.",
+                ),
+                400,
+            )
+        state_value = query.get("state", "")
+
+        def refuse(error: str, description: str) -> RedirectResponse:
+            params = {"error": error, "error_description": description}
+            if state_value:
+                params["state"] = state_value
+            return _redirect(redirect_uri, params)
+
+        if query.get("response_type") != "code":
+            return refuse("unsupported_response_type", "Only response_type=code is supported")
+        if query.get("code_challenge_method") != "S256" or not query.get("code_challenge"):
+            return refuse("invalid_request", "PKCE with code_challenge_method=S256 is required")
+        scopes = query.get("scope", "").split()
+        unknown = [scope for scope in scopes if scope not in SCOPES]
+        if not scopes or unknown:
+            return refuse("invalid_scope", f"Unknown scope: {' '.join(unknown) or '(none)'}")
+        request_params = {
+            "client_id": client.client_id,
+            "redirect_uri": redirect_uri,
+            "scope": " ".join(scopes),
+            "state": state_value,
+            "code_challenge": query["code_challenge"],
+            "nonce": query.get("nonce", ""),
+        }
+        if settings.auto_approve and query.get("prompt") != "consent":
+            return approve(request_params)
+        form_id = secrets.token_urlsafe(16)
+        with state.lock:
+            state.pending[form_id] = request_params
+        return HTMLResponse(
+            consent_page(
+                app_name=client.name,
+                user=settings.user.preferred_username,
+                scopes=scopes,
+                form_id=form_id,
+                redirect_uri=redirect_uri,
+            )
+        )
+
+    async def consent_answer(request: Request) -> Response:
+        form = await _form(request)
+        with state.lock:
+            request_params = state.pending.pop(str(form.get("form_id", "")), None)
+        if request_params is None:
+            return HTMLResponse(
+                error_page("Expired request", "This consent form was already answered."), 400
+            )
+        if form.get("decision") != "approve":
+            params = {
+                "error": "access_denied",
+                "error_description": "The user denied access to the app",
+            }
+            if request_params["state"]:
+                params["state"] = request_params["state"]
+            return _redirect(request_params["redirect_uri"], params)
+        return approve(request_params)
+
+    def approve(request_params: dict[str, str]) -> RedirectResponse:
+        code = state.issue_code(
+            Grant(
+                client_id=request_params["client_id"],
+                redirect_uri=request_params["redirect_uri"],
+                scope=request_params["scope"].split(),
+                code_challenge=request_params["code_challenge"],
+                nonce=request_params["nonce"] or None,
+                issued_at=time.time(),
+                auth_time=signer.now(),
+            )
+        )
+        params = {"code": code}
+        if request_params["state"]:
+            params["state"] = request_params["state"]
+        return _redirect(request_params["redirect_uri"], params)
+
+    async def token(request: Request) -> JSONResponse:
+        form = await _form(request)
+        if form.get("grant_type") != "authorization_code":
+            return _token_error(
+                400, "unsupported_grant_type", "Only grant_type=authorization_code is supported"
+            )
+        client_id = str(form.get("client_id", ""))
+        if client_id not in settings.clients:
+            return _token_error(401, "invalid_client", "Unknown client_id")
+        code, verifier = str(form.get("code", "")), str(form.get("code_verifier", ""))
+        if not code or not verifier:
+            return _token_error(400, "invalid_request", "code and code_verifier are required")
+        grant = state.take_code(code)
+        if grant is None or time.time() - grant.issued_at > settings.code_lifetime:
+            return _token_error(400, "invalid_grant", "The code is invalid, expired or used")
+        if grant.client_id != client_id:
+            return _token_error(400, "invalid_grant", "The code was issued to another client")
+        if form.get("redirect_uri") != grant.redirect_uri:
+            return _token_error(400, "invalid_grant", "redirect_uri does not match")
+        if not VERIFIER.match(verifier) or _s256(verifier) != grant.code_challenge:
+            return _token_error(400, "invalid_grant", "PKCE verification failed")
+        access_token = state.issue_token(client_id, grant.scope, settings.access_token_lifetime)
+        body: dict[str, Any] = {
+            "access_token": access_token,
+            "token_type": "bearer",
+            "expires_in": int(settings.access_token_lifetime),
+            "scope": " ".join(grant.scope),
+        }
+        if "openid" in grant.scope:
+            body["id_token"] = signer.id_token(id_token_claims(request, grant))
+        return JSONResponse(body, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
+
+    def id_token_claims(request: Request, grant: Grant) -> dict[str, Any]:
+        faults = settings.faults
+        now = signer.now()
+        claims: dict[str, Any] = {
+            "iss": faults.id_token_issuer or _issuer(request),
+            "aud": faults.id_token_audience or grant.client_id,
+            "sub": settings.user.sub,
+            "iat": now - (7200 if faults.id_token_expired else 0),
+            "exp": now - 3600 if faults.id_token_expired else now + int(settings.id_token_lifetime),
+            "auth_time": grant.auth_time,
+        }
+        nonce = faults.id_token_nonce or grant.nonce
+        if nonce:
+            claims["nonce"] = nonce
+        if "profile" in grant.scope:
+            claims.update(profile_claims(request))
+        return claims
+
+    def profile_claims(request: Request) -> dict[str, Any]:
+        user = settings.user
+        return {
+            "name": user.name,
+            "preferred_username": user.preferred_username,
+            "profile": f"{_issuer(request)}/{user.preferred_username}",
+            "picture": f"{_issuer(request)}/avatars/{user.preferred_username}.svg",
+        }
+
+    async def userinfo(request: Request) -> JSONResponse:
+        scheme, _, value = request.headers.get("authorization", "").partition(" ")
+        record = state.valid_token(value) if scheme.lower() == "bearer" else None
+        if record is None:
+            return JSONResponse(
+                {"error": "invalid_token", "error_description": "Invalid or expired token"},
+                status_code=401,
+                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+            )
+        user = settings.user
+        body: dict[str, Any] = {"sub": user.sub, "isPro": user.is_pro, "orgs": user.orgs}
+        if "profile" in record.scope:
+            body.update(profile_claims(request))
+        if "email" in record.scope:
+            body.update(email=user.email, email_verified=True)
+        if "read-billing" in record.scope:
+            body["canPay"] = user.can_pay
+        return JSONResponse(body)
+
+    async def avatar(request: Request) -> Response:
+        letter = (request.path_params["name"][:1] or "?").upper()
+        svg = (
+            '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64" role="img">'
+            '<rect width="64" height="64" rx="32" fill="#ff9d00"/>'
+            f'<text x="32" y="42" font-size="30" text-anchor="middle" fill="#1f2328" '
+            f'font-family="sans-serif">{"" if not letter.isalnum() else letter}</text></svg>'
+        )
+        return Response(svg, media_type="image/svg+xml")
+
+    return [
+        Route("/.well-known/openid-configuration", discovery),
+        Route("/oauth/jwks", jwks),
+        Route("/oauth/authorize", authorize, methods=["GET", "POST"]),
+        Route("/oauth/token", token, methods=["POST"]),
+        Route("/oauth/userinfo", userinfo, methods=["GET", "POST"]),
+        Route("/avatars/{name}.svg", avatar),
+    ]
+
+
+async def _form(request: Request) -> dict[str, str]:
+    """An ``application/x-www-form-urlencoded`` body (the only kind OAuth uses here)."""
+    body = (await request.body()).decode("utf-8", "replace")
+    return dict(parse_qsl(body, keep_blank_values=True))
+
+
+def _s256(verifier: str) -> str:
+    digest = hashlib.sha256(verifier.encode("ascii")).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")

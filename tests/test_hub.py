@@ -1,0 +1,368 @@
+"""The local hub is as strict as huggingface.co (these are tests of the hub itself)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import secrets
+import time
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+from joserfc import jwt
+from joserfc.jwk import KeySet
+from starlette.testclient import TestClient
+
+from shinmun_hf.hub import HubServer, HubSettings, HubState, create_hub_app
+from shinmun_hf.hub.tokens import Signer
+
+CLIENT = "test-client"
+REDIRECT = "http://127.0.0.1:5000/hf-oauth-demo/"
+ISSUER = "http://testserver"
+
+
+@pytest.fixture
+def hub():
+    settings = HubSettings()
+    settings.register(CLIENT, ["http://127.0.0.1/hf-oauth-demo/", "https://blog.example/demo/"])
+    state = HubState()
+    client = TestClient(create_hub_app(settings, state, Signer()), follow_redirects=False)
+    client.settings, client.state = settings, state
+    return client
+
+
+def pkce() -> tuple[str, str]:
+    verifier = secrets.token_urlsafe(32)
+    digest = hashlib.sha256(verifier.encode()).digest()
+    return verifier, base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def authorize(
+    hub, *, redirect_uri=REDIRECT, scope="openid profile inference-api", decision="approve", **extra
+):
+    verifier, challenge = pkce()
+    params = {
+        "client_id": CLIENT,
+        "redirect_uri": redirect_uri,
+        "scope": scope,
+        "response_type": "code",
+        "state": "st",
+        "nonce": "nn",
+        "code_challenge": challenge,
+        "code_challenge_method": "S256",
+        **extra,
+    }
+    page = hub.get("/oauth/authorize", params=params)
+    assert page.status_code == 200, page.text
+    form_id = page.text.split('name="form_id" value="')[1].split('"')[0]
+    answer = hub.post("/oauth/authorize", data={"form_id": form_id, "decision": decision})
+    assert answer.status_code == 302
+    query = parse_qs(urlsplit(answer.headers["location"]).query)
+    return verifier, {key: values[0] for key, values in query.items()}
+
+
+def exchange(hub, code, verifier, *, redirect_uri=REDIRECT, client_id=CLIENT):
+    return hub.post(
+        "/oauth/token",
+        data={
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": redirect_uri,
+            "code_verifier": verifier,
+            "client_id": client_id,
+        },
+    )
+
+
+def sign_in(hub, scope="openid profile inference-api") -> dict:
+    verifier, query = authorize(hub, scope=scope)
+    response = exchange(hub, query["code"], verifier)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_discovery_matches_hugging_face_metadata(hub):
+    meta = hub.get("/.well-known/openid-configuration").json()
+    assert meta["issuer"] == ISSUER
+    assert meta["authorization_endpoint"] == f"{ISSUER}/oauth/authorize"
+    assert meta["code_challenge_methods_supported"] == ["S256"]
+    assert meta["response_types_supported"] == ["code"]
+    assert "inference-api" in meta["scopes_supported"]
+
+
+def test_full_flow_and_id_token_verifies_against_jwks(hub):
+    tokens = sign_in(hub)
+    assert tokens["access_token"].startswith("hf_oauth_")
+    assert tokens["token_type"] == "bearer" and tokens["expires_in"] == 28800
+    keys = KeySet.import_key_set(hub.get("/oauth/jwks").json())
+    claims = jwt.decode(tokens["id_token"], keys).claims
+    assert claims["iss"] == ISSUER and claims["aud"] == CLIENT and claims["nonce"] == "nn"
+    assert claims["exp"] > time.time() > claims["iat"] - 5
+    assert claims["preferred_username"] == "ada"
+
+
+def test_state_comes_back_and_deny_gives_access_denied(hub):
+    _, approved = authorize(hub)
+    assert approved["state"] == "st"
+    _, denied = authorize(hub, decision="deny")
+    assert denied["error"] == "access_denied" and denied["state"] == "st"
+    assert "code" not in denied
+
+
+def test_wrong_verifier_is_rejected(hub):
+    _, query = authorize(hub)
+    response = exchange(hub, query["code"], pkce()[0])
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_grant"
+
+
+def test_code_is_single_use_even_after_a_failed_exchange(hub):
+    verifier, query = authorize(hub)
+    assert exchange(hub, query["code"], verifier).status_code == 200
+    again = exchange(hub, query["code"], verifier)
+    assert again.status_code == 400 and again.json()["error"] == "invalid_grant"
+
+
+def test_code_expires(hub):
+    hub.settings.code_lifetime = 0.05
+    verifier, query = authorize(hub)
+    time.sleep(0.1)
+    assert exchange(hub, query["code"], verifier).json()["error"] == "invalid_grant"
+
+
+def test_mismatched_redirect_uri_at_exchange(hub):
+    verifier, query = authorize(hub)
+    response = exchange(hub, query["code"], verifier, redirect_uri="http://127.0.0.1:5000/other/")
+    assert response.json()["error"] == "invalid_grant"
+
+
+@pytest.mark.parametrize(
+    "redirect_uri",
+    [
+        "http://evil.example/hf-oauth-demo/",
+        "http://127.0.0.1:5000/elsewhere/",
+        "https://blog.example/demo/extra",
+        "http://blog.example/demo/",
+    ],
+)
+def test_unregistered_redirect_uri_is_never_redirected_to(hub, redirect_uri):
+    _, challenge = pkce()
+    response = hub.get(
+        "/oauth/authorize",
+        params={
+            "client_id": CLIENT,
+            "redirect_uri": redirect_uri,
+            "scope": "openid",
+            "response_type": "code",
+            "state": "s",
+            "code_challenge": challenge,
+            "code_challenge_method": "S256",
+        },
+    )
+    assert response.status_code == 400
+    assert "location" not in response.headers
+    assert "Redirect URI mismatch" in response.text
+
+
+def test_loopback_redirect_accepts_any_port_but_https_must_match_exactly(hub):
+    for uri in ("http://127.0.0.1:1234/hf-oauth-demo/", "https://blog.example/demo/"):
+        verifier, query = authorize(hub, redirect_uri=uri)
+        assert exchange(hub, query["code"], verifier, redirect_uri=uri).status_code == 200
+
+
+def test_unknown_client(hub):
+    page = hub.get("/oauth/authorize", params={"client_id": "nobody", "redirect_uri": REDIRECT})
+    assert page.status_code == 400 and "location" not in page.headers
+    verifier, query = authorize(hub)
+    response = exchange(hub, query["code"], verifier, client_id="nobody")
+    assert response.status_code == 401 and response.json()["error"] == "invalid_client"
+
+
+def test_pkce_is_required(hub):
+    response = hub.get(
+        "/oauth/authorize",
+        params={
+            "client_id": CLIENT,
+            "redirect_uri": REDIRECT,
+            "scope": "openid",
+            "response_type": "code",
+            "state": "s",
+        },
+    )
+    query = parse_qs(urlsplit(response.headers["location"]).query)
+    assert query["error"] == ["invalid_request"]
+
+
+def test_consent_page_escapes_and_is_accessible(hub):
+    hub.settings.clients[CLIENT].name = '<script>alert("x")</script>'
+    _, challenge = pkce()
+    page = hub.get(
+        "/oauth/authorize",
+        params={
+            "client_id": CLIENT,
+            "redirect_uri": REDIRECT,
+            "scope": "openid profile",
+            "response_type": "code",
+            "state": "s",
+            "code_challenge": challenge,
+            "code_challenge_method": "S256",
+        },
+    )
+    assert "<script>alert" not in page.text
+    assert "&lt;script&gt;" in page.text
+    assert ">Approve</button>" in page.text and ">Deny</button>" in page.text
+
+
+def test_userinfo_is_filtered_by_scope(hub):
+    narrow = sign_in(hub, "openid profile")["access_token"]
+    wide = sign_in(hub, "openid profile email read-billing")["access_token"]
+    info = hub.get("/oauth/userinfo", headers={"Authorization": f"Bearer {narrow}"}).json()
+    assert info["preferred_username"] == "ada" and "picture" in info
+    assert "email" not in info and "canPay" not in info
+    info = hub.get("/oauth/userinfo", headers={"Authorization": f"Bearer {wide}"}).json()
+    assert info["email"] == "ada@example.org" and info["email_verified"] is True
+    assert info["canPay"] is True
+
+
+def test_expired_and_revoked_tokens_get_401(hub):
+    token = sign_in(hub)["access_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    hub.state.revoke_all()
+    response = hub.get("/oauth/userinfo", headers=headers)
+    assert response.status_code == 401 and "invalid_token" in response.headers["www-authenticate"]
+    token = sign_in(hub)["access_token"]
+    hub.state.expire_all()
+    assert (
+        hub.get("/oauth/userinfo", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    )
+
+
+def test_cors_everywhere_but_authorize(hub):
+    origin = {"Origin": "https://blog.example"}
+    assert (
+        hub.get("/.well-known/openid-configuration", headers=origin).headers[
+            "access-control-allow-origin"
+        ]
+        == "*"
+    )
+    preflight = hub.options(
+        "/oauth/token",
+        headers={
+            **origin,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
+    assert preflight.status_code == 200
+    assert "POST" in preflight.headers["access-control-allow-methods"]
+    preflight = hub.options(
+        "/v1/chat/completions",
+        headers={
+            **origin,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization, content-type",
+        },
+    )
+    assert preflight.status_code == 200
+    page = hub.get("/oauth/authorize", params={"client_id": "x"}, headers=origin)
+    assert "access-control-allow-origin" not in page.headers
+
+
+def chat(hub, token, model, stream=True):
+    return hub.post(
+        "/v1/chat/completions",
+        headers={"Authorization": f"Bearer {token}"},
+        json={
+            "model": model,
+            "stream": stream,
+            "messages": [{"role": "user", "content": "Why is the sky blue?"}],
+        },
+    )
+
+
+def events(response) -> list:
+    lines = [line for line in response.text.split("\n") if line.startswith("data: ")]
+    return [line[6:] if line[6:] == "[DONE]" else json.loads(line[6:]) for line in lines]
+
+
+def test_streaming_reply_is_server_sent_events_ending_with_done(hub):
+    token = sign_in(hub)["access_token"]
+    response = chat(hub, token, "google/gemma-2-2b-it:fastest")
+    assert response.headers["content-type"].startswith("text/event-stream")
+    assert response.headers["x-request-id"]
+    chunks = events(response)
+    assert chunks[-1] == "[DONE]"
+    text = "".join(c["choices"][0]["delta"].get("content", "") for c in chunks[:-1])
+    assert text == (
+        "You asked: “Why is the sky blue?”. This is the local test hub answering as "
+        "google/gemma-2-2b-it."
+    )
+    assert chunks[-2]["choices"][0]["finish_reason"] == "stop"
+    assert all(c["object"] == "chat.completion.chunk" for c in chunks[:-1])
+
+
+def test_non_streaming_reply(hub):
+    token = sign_in(hub)["access_token"]
+    body = chat(hub, token, "some/model", stream=False).json()
+    assert body["choices"][0]["message"]["content"].startswith("You asked:")
+
+
+@pytest.mark.parametrize(
+    ("model", "status", "shape"),
+    [
+        ("test/unauthorized", 401, "error.message"),
+        ("test/no-credits", 402, "error"),
+        ("test/rate-limited", 429, "message"),
+        ("test/unavailable", 503, "error.message"),
+    ],
+)
+def test_fault_models(hub, model, status, shape):
+    token = sign_in(hub)["access_token"]
+    response = chat(hub, token, model)
+    assert response.status_code == status
+    body = response.json()
+    for part in shape.split("."):
+        body = body[part]
+    assert isinstance(body, str) and body
+    if status == 402:
+        assert "credits" in body
+
+
+def test_flaky_model_fails_twice_then_answers(hub):
+    token = sign_in(hub)["access_token"]
+    assert [chat(hub, token, "test/flaky").status_code for _ in range(3)] == [503, 503, 200]
+    assert hub.state.requests["test/flaky"] == 3
+
+
+def test_error_in_the_middle_of_the_stream(hub):
+    token = sign_in(hub)["access_token"]
+    chunks = events(chat(hub, token, "test/mid-stream-error"))
+    assert chunks[-1]["error"]["message"]
+    assert "[DONE]" not in chunks
+
+
+def test_inference_needs_a_valid_token_with_the_inference_scope(hub):
+    assert chat(hub, "hf_oauth_forged", "m").status_code == 401
+    token = sign_in(hub, "openid profile")["access_token"]
+    assert chat(hub, token, "m").status_code == 403
+
+
+def test_fault_switches_change_the_id_token(hub):
+    hub.settings.faults.id_token_nonce = "other"
+    hub.settings.faults.id_token_expired = True
+    claims = jwt.decode(
+        sign_in(hub)["id_token"], KeySet.import_key_set(hub.get("/oauth/jwks").json())
+    ).claims
+    assert claims["nonce"] == "other" and claims["exp"] < time.time()
+
+
+def test_server_runs_on_loopback_and_stops():
+    with HubServer(redirect_uris=[REDIRECT]) as server:
+        assert server.url.startswith("http://127.0.0.1:")
+        meta = httpx.get(server.url + "/.well-known/openid-configuration").json()
+        assert meta["issuer"] == server.url
+        url = server.url
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(url + "/.well-known/openid-configuration", timeout=2)
