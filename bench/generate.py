@@ -13,12 +13,13 @@ import shutil
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-WORDS = (
+VOCABULARY = (
     "static site generator python markdown blog fast cache build render template layout "
     "feed archive category tag index page post content browser token model inference stream "
     "server client request response library module function value config deploy host domain "
     "the a of to in and is for with on that this it as be are by from at or an"
-).split()
+)
+WORDS = VOCABULARY.split()
 TAGS = [f"topic-{i:02}" for i in range(40)]
 CATEGORIES = ["Guides", "Releases", "Notes", "Research"]
 
@@ -38,22 +39,26 @@ def paragraph(rng: random.Random, words: int) -> str:
 
 
 def post_body(rng: random.Random, number: int) -> str:
-    return "\n\n".join([
-        paragraph(rng, 70),
-        "## Background",
-        paragraph(rng, 90) + f" See [the previous post](/archives/) and [docs](https://example.org/{number}).",
-        "- " + sentence(rng, 6) + "\n- " + sentence(rng, 7) + "\n- " + sentence(rng, 5),
-        "```python\ndef handler(request):\n    value = request.get('value', 0)\n"
-        f"    return {{'post': {number}, 'double': value * 2}}\n```",
-        paragraph(rng, 110),
-        "## Results",
-        "| metric | before | after |\n|---|---|---|\n"
-        f"| time | {rng.randint(10, 99)} ms | {rng.randint(1, 9)} ms |\n| memory | 2 GB | 1 GB |",
-        paragraph(rng, 120),
-        "### Details",
-        paragraph(rng, 100),
-        paragraph(rng, 60),
-    ])
+    return "\n\n".join(
+        [
+            paragraph(rng, 70),
+            "## Background",
+            paragraph(rng, 90)
+            + f" See [the previous post](/archives/) and [docs](https://example.org/{number}).",
+            "- " + sentence(rng, 6) + "\n- " + sentence(rng, 7) + "\n- " + sentence(rng, 5),
+            "```python\ndef handler(request):\n    value = request.get('value', 0)\n"
+            f"    return {{'post': {number}, 'double': value * 2}}\n```",
+            paragraph(rng, 110),
+            "## Results",
+            "| metric | before | after |\n|---|---|---|\n"
+            f"| time | {rng.randint(10, 99)} ms | {rng.randint(1, 9)} ms |\n"
+            "| memory | 2 GB | 1 GB |",
+            paragraph(rng, 120),
+            "### Details",
+            paragraph(rng, 100),
+            paragraph(rng, 60),
+        ]
+    )
 
 
 def generate(target: Path, posts: int, seed: int = 7) -> Path:
@@ -62,15 +67,20 @@ def generate(target: Path, posts: int, seed: int = 7) -> Path:
     if target.exists():
         shutil.rmtree(target)
     for folder in ("layouts", "public"):
-        shutil.copytree(REPO / folder, target / folder,
-                        ignore=shutil.ignore_patterns("*.ts", "*.tsx", "apps"))
-    config = (REPO / "config.yml").read_text().replace("  - Guides\n  - Releases\n", "".join(
-        f"  - {c}\n" for c in CATEGORIES))
+        shutil.copytree(
+            REPO / folder, target / folder, ignore=shutil.ignore_patterns("*.ts", "*.tsx", "apps")
+        )
+    config = (
+        (REPO / "config.yml")
+        .read_text()
+        .replace("  - Guides\n  - Releases\n", "".join(f"  - {c}\n" for c in CATEGORIES))
+    )
     (target / "config.yml").write_text(config)
     (target / "content" / "pages").mkdir(parents=True)
     (target / "content" / "pages" / "about.md").write_text("---\ntitle: About\n---\nAbout.\n")
     (target / "content" / "pages" / "hf-oauth-demo.md").write_text(
-        "---\ntitle: Demo\n---\nDemo page.\n")
+        "---\ntitle: Demo\n---\nDemo page.\n"
+    )
     posts_dir = target / "content" / "posts"
     for number in range(posts):
         year = 2015 + number * 10 // max(posts, 1)

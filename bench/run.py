@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate import generate  # noqa: E402
+from generate import generate
 
 WORK = Path(__file__).resolve().parent / "_work"
 
@@ -27,14 +27,25 @@ def timed_build(project: Path) -> tuple[float, float]:
     """(seconds, peak MiB) of one ``shinmun build`` process."""
     started = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, "-m", "shinmun_hf", "--project", str(project), "build",
-         "--out", str(project / "_site")],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [
+            sys.executable,
+            "-m",
+            "shinmun_hf",
+            "--project",
+            str(project),
+            "build",
+            "--out",
+            str(project / "_site"),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     if status != 0:
-        raise SystemExit(f"build failed: {process.stderr.read().decode() if process.stderr else ''}")
+        raise SystemExit(
+            f"build failed: {process.stderr.read().decode() if process.stderr else ''}"
+        )
     # ru_maxrss covers the process and the workers it waited for (kilobytes on Linux)
     return seconds, usage.ru_maxrss / 1024
 
@@ -45,8 +56,9 @@ def clean(project: Path) -> None:
 
 
 def edit_one_post(project: Path, round_number: int) -> None:
-    path = sorted((project / "content" / "posts").rglob("*.md"))[len(
-        list((project / "content" / "posts").rglob("*.md"))) // 2]
+    path = sorted((project / "content" / "posts").rglob("*.md"))[
+        len(list((project / "content" / "posts").rglob("*.md"))) // 2
+    ]
     text = path.read_text()
     path.write_text(text.rstrip("\n") + f"\n\nEdited in round {round_number}.\n")
 
@@ -83,18 +95,23 @@ def widget_size() -> str | None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     print(f"shinmun-hf build benchmark ({os.cpu_count()} cores, median of {args.runs} runs)")
-    print(f"{'posts':>7} {'cold s':>8} {'ms/post':>8} {'warm s':>8} {'1 edit s':>9} {'peak MiB':>9}")
+    print(
+        f"{'posts':>7} {'cold s':>8} {'ms/post':>8} {'warm s':>8} {'1 edit s':>9} {'peak MiB':>9}"
+    )
     for posts in args.sizes:
         figures = bench(posts, args.runs)
-        print(f"{posts:>7} {figures['cold']:>8.2f} {figures['cold'] * 1000 / posts:>8.2f} "
-              f"{figures['warm']:>8.2f} {figures['edit']:>9.2f} {figures['peak']:>9.0f}",
-              flush=True)
+        print(
+            f"{posts:>7} {figures['cold']:>8.2f} {figures['cold'] * 1000 / posts:>8.2f} "
+            f"{figures['warm']:>8.2f} {figures['edit']:>9.2f} {figures['peak']:>9.0f}",
+            flush=True,
+        )
     size = widget_size()
     if size:
         print(size)

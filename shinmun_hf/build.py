@@ -76,6 +76,8 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
     written_files: list[str] = field(default_factory=list)
+    site: Site | None = None
+    """The site model of the build (``shinmun check`` maps pages back to their sources)."""
 
 
 @dataclass(slots=True)
@@ -181,6 +183,7 @@ class Builder:
             load_body=self._body_loader(config),
         )
         site.check_unique_urls()
+        result.site = site
 
         writer = SiteWriter(
             self.out,

@@ -20,6 +20,7 @@ def test_highlight_directive_keeps_blank_lines_and_ends_with_indentation():
     code = html.split("<code>")[1].split("</code>")[0]
     assert code.count("\n") == 4  # a = 1, two blank lines, b = 2
     assert "<p>After the block.</p>" in html
+    assert '<pre tabindex="0">' in html  # scrollable code is reachable from the keyboard
 
 
 def test_directives_in_fenced_code_are_left_alone():

@@ -27,6 +27,11 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--out", type=Path, default=Path("_site"), help="output folder (default: _site)"
     )
+    parser.add_argument(
+        "--space",
+        action="store_true",
+        help="also write the README.md that makes the folder a static Hugging Face Space",
+    )
     add_build_options(parser)
     parser.set_defaults(run=run)
 
@@ -37,6 +42,12 @@ def run(args: argparse.Namespace) -> int:
     out = args.out if args.out.is_absolute() else (Path.cwd() / args.out)
     options = BuildOptions(drafts=args.drafts, future=args.future, jobs=args.jobs)
     result = Builder(args.project, out, options).build()
+    if args.space:
+        from ..config import load_config
+        from ..space import write_space_readme
+
+        config = load_config(args.project.resolve(), environ=options.environ)
+        write_space_readme(args.project.resolve(), result.out, config, result.warnings)
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     print(

@@ -1,0 +1,129 @@
+"""``shinmun check``: build the site, then report broken internal links and missing anchors.
+
+Each problem is one ``file:line: message`` line pointing at the Markdown (or config.yml, or
+layout) line to fix. Embedded TypeScript components are type-checked too, when the TypeScript
+package offers it. Exit status 1 when anything is wrong, so CI can run it before deploying.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .build import add_build_options, shown_path
+
+if TYPE_CHECKING:
+    from ..build import BuildOptions, BuildResult
+    from ..linkcheck import Problem
+    from ..site import Site
+
+__all__ = ["register"]
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "check",
+        help="build, then report broken links, missing anchors and component type errors",
+        description="Build the site (incrementally), then report every broken internal link "
+        "and missing #anchor with the file and line that holds it. Exits 1 when any is found.",
+    )
+    parser.add_argument(
+        "--out", type=Path, default=Path("_site"), help="output folder (default: _site)"
+    )
+    add_build_options(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..build import Builder, BuildOptions
+    from ..linkcheck import LinkChecker
+    from ..outputs import plan_outputs
+
+    project = args.project.resolve()
+    out = args.out if args.out.is_absolute() else (Path.cwd() / args.out)
+    options = BuildOptions(drafts=args.drafts, future=args.future, jobs=args.jobs)
+    result = Builder(project, out, options).build()
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+
+    site = _site_of(result, project, options)
+    checker = LinkChecker(project, result.out, site, plan_outputs(site))
+    problems = checker.check() + type_problems(project, site)
+    for problem in problems:
+        print(problem)
+    pages = sum(1 for f in checker.files if f.endswith(".html"))
+    if problems:
+        files = len({p.file for p in problems})
+        print(
+            f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {files} "
+            f"file{'s' if files != 1 else ''} (checked {checker.checked} links on {pages} pages "
+            f"of {shown_path(result.out)})",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"no broken links: checked {checker.checked} links on {pages} pages")
+    return 0
+
+
+def type_problems(project: Path, site: Site) -> list[Problem]:
+    """Type errors in embedded components, from the TypeScript package's ``typecheck``."""
+    from ..errors import ShinmunError
+    from ..linkcheck import Problem
+
+    refs = [ref for doc in site.by_source.values() for ref in doc.entry.rendered.components]
+    if not refs:
+        return []
+    try:
+        from ..typescript import typecheck  # type: ignore[attr-defined]
+    except ImportError:
+        print("note: component type check skipped (no TypeScript checker)", file=sys.stderr)
+        return []
+    try:
+        typecheck(project, refs)
+    except ShinmunError as exc:
+        return [Problem(exc.file or "(components)", exc.line, _one_line(exc))]
+    return []
+
+
+def _one_line(exc: Exception) -> str:
+    from ..errors import ShinmunError
+
+    if isinstance(exc, ShinmunError):
+        text = f"{exc.message} ({exc.hint})" if exc.hint else exc.message
+    else:
+        text = str(exc)
+    return " ".join(text.split())
+
+
+def _site_of(result: BuildResult, project: Path, options: BuildOptions) -> Site:
+    """The site model of the build: from the result when the engine hands it over, else
+    rebuilt from the content files (the build just validated them, so this cannot fail)."""
+    site = getattr(result, "site", None)
+    if site is not None:
+        return site
+    from ..build import discover
+    from ..config import load_config
+    from ..content import parse_entry
+    from ..site import Site
+
+    config = load_config(project, environ=options.environ)
+    entries = [
+        parse_entry(
+            source.path,
+            source.kind,
+            (project / source.path).read_bytes(),
+            config.timezone,
+            config.base_path,
+        )
+        for source in discover(project)
+    ]
+    return Site(
+        config,
+        entries,
+        {entry.source: "" for entry in entries},
+        include_drafts=options.drafts,
+        include_future=options.future,
+        now=options.now,
+    )

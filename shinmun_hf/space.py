@@ -1,0 +1,100 @@
+"""``shinmun build --space``: the built folder becomes a static Hugging Face Space as is.
+
+A Space is configured by the YAML block at the top of its ``README.md``. With ``sdk: static`` and
+``hf_oauth: true`` Hugging Face creates an OAuth app for the Space and injects its client id into
+every page as ``window.huggingface.variables.OAUTH_CLIENT_ID``, which the sign-in widget reads:
+no client id has to be configured or committed. ``hf_oauth_scopes`` adds ``inference-api`` to
+the always-granted ``openid profile`` so the widget may call Inference Providers for the visitor.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .config import Config
+from .errors import ShinmunError
+
+__all__ = ["SPACE_SCOPES", "space_metadata", "space_readme", "write_space_readme"]
+
+SPACE_SCOPES = ("inference-api",)
+"""Scopes on top of ``openid profile`` (which a Space always grants): what the widget needs."""
+SHORT_DESCRIPTION_LIMIT = 60
+"""The Hub rejects a longer ``short_description``."""
+README = "README.md"
+
+
+def space_metadata(config: Config) -> dict[str, Any]:
+    """The Space's configuration block, from the site's config."""
+    metadata: dict[str, Any] = {
+        "title": config.title,
+        "emoji": "📝",
+        "colorFrom": "blue",
+        "colorTo": "indigo",
+        "sdk": "static",
+        "app_file": "index.html",
+        "pinned": False,
+        "hf_oauth": True,
+        "hf_oauth_scopes": list(SPACE_SCOPES),
+    }
+    if config.description:
+        metadata["short_description"] = _cut(config.description, SHORT_DESCRIPTION_LIMIT)
+    return metadata
+
+
+def space_readme(config: Config) -> str:
+    """The whole ``README.md``: the metadata block and a few words for the Space's file view."""
+    block = yaml.safe_dump(space_metadata(config), allow_unicode=True, sort_keys=False, width=1000)
+    body = [f"# {config.title}", ""]
+    if config.description:
+        body += [config.description, ""]
+    body += [
+        "The static build of a shinmun-hf blog. The Space signs visitors in with Hugging Face",
+        "(`hf_oauth: true`) and injects its OAuth client id into every page, where the blog's",
+        "sign-in widget picks it up.",
+        "",
+        "Made by `shinmun build --space`: edit the blog's sources and rebuild, not this folder.",
+    ]
+    return f"---\n{block}---\n\n" + "\n".join(body) + "\n"
+
+
+def write_space_readme(project: Path, out: Path, config: Config, warnings: list[str]) -> Path:
+    """Write ``out/README.md`` atomically; adds a warning for settings a Space cannot honour."""
+    if (project / "public" / README).exists():
+        raise ShinmunError(
+            "public/README.md would be replaced by the Space's README.md",
+            file="public/README.md",
+            hint="rename or remove it, or build without --space",
+        )
+    if config.base_path:
+        warnings.append(
+            f"config.yml: base_path is {config.base_path}, but a Space serves the site at the "
+            'root of its own host: set base_path: "" for the Space build'
+        )
+    if "localhost" in config.site_url:
+        warnings.append(
+            f"config.yml: site_url is {config.site_url}, so feeds, the sitemap and canonical "
+            "links point there: set it to https://OWNER-SPACE.hf.space"
+        )
+    target = out / README
+    handle, temporary = tempfile.mkstemp(prefix=f".{README}.", dir=out)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(space_readme(config))
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def _cut(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:.") + "…"

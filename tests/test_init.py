@@ -1,0 +1,160 @@
+"""``shinmun init``: a new blog from the example blog, which builds at once without a warning."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import zipfile
+
+import pytest
+import yaml
+from conftest import REPO
+
+from shinmun_hf.build import Builder, BuildOptions
+from shinmun_hf.cli import main
+from shinmun_hf.config import SCHEMA, load_config
+from shinmun_hf.scaffold import BLOG_ENTRIES, create_blog, example_blog
+
+
+def test_init_makes_a_blog_that_builds_without_warnings(tmp_path, capsys):
+    target = tmp_path / "my-blog"
+    assert main(["init", str(target)]) == 0
+    assert "created a blog" in capsys.readouterr().out
+    for name in ("config.yml", "content/pages/about.md", "content/pages/hf-oauth-demo.md"):
+        assert (target / name).is_file(), name
+    assert list((target / "content" / "posts").rglob("*.md")), "an example post"
+    assert (target / "layouts" / "base.html").is_file()
+    assert (target / "public" / "css" / "style.css").is_file()
+    assert (target / ".gitignore").read_text() == "_site/\n.shinmun-cache/\n"
+
+    result = Builder(target, target / "_site", BuildOptions()).build()
+    assert result.warnings == []
+    assert (target / "_site" / "index.html").is_file()
+    assert (target / "_site" / "hf-oauth-demo" / "index.html").is_file()
+
+
+def test_the_blog_is_copied_from_the_example_blog_at_the_repository_root(tmp_path):
+    assert example_blog() == REPO  # an editable install reads the checkout: no second copy
+    create_blog(tmp_path / "blog")
+    for name in BLOG_ENTRIES:
+        if name == "config.yml":
+            continue
+        for source in (REPO / name).rglob("*"):
+            parts = source.relative_to(REPO).parts
+            if source.is_file() and not any(p.startswith((".", "__pycache__")) for p in parts):
+                copy = tmp_path / "blog" / source.relative_to(REPO)
+                assert copy.read_bytes() == source.read_bytes(), copy
+
+
+def test_config_has_every_key_commented_and_the_example_values(tmp_path):
+    create_blog(tmp_path / "blog")
+    text = (tmp_path / "blog" / "config.yml").read_text()
+    lines = text.splitlines()
+    for key in SCHEMA:
+        index = next((i for i, line in enumerate(lines) if re.match(rf"#? ?{key}:", line)), None)
+        assert index is not None, f"{key} is missing from config.yml"
+        assert lines[index - 1].startswith("#"), f"{key} has no comment above it"
+    example = yaml.safe_load((REPO / "config.yml").read_text())
+    assert yaml.safe_load(text) == example
+    assert load_config(tmp_path / "blog") == load_config(REPO)
+
+
+@pytest.mark.parametrize("existing", ["notes.txt", ".hidden"])
+def test_init_refuses_a_non_empty_folder(tmp_path, capsys, existing):
+    target = tmp_path / "blog"
+    target.mkdir()
+    (target / existing).write_text("mine")
+    assert main(["init", str(target)]) == 1
+    error = capsys.readouterr().err.strip()
+    assert len(error.splitlines()) == 1
+    assert "is not empty" in error and str(target) in error
+    assert sorted(p.name for p in target.iterdir()) == [existing]
+
+
+def test_init_refuses_a_file_and_accepts_an_empty_folder_or_a_git_repository(tmp_path, capsys):
+    (tmp_path / "file").write_text("x")
+    assert main(["init", str(tmp_path / "file")]) == 1
+    assert "is a file" in capsys.readouterr().err
+
+    (tmp_path / "empty").mkdir()
+    assert main(["init", str(tmp_path / "empty")]) == 0
+    (tmp_path / "repo" / ".git").mkdir(parents=True)
+    assert main(["init", str(tmp_path / "repo")]) == 0
+    assert (tmp_path / "repo" / "config.yml").is_file()
+    assert not list(tmp_path.glob(".*init-*")), "no staging folder is left behind"
+
+
+def test_init_from_an_installed_wheel(tmp_path):
+    """A wheel carries the example blog as package data (the repository root is not installed)."""
+    if "shinmun_hf._build_hook" not in (REPO / "pyproject.toml").read_text():
+        pytest.skip("pyproject.toml does not run shinmun_hf/_build_hook.py yet")
+    wheels = tmp_path / "wheels"
+    build = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", wheels, REPO],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert build.returncode == 0, build.stderr
+    (wheel,) = wheels.glob("shinmun_hf-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "shinmun_hf/_blog/config.yml" in names
+    assert "shinmun_hf/_blog/layouts/base.html" in names
+    assert not [n for n in names if n.startswith("shinmun_hf/_blog/_site/")]
+
+    installed = tmp_path / "installed"
+    zipfile.ZipFile(wheel).extractall(installed)  # what pip install puts in site-packages
+    script = (
+        "import sys; from pathlib import Path; from shinmun_hf.scaffold import example_blog;"
+        "from shinmun_hf.cli import main; root = example_blog();"
+        "assert root.name == '_blog' and root.parent.parent == Path(sys.argv[1]), root;"
+        "sys.exit(main(['init', sys.argv[2]]) or main(['--project', sys.argv[2], 'build']))"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script, installed, tmp_path / "blog"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "PYTHONPATH": str(installed)},
+        cwd=tmp_path,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "warning" not in run.stderr, run.stderr
+    assert (tmp_path / "_site" / "index.html").is_file()
+
+
+def test_bundled_copy_is_preferred_to_the_checkout(tmp_path, monkeypatch):
+    """The wheel's layout: ``shinmun_hf/_blog`` next to the modules wins over any parent."""
+    import shinmun_hf.scaffold as scaffold
+
+    package = tmp_path / "site-packages" / "shinmun_hf"
+    bundled = package / "_blog"
+    for name in BLOG_ENTRIES:
+        (bundled / name).parent.mkdir(parents=True, exist_ok=True)
+        if name == "config.yml":
+            (bundled / name).write_text("title: Bundled\n")
+        else:
+            (bundled / name).mkdir()
+    monkeypatch.setattr(scaffold, "__file__", str(package / "scaffold.py"))
+    assert scaffold.example_blog() == bundled
+    made = create_blog(tmp_path / "blog")
+    assert yaml.safe_load((tmp_path / "blog" / "config.yml").read_text())["title"] == "Bundled"
+    assert {p.name for p in made} == {"config.yml", ".gitignore"}
+
+
+def test_a_missing_example_blog_is_one_clear_error(tmp_path, monkeypatch, capsys):
+    import shinmun_hf.scaffold as scaffold
+
+    monkeypatch.setattr(scaffold, "__file__", str(tmp_path / "pkg" / "shinmun_hf" / "scaffold.py"))
+    assert main(["init", str(tmp_path / "blog")]) == 1
+    error = capsys.readouterr().err.strip()
+    assert error.startswith("error: the example blog is missing") and "reinstall" in error
+    assert not (tmp_path / "blog").exists()
+
+
+def test_the_build_hook_copies_exactly_the_blog_entries():
+    from shinmun_hf._build_hook import blog_entries
+
+    assert blog_entries() == BLOG_ENTRIES

@@ -1,0 +1,71 @@
+"""``shinmun build --space``: the output folder is a static Hugging Face Space as is."""
+
+from __future__ import annotations
+
+import yaml
+
+from shinmun_hf.cli import main
+from shinmun_hf.config import load_config
+from shinmun_hf.space import SHORT_DESCRIPTION_LIMIT, space_readme
+
+
+def metadata(readme: str) -> dict:
+    assert readme.startswith("---\n")
+    return yaml.safe_load(readme.split("---\n")[1])
+
+
+def build(project, *extra: str) -> int:
+    return main(["--project", str(project.root), "build", "--out", str(project.out), *extra])
+
+
+def test_build_space_writes_the_space_readme(project, capsys):
+    project.config(
+        title="My: Blog",
+        description="A blog about many things, " * 5,
+        site_url="https://owner-blog.hf.space",
+    )
+    project.post("p", title="P")
+    assert build(project, "--space") == 0
+    assert "warning" not in capsys.readouterr().err
+    readme = (project.out / "README.md").read_text(encoding="utf-8")
+    meta = metadata(readme)
+    assert meta["sdk"] == "static"
+    assert meta["app_file"] == "index.html"
+    assert meta["hf_oauth"] is True
+    assert "inference-api" in meta["hf_oauth_scopes"]
+    assert meta["title"] == "My: Blog"
+    assert len(meta["short_description"]) <= SHORT_DESCRIPTION_LIMIT
+    assert (project.out / "index.html").is_file()
+    assert not [p.name for p in project.out.iterdir() if p.name.startswith(".README")]
+
+
+def test_without_space_there_is_no_readme(project):
+    project.post("p", title="P")
+    assert build(project) == 0
+    assert not (project.out / "README.md").exists()
+
+
+def test_space_settings_a_space_cannot_honour_are_warnings(project, capsys):
+    project.config(title="T", base_path="/blog")  # and site_url left at localhost
+    assert build(project, "--space") == 0
+    err = capsys.readouterr().err
+    assert "base_path is /blog" in err and 'base_path: ""' in err
+    assert "site_url is http://localhost:8000" in err and ".hf.space" in err
+    assert (project.out / "README.md").exists()
+
+
+def test_a_public_readme_is_not_overwritten(project, capsys):
+    project.write("public/README.md", "mine\n")
+    assert build(project, "--space") == 1
+    error = capsys.readouterr().err.strip()
+    assert error.startswith("error: public/README.md: ")
+    assert "--space" in error and len(error.splitlines()) == 1
+    assert (project.out / "README.md").read_text() == "mine\n"
+
+
+def test_readme_is_plain_yaml_whatever_the_title(project):
+    project.config(title='Quotes " and: colons # and --- dashes', description="")
+    readme = space_readme(load_config(project.root))
+    meta = metadata(readme)
+    assert meta["title"] == 'Quotes " and: colons # and --- dashes'
+    assert "short_description" not in meta
