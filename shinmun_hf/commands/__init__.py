@@ -5,5 +5,5 @@ arguments and returning the exit code). Imports of heavy dependencies belong ins
 ``shinmun --help`` stays instant.
 """
 
-COMMANDS = ("build",)
+COMMANDS = ("init", "new", "build", "serve", "check")
 """Modules of this package that define a subcommand, in the order ``--help`` lists them."""

@@ -1,0 +1,251 @@
+"""``shinmun serve``: build, serve, watch, rebuild, tell the browser; stop cleanly.
+
+The parts are independent and wired here: the watcher notifies the :class:`Rebuilder`, whose
+thread runs the engine and publishes what changed to the :class:`Broadcaster`, which feeds the
+event streams of the ASGI app served by uvicorn. Stopping undoes them in reverse order: event
+streams end first (so uvicorn does not wait for open tabs), then the server, the watcher, the
+build thread and the local hub.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import errno
+import ipaddress
+import signal
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import FrameType
+
+import uvicorn
+
+from ..build import Builder, BuildOptions
+from ..cache import CACHE_DIR
+from ..errors import ShinmunError
+from .app import create_app
+from .console import Console
+from .events import Broadcaster
+from .hub import hub_port, start_hub
+from .rebuild import Rebuilder
+from .watcher import WATCHED_DIRS, Watcher
+
+__all__ = ["DevServer", "ServeOptions", "default_out"]
+
+STARTUP_TIMEOUT = 60.0
+
+
+@dataclass
+class ServeOptions:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    """0: any free port (tests, the benchmark)."""
+    hub: str = "huggingface"
+    """``local``: start the local OAuth hub and point the widget at it."""
+    out: Path | None = None
+    """Where the served site is built (default: :func:`default_out`)."""
+    build: BuildOptions = field(default_factory=lambda: BuildOptions(dev=True))
+
+
+def default_out(project: Path, hub: str) -> Path:
+    """A folder of its own, so serving never rewrites ``_site`` (what ``build`` deploys).
+
+    A build for the local hub differs from one for huggingface.co (the widget's variables),
+    so each gets its folder and switching between them costs no full rebuild.
+    """
+    name = "site-local-hub" if hub == "local" else "site"
+    return project / CACHE_DIR / "serve" / name
+
+
+class DevServer:
+    """The development server of one project. ``run()`` blocks; ``with`` runs it in a thread."""
+
+    def __init__(
+        self, project: Path, options: ServeOptions | None = None, console: Console | None = None
+    ) -> None:
+        self.project = project.resolve()
+        self.options = options or ServeOptions()
+        self.console = console or Console()
+        self.out = (self.options.out or default_out(self.project, self.options.hub)).resolve()
+        self.broadcaster = Broadcaster()
+        self.rebuilder: Rebuilder | None = None
+        self.url = ""
+        self._stack: contextlib.ExitStack | None = None
+        self._server: _Uvicorn | None = None
+        self._socket: socket.socket | None = None
+        self._thread: threading.Thread | None = None
+
+    # --- blocking use (the CLI)
+    def run(self) -> None:
+        """Serve until Ctrl-C (SIGINT) or SIGTERM."""
+        with _terminate_as_interrupt(), contextlib.ExitStack() as stack:
+            self._open(stack)
+            assert self._server is not None and self._socket is not None
+            self.console.say(f"serving {self.site_url} (Ctrl-C to stop)")
+            with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises the SIGINT it handled
+                self._server.run(sockets=[self._socket])
+            self.console.say("stopping")
+
+    # --- background use (tests, the benchmark)
+    def __enter__(self) -> DevServer:
+        self._stack = contextlib.ExitStack()
+        try:
+            self._open(self._stack)
+            server, sock = self._server, self._socket
+            assert server is not None and sock is not None
+            self._thread = threading.Thread(
+                target=server.run, kwargs={"sockets": [sock]}, name="shinmun-serve", daemon=True
+            )
+            self._thread.start()
+            deadline = time.monotonic() + STARTUP_TIMEOUT
+            while not server.started:
+                if not self._thread.is_alive() or time.monotonic() > deadline:
+                    raise RuntimeError("the server did not start")
+                time.sleep(0.01)
+        except BaseException:
+            self._stack.close()
+            raise
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._server is not None:
+            self._server.handle_exit_request()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        if self._stack is not None:
+            self._stack.close()
+
+    @property
+    def site_url(self) -> str:
+        """The site's address (below ``base_path``)."""
+        base = self.rebuilder.state.base_path if self.rebuilder else ""
+        return f"{self.url}{base}/"
+
+    # --- wiring
+    def _open(self, stack: contextlib.ExitStack) -> None:
+        """Listen, start the hub, build, watch; everything started is undone by ``stack``."""
+        self._check_out()
+        self._socket = stack.enter_context(_listen(self.options.host, self.options.port))
+        port = self._socket.getsockname()[1]
+        self.url = f"http://{_url_host(self.options.host)}:{port}"
+        hub = stack.enter_context(
+            start_hub(
+                self.options.hub, self._origins(port), self.project, hub_port(self.options.port)
+            )
+        )
+        if hub.url:
+            self.console.say(f"local test hub at {hub.url}")
+        rebuilder = self._start_rebuilding(stack, hub.variables)
+        app = create_app(self.out, self.project, lambda: rebuilder.state, self.broadcaster)
+        config = uvicorn.Config(
+            app,
+            log_config=None,  # leave the process's logging alone
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
+            timeout_graceful_shutdown=3,
+        )
+        self._server = _Uvicorn(config, self.broadcaster)
+        stack.callback(self.broadcaster.close)
+
+    def _check_out(self) -> None:
+        """Building into a watched folder would trigger a rebuild after every build."""
+        for name in WATCHED_DIRS:
+            if self.out.is_relative_to(self.project / name):
+                raise ShinmunError(
+                    f"cannot serve from {self.out}: it is inside the watched folder {name}/",
+                    hint="choose an output folder outside content/, layouts/ and public/",
+                )
+
+    def _start_rebuilding(
+        self, stack: contextlib.ExitStack, variables: dict[str, object]
+    ) -> Rebuilder:
+        """The first build, then the watcher feeding the build thread."""
+        options = self.options.build
+        options = dataclasses.replace(options, variables={**options.variables, **variables})
+        builder = Builder(self.project, self.out, options)
+        rebuilder = Rebuilder(builder, publish=self.broadcaster.publish, console=self.console)
+        self.rebuilder = rebuilder
+        stack.callback(rebuilder.stop)
+        watcher = Watcher(self.project, rebuilder.notify)
+        watcher.start()  # before the first build: edits made during it are not lost
+        stack.callback(watcher.stop)
+        rebuilder.build_first()
+        rebuilder.start()
+        return rebuilder
+
+    def _origins(self, port: int) -> list[str]:
+        """Every origin a browser may use for this server (for the hub's redirect URIs)."""
+        hosts = [_url_host(self.options.host)]
+        if _is_loopback(self.options.host):
+            hosts += ["127.0.0.1", "localhost"]
+        return [f"http://{host}:{port}" for host in dict.fromkeys(hosts)]
+
+
+class _Uvicorn(uvicorn.Server):
+    """uvicorn, ending the live-reload streams as soon as it is asked to stop."""
+
+    def __init__(self, config: uvicorn.Config, broadcaster: Broadcaster) -> None:
+        super().__init__(config)
+        self.broadcaster = broadcaster
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        self.broadcaster.close()
+        super().handle_exit(sig, frame)
+
+    def handle_exit_request(self) -> None:
+        """Stop from another thread (no signal)."""
+        self.broadcaster.close()
+        self.should_exit = True
+
+
+@contextlib.contextmanager
+def _listen(host: str, port: int) -> Iterator[socket.socket]:
+    """The listening socket, bound before anything else so a busy port fails fast."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        sock = socket.create_server((host, port), family=family)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise ShinmunError(
+                f"port {port} on {host} is already in use",
+                hint="stop the other server, or choose another port with --port (0: any free)",
+            ) from None
+        raise ShinmunError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    with sock:
+        yield sock
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM stops like Ctrl-C, also during the first build (before uvicorn handles it).
+
+    Its default action would kill this process alone, leaving a build's worker processes
+    behind; as an interrupt, the build is abandoned the way Ctrl-C abandons it.
+    """
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

@@ -1,0 +1,99 @@
+"""``shinmun serve`` in Chromium: edits appear without a manual reload, CSS is swapped in place,
+and a build error shows an overlay that goes away once the error is fixed."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from playwright.sync_api import Page, expect
+from serve_support import running, wait_for
+
+from shinmun_hf.build import BuildOptions
+from shinmun_hf.serve import DevServer, ServeOptions
+from shinmun_hf.serve.console import Console
+
+pytestmark = pytest.mark.browser
+
+WAIT_MS = 15_000
+POST_URL = "/2024/3/hello/"
+
+
+@pytest.fixture
+def server(project):
+    project.post("hello", title="Hello", date="2024-03-05 10:00", body="First version.")
+    project.post("other", title="Other", date="2024-02-01 10:00", body="Other post.")
+    with running(project.root) as server:
+        yield server
+
+
+def open_live(page: Page, server: DevServer, path: str) -> None:
+    """Open ``path`` and wait until its live-reload stream is connected."""
+    page.goto(server.url + path)
+    wait_for(lambda: server.broadcaster.listeners >= 1)
+
+
+def test_post_edit_appears_without_manual_reload(page, project, server):
+    open_live(page, server, POST_URL)
+    expect(page.locator("main")).to_contain_text("First version.")
+    page.evaluate("window.__kept = 1")
+    project.post("hello", title="Hello", date="2024-03-05 10:00", body="Second version.")
+    expect(page.locator("main")).to_contain_text("Second version.", timeout=WAIT_MS)
+    assert page.evaluate("window.__kept") is None  # it was a real reload
+
+
+def test_edit_of_another_post_leaves_this_page_alone(page, project, server):
+    open_live(page, server, POST_URL)
+    page.evaluate("window.__kept = 1")
+    project.post("other", title="Other", date="2024-02-01 10:00", body="Other, edited.")
+    # events arrive in order: once a later CSS change shows, the edit's event was handled
+    css = project.root / "public" / "css" / "style.css"
+    css.write_text(css.read_text() + "\n:root { --after-edit: 1; }\n")
+    page.wait_for_function(
+        "() => getComputedStyle(document.documentElement)"
+        ".getPropertyValue('--after-edit').trim() === '1'",
+        timeout=WAIT_MS,
+    )
+    assert page.evaluate("window.__kept") == 1
+
+
+def test_css_change_applies_without_reload(page, project, server):
+    open_live(page, server, POST_URL)
+    page.evaluate("window.__kept = 42")
+    css = project.root / "public" / "css" / "style.css"
+    css.write_text(css.read_text() + "\n:root { --shinmun-test: 7; }\n")
+    page.wait_for_function(
+        "() => getComputedStyle(document.documentElement)"
+        ".getPropertyValue('--shinmun-test').trim() === '7'",
+        timeout=WAIT_MS,
+    )
+    assert page.evaluate("window.__kept") == 42
+    assert page.locator('link[rel="stylesheet"]').count() >= 1
+
+
+def test_broken_front_matter_shows_overlay_until_fixed(page, project, server):
+    open_live(page, server, POST_URL)
+    post = project.root / "content" / "posts" / "hello.md"
+    good = post.read_text()
+    post.write_text("---\ntitle: [Hello <b>bold</b>\ndate: 2024-03-05\n---\nBroken.\n")
+    overlay = page.locator("#shinmun-build-error")
+    expect(overlay).to_be_visible(timeout=WAIT_MS)
+    expect(overlay).to_contain_text("content/posts/hello.md")
+    expect(overlay).to_contain_text("Hello <b>bold</b>")  # shown as text, not markup
+    assert page.locator("#shinmun-build-error b").count() == 0
+
+    post.write_text(good.replace("First version.", "Fixed version."))
+    expect(page.locator("main")).to_contain_text("Fixed version.", timeout=WAIT_MS)
+    expect(overlay).to_have_count(0)
+
+
+def test_page_reconnects_and_reloads_after_a_server_restart(page, project, server):
+    open_live(page, server, POST_URL)
+    page.evaluate("window.__kept = 1")
+    port = int(server.url.rsplit(":", 1)[1])
+    server.__exit__(None, None, None)
+    project.post("hello", title="Hello", date="2024-03-05 10:00", body="Edited while down.")
+    options = ServeOptions(port=port, hub="huggingface", build=BuildOptions(dev=True))
+    with DevServer(project.root, options, Console(io.StringIO(), io.StringIO())):
+        expect(page.locator("main")).to_contain_text("Edited while down.", timeout=WAIT_MS)
+        assert page.evaluate("window.__kept") is None

@@ -1,0 +1,87 @@
+"""``shinmun serve`` as a process: starts, reports, and stops cleanly on Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import httpx
+from serve_support import TIMEOUT, EventReader
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def start(project: Path, *args: str) -> tuple[subprocess.Popen[str], str]:
+    """Run ``shinmun serve`` and return it with its URL, once it serves."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "shinmun_hf", "--project", str(project), "serve", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    found: list[str] = []
+    ready = threading.Event()
+
+    def read() -> None:  # a thread: readline() must not block the test past its timeout
+        assert process.stdout is not None
+        for line in process.stdout:
+            if match := re.search(r"serving (http://\S+?)/ ", line):
+                found.append(match.group(1))
+                ready.set()
+                return
+
+    threading.Thread(target=read, daemon=True).start()
+    if not ready.wait(TIMEOUT):
+        process.kill()
+        raise AssertionError(f"serve did not start: {process.communicate()[1]}")
+    return process, found[0]
+
+
+def test_ctrl_c_stops_cleanly_with_a_page_connected(project):
+    project.post("hello")
+    process, url = start(project.root, "--port", "0")
+    try:
+        assert url.startswith("http://127.0.0.1:")
+        assert httpx.get(url + "/").status_code == 200
+        events = EventReader(url)  # an open tab must not hold the shutdown up
+        assert events.next()[0] == "hello"
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=TIMEOUT)
+        assert events.next()[0] == "closed"
+        events.close()
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode in (0, 130), stderr
+    assert "Traceback" not in stderr, stderr
+    assert not [p for p in project.root.rglob("*.staging-*")]
+
+
+def test_busy_port_is_a_one_line_error(project):
+    project.post("hello")
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = subprocess.run(
+            [
+                *(sys.executable, "-m", "shinmun_hf", "--project", str(project.root)),
+                *("serve", "--port", str(port)),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+            cwd=REPO,
+            env={**os.environ, "PYTHONPATH": str(REPO)},
+        )
+    assert result.returncode == 1
+    assert f"error: port {port} on 127.0.0.1 is already in use" in result.stderr
+    assert "Traceback" not in result.stderr

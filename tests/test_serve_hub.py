@@ -1,0 +1,128 @@
+"""``serve --hub``: which provider the widget is pointed at, and the local hub's wiring.
+
+The hub itself is tested with its package; here a stand-in with the same interface checks that
+``serve`` starts it, registers the served demo page as a redirect URI, builds with variables
+pointing at it, and stops it.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import sys
+import types
+
+import httpx
+import pytest
+from serve_support import running
+
+from shinmun_hf.build import BuildOptions
+from shinmun_hf.serve import DevServer, ServeOptions, default_out
+from shinmun_hf.serve import hub as serve_hub
+from shinmun_hf.serve.console import Console
+
+
+class FakeHub:
+    """The interface ``serve`` expects of ``shinmun_hf.hub.HubServer``."""
+
+    instances: list[FakeHub] = []
+
+    def __init__(self, redirect_uris: list[str], port: int = 0) -> None:
+        self.redirect_uris = redirect_uris
+        self.url = "http://127.0.0.1:7999"
+        self.client_id = "local-test-client"
+        self.running = False
+        FakeHub.instances.append(self)
+
+    def __enter__(self) -> FakeHub:
+        self.running = True
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.running = False
+
+
+@pytest.fixture
+def fake_hub(monkeypatch):
+    module = types.ModuleType("shinmun_hf.hub")
+    module.HubServer = FakeHub  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "shinmun_hf.hub", module)
+    monkeypatch.setattr(serve_hub, "_local_hub_available", lambda: True)
+    FakeHub.instances.clear()
+    return FakeHub
+
+
+def test_default_hub_follows_the_configured_client_id(project, monkeypatch):
+    monkeypatch.setattr(serve_hub, "_local_hub_available", lambda: True)
+    assert serve_hub.choose_hub(None, project.root, {}) == "local"
+    project.config(title="x", variables={"HF_OAUTH_CLIENT_ID": "abc"})
+    assert serve_hub.choose_hub(None, project.root, {}) == "huggingface"
+    assert serve_hub.choose_hub("local", project.root, {}) == "local"
+    project.config(title="x")
+    assert serve_hub.choose_hub(None, project.root, {"SHINMUN_VAR_HF_OAUTH_CLIENT_ID": "e"}) == (
+        "huggingface"
+    )
+    monkeypatch.setattr(serve_hub, "_local_hub_available", lambda: False)
+    assert serve_hub.choose_hub(None, project.root, {}) == "huggingface"
+
+
+def test_local_hub_is_started_registered_and_used(project, fake_hub):
+    project.config(title="x", base_path="/blog", variables={"HF_OAUTH_CLIENT_ID": "real"})
+    project.page("hf-oauth-demo", title="Demo")
+    options = ServeOptions(port=0, hub="local", build=BuildOptions(dev=True))
+    with DevServer(project.root, options, Console(io.StringIO(), io.StringIO())) as server:
+        (hub,) = fake_hub.instances
+        assert hub.running
+        assert f"{server.url}/blog/hf-oauth-demo/" in hub.redirect_uris
+        port = server.url.rsplit(":", 1)[1]
+        assert f"http://localhost:{port}/blog/hf-oauth-demo/" in hub.redirect_uris
+        page = httpx.get(f"{server.url}/blog/hf-oauth-demo/").text
+        assert 'window.HF_OAUTH_CLIENT_ID = "local-test-client";' in page
+        assert 'window.HF_OPENID_PROVIDER_URL = "http://127.0.0.1:7999";' in page
+        assert 'window.HF_INFERENCE_URL = "http://127.0.0.1:7999/v1";' in page
+        assert "window.HF_LOCAL_HUB = true;" in page
+        assert server.out == default_out(project.root, "local")
+    assert not hub.running
+
+
+def test_huggingface_hub_leaves_the_config_alone(project, fake_hub):
+    project.config(title="x", variables={"HF_OAUTH_CLIENT_ID": "real"})
+    project.page("hf-oauth-demo", title="Demo")
+    with running(project.root) as server:
+        page = httpx.get(f"{server.url}/hf-oauth-demo/").text
+    assert 'window.HF_OAUTH_CLIENT_ID = "real";' in page
+    assert "HF_LOCAL_HUB" not in page and not fake_hub.instances
+
+
+def test_with_the_real_local_hub(project):
+    project.page("hf-oauth-demo", title="Demo")
+    options = ServeOptions(port=0, hub="local", build=BuildOptions(dev=True))
+    with DevServer(project.root, options, Console(io.StringIO(), io.StringIO())) as server:
+        page = httpx.get(f"{server.url}/hf-oauth-demo/").text
+        assert "window.HF_LOCAL_HUB = true;" in page
+        hub_url = variable(page, "HF_OPENID_PROVIDER_URL")
+        discovery = httpx.get(f"{hub_url}/.well-known/openid-configuration").json()
+        assert discovery["issuer"] == hub_url
+
+        def authorize(redirect_uri: str) -> int:
+            query = {
+                "client_id": variable(page, "HF_OAUTH_CLIENT_ID"),
+                "redirect_uri": redirect_uri,
+                "response_type": "code",
+                "scope": "openid profile",
+                "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+                "code_challenge_method": "S256",
+                "state": "s",
+            }
+            return httpx.get(discovery["authorization_endpoint"], params=query).status_code
+
+        assert authorize(f"{server.url}/hf-oauth-demo/") == 200  # the consent page
+        assert authorize(f"{server.url}/elsewhere/") == 400
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"{hub_url}/.well-known/openid-configuration")
+
+
+def variable(page: str, name: str) -> str:
+    match = re.search(rf'window.{name} = "([^"]+)";', page)
+    assert match, name
+    return match.group(1)
