@@ -1,0 +1,676 @@
+/**
+ * hf-oauth.ts: "Sign in with Hugging Face" (OAuth 2.0 authorization code flow with PKCE, OpenID
+ * Connect) and streaming chat completions with the visitor's own token. Browser only, no
+ * dependencies. Reference: shared/reference/huggingface-oauth.md.
+ *
+ * Configuration: window globals, written by the engine's `variables_script_tag()` from config.yml
+ * `variables:` (all optional except the client id):
+ *   HF_OAUTH_CLIENT_ID      the OAuth app's client id (a public app: no secret, ever)
+ *   HF_OAUTH_SCOPES         default "openid profile inference-api"
+ *   HF_OPENID_PROVIDER_URL  default "https://huggingface.co"
+ *   HF_INFERENCE_URL        default "https://router.huggingface.co/v1"
+ *   HF_INFERENCE_MODEL      default "google/gemma-2-2b-it"
+ *   HF_OAUTH_REDIRECT_URI   default: this page's URL without query and fragment
+ *   HF_LOCAL_HUB            `true` when `shinmun serve --hub local` points the URLs above at the
+ *                           local test hub; the widget then shows "Using the local test hub".
+ * Without HF_OAUTH_CLIENT_ID, a static Hugging Face Space's `window.huggingface.variables`
+ * (OAUTH_CLIENT_ID, OAUTH_SCOPES, OPENID_PROVIDER_URL) are used instead.
+ *
+ * Storage: sessionStorage only (per tab, cleared when the tab closes; never localStorage), keys
+ * prefixed "hf-oauth:". Each security check cites the spec section it enforces and fails with an
+ * `OAuthError` carrying a stable `code`.
+ */
+
+export const DEFAULT_MODEL = "google/gemma-2-2b-it";
+export const DEFAULT_SCOPES = "openid profile inference-api";
+/** Fired on `window` whenever the stored sign-in changes (sign-in, sign-out, 401). */
+export const OAUTH_CHANGE_EVENT = "hf-oauth-change";
+
+const CLOCK_SKEW_MS = 60_000;
+const ATTEMPT_TTL_MS = 10 * 60_000;
+const DEFAULT_TOKEN_LIFE_S = 28_800; // Hugging Face's documented default (8 h)
+const MAX_RETRIES = 2;
+const MAX_RETRY_AFTER_MS = 10_000;
+const RESULT_KEY = "hf-oauth:result";
+const ATTEMPT_PREFIX = "hf-oauth:attempt:";
+
+// --- types -------------------------------------------------------------------------------
+
+export interface OrgInfo {
+  sub: string;
+  name: string;
+  preferred_username: string;
+  picture: string;
+  plan?: string;
+  roleInOrg?: string;
+  /** Only with scope `read-billing`. */
+  canPay?: boolean;
+  securityRestrictions?: string[];
+}
+
+/** The OpenID userinfo of a Hugging Face account. */
+export interface UserInfo {
+  sub: string;
+  name: string;
+  preferred_username: string;
+  /** Profile page URL. */
+  profile: string;
+  /** Avatar URL. */
+  picture: string;
+  website?: string;
+  /** Only with scope `email`. */
+  email?: string;
+  /** Only with scope `email`. */
+  email_verified?: boolean;
+  isPro: boolean;
+  /** Only with scope `read-billing`. */
+  canPay?: boolean;
+  orgs: OrgInfo[];
+}
+
+export interface OAuthResult {
+  accessToken: string;
+  accessTokenExpiresAt: Date;
+  userInfo: UserInfo;
+  /** Scopes granted (space separated). */
+  scope: string;
+}
+
+export interface HfConfig {
+  clientId?: string;
+  scopes: string;
+  providerUrl: string;
+  inferenceUrl: string;
+  model: string;
+  redirectUri?: string;
+  localHub: boolean;
+}
+
+export interface LoginOptions {
+  /** Overrides HF_OAUTH_REDIRECT_URI and the page URL. Must be registered with the app. */
+  redirectUri?: string;
+  scopes?: string;
+  /** "consent" forces the consent screen even for an app already approved. */
+  prompt?: "consent";
+  orgIds?: string;
+  config?: Partial<HfConfig>;
+}
+
+/** A failed sign-in. `code` is the provider's error (e.g. "access_denied") or one of ours. */
+export class OAuthError extends Error {
+  declare readonly code: string; // `declare`: no class-field helper in the es2020 bundle
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = "OAuthError";
+    this.code = code;
+  }
+}
+
+/** A failed inference request; `status` 0 means an error reported inside the stream. */
+export class InferenceError extends Error {
+  declare readonly status: number;
+  declare readonly requestId?: string;
+  constructor(message: string, status: number, requestId?: string) {
+    super(message);
+    this.name = "InferenceError";
+    this.status = status;
+    this.requestId = requestId;
+  }
+}
+
+interface Attempt {
+  verifier: string;
+  nonce: string;
+  createdAt: number;
+  clientId: string;
+  issuer: string;
+  redirectUri: string;
+  scope: string;
+  tokenEndpoint: string;
+  userinfoEndpoint: string;
+}
+
+type Json = Record<string, unknown>;
+
+// --- configuration -------------------------------------------------------------------------
+
+const text = (v: unknown): string | undefined =>
+  typeof v === "string" && v.trim() ? v.trim() : undefined;
+const trimSlash = (url: string) => url.replace(/\/+$/, "");
+
+/** The configuration from window globals (see the module comment). */
+export function getConfig(): HfConfig {
+  const g = globalThis as unknown as Json & { huggingface?: { variables?: Json } };
+  const space = g.huggingface?.variables ?? {};
+  const own = text(g.HF_OAUTH_CLIENT_ID);
+  // A static Space's injected values belong together: use them as a set, or not at all.
+  const pick = (key: string, spaceKey: string, fallback: string) =>
+    (own ? text(g[key]) : text(space[spaceKey]) ?? text(g[key])) ?? fallback;
+  return {
+    clientId: own ?? text(space.OAUTH_CLIENT_ID),
+    scopes: pick("HF_OAUTH_SCOPES", "OAUTH_SCOPES", DEFAULT_SCOPES),
+    providerUrl: trimSlash(
+      pick("HF_OPENID_PROVIDER_URL", "OPENID_PROVIDER_URL", "https://huggingface.co"),
+    ),
+    inferenceUrl: trimSlash(text(g.HF_INFERENCE_URL) ?? "https://router.huggingface.co/v1"),
+    model: text(g.HF_INFERENCE_MODEL) ?? DEFAULT_MODEL,
+    redirectUri: text(g.HF_OAUTH_REDIRECT_URI),
+    localHub: g.HF_LOCAL_HUB === true,
+  };
+}
+
+/** The page URL without query and fragment: what to register as the app's redirect URL. */
+export const defaultRedirectUri = (): string => location.origin + location.pathname;
+
+// --- small helpers -------------------------------------------------------------------------
+
+function check(ok: unknown, code: string, spec: string, message: string): asserts ok {
+  if (!ok) throw new OAuthError(code, `${message} (${spec})`);
+}
+
+const base64url = (bytes: Uint8Array): string =>
+  btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+
+const randomString = (): string => base64url(crypto.getRandomValues(new Uint8Array(32)));
+
+function readJson(key: string): Json | null {
+  try {
+    const value = JSON.parse(sessionStorage.getItem(key) ?? "null") as unknown;
+    return value && typeof value === "object" ? (value as Json) : null;
+  } catch {
+    return null;
+  }
+}
+
+const notify = () => dispatchEvent(new Event(OAUTH_CHANGE_EVENT));
+
+/** RFC 6749 §3.1, §3.2: endpoints need TLS; plain http only on loopback (the local hub). */
+function checkEndpoint(url: unknown, name: string): string {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(String(url));
+  } catch {
+    // reported below
+  }
+  check(
+    parsed &&
+      (parsed.protocol === "https:" ||
+        (parsed.protocol === "http:" &&
+          /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(parsed.hostname))),
+    "insecure_endpoint",
+    "RFC 6749 §3.1, §3.2",
+    `The provider's ${name} must be an https URL`,
+  );
+  return parsed.href;
+}
+
+async function getJson(response: Response): Promise<Json> {
+  const body = (await response.json().catch(() => null)) as unknown;
+  return body && typeof body === "object" ? (body as Json) : {};
+}
+
+// --- sign in -------------------------------------------------------------------------------
+
+/** Forget sign-in attempts older than 10 minutes (abandoned logins). */
+function pruneAttempts(): void {
+  for (let i = sessionStorage.length - 1; i >= 0; i--) {
+    const key = sessionStorage.key(i);
+    if (key?.startsWith(ATTEMPT_PREFIX)) {
+      const created = readJson(key)?.createdAt;
+      if (!(typeof created === "number" && Date.now() - created <= ATTEMPT_TTL_MS)) {
+        sessionStorage.removeItem(key);
+      }
+    }
+  }
+}
+
+/**
+ * Prepare a sign-in: fetch the provider's metadata, create this attempt's PKCE verifier, state
+ * and nonce (kept in sessionStorage under a key of its own), and return the authorize URL to
+ * navigate to.
+ */
+export async function generateOAuthLoginUrl(options: LoginOptions = {}): Promise<string> {
+  const config = { ...getConfig(), ...options.config };
+  const clientId = config.clientId;
+  check(clientId, "not_configured", "RFC 6749 §2.2", "No OAuth client id is configured");
+  // RFC 7636 §4.2: S256 needs WebCrypto, which browsers only offer in secure contexts.
+  check(crypto.subtle, "insecure_context", "RFC 7636 §4.2", "Sign-in needs an https page");
+
+  const issuer = trimSlash(config.providerUrl);
+  const response = await fetch(`${issuer}/.well-known/openid-configuration`);
+  check(
+    response.ok,
+    "discovery_failed",
+    "OpenID Connect Discovery 1.0 §4",
+    `Could not read the provider's configuration (HTTP ${response.status})`,
+  );
+  const meta = await getJson(response);
+  // OpenID Connect Discovery 1.0 §4.3: the document must name exactly the issuer we asked.
+  check(
+    meta.issuer === issuer,
+    "issuer_mismatch",
+    "OpenID Connect Discovery 1.0 §4.3",
+    `The provider's configuration names issuer "${String(meta.issuer)}", not "${issuer}"`,
+  );
+  const methods = meta.code_challenge_methods_supported;
+  // RFC 8414 §2: when the provider lists its PKCE methods, S256 must be among them.
+  check(
+    !Array.isArray(methods) || methods.includes("S256"),
+    "pkce_unsupported",
+    "RFC 8414 §2",
+    "The provider does not support PKCE S256",
+  );
+
+  // RFC 7636 §4.1: a verifier of 32 random bytes (43 base64url characters); §4.2: S256.
+  const verifier = randomString();
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier));
+  // RFC 6749 §10.12 and OpenID Connect Core §3.1.2.1: fresh state and nonce per attempt.
+  const state = randomString();
+  const attempt: Attempt = {
+    verifier,
+    nonce: randomString(),
+    createdAt: Date.now(),
+    clientId,
+    issuer,
+    redirectUri: options.redirectUri ?? config.redirectUri ?? defaultRedirectUri(),
+    scope: options.scopes ?? config.scopes,
+    tokenEndpoint: checkEndpoint(meta.token_endpoint, "token endpoint"),
+    userinfoEndpoint: checkEndpoint(
+      meta.userinfo_endpoint ?? `${issuer}/oauth/userinfo`,
+      "userinfo endpoint",
+    ),
+  };
+  const url = new URL(checkEndpoint(meta.authorization_endpoint, "authorization endpoint"));
+  const params: Record<string, string | undefined> = {
+    client_id: clientId,
+    redirect_uri: attempt.redirectUri,
+    scope: attempt.scope,
+    response_type: "code",
+    state,
+    nonce: attempt.nonce,
+    code_challenge: base64url(new Uint8Array(digest)),
+    code_challenge_method: "S256",
+    prompt: options.prompt,
+    orgIds: options.orgIds,
+  };
+  for (const [key, value] of Object.entries(params)) if (value) url.searchParams.set(key, value);
+
+  pruneAttempts();
+  // RFC 9700 §4.7.1: bound to this browser tab, under a key of its own (parallel logins).
+  sessionStorage.setItem(ATTEMPT_PREFIX + state, JSON.stringify(attempt));
+  return url.href;
+}
+
+let redirectHandling: Promise<OAuthResult | null> | undefined;
+
+/**
+ * Complete a sign-in if this page is the redirect back from the provider: returns the result
+ * (also stored), `null` when the URL is not a redirect, or throws `OAuthError`. Safe to call
+ * from several widgets on one page: the redirect is processed once.
+ */
+export function handleOAuthRedirect(): Promise<OAuthResult | null> {
+  return (redirectHandling ??= completeRedirect());
+}
+
+async function completeRedirect(): Promise<OAuthResult | null> {
+  const url = new URL(location.href);
+  const query = url.searchParams;
+  const [code, state, error, description, iss] = [
+    "code",
+    "state",
+    "error",
+    "error_description",
+    "iss",
+  ].map((k) => query.get(k));
+  if (!code && !error) return null;
+
+  // RFC 9700 §4.2.4 and §4.3.1: take code and state out of the address bar (Referer, history,
+  // bookmarks) before anything else can fail or wait.
+  for (const key of ["code", "state", "error", "error_description", "error_uri", "iss"]) {
+    query.delete(key);
+  }
+  history.replaceState(history.state, "", url.href);
+
+  // RFC 6749 §10.12, RFC 9700 §4.7.1: the state must be one this tab created, and it is
+  // removed before anything else: single use.
+  const key = ATTEMPT_PREFIX + (state ?? "");
+  const attempt = state ? (readJson(key) as Attempt | null) : null;
+  sessionStorage.removeItem(key);
+  check(
+    attempt,
+    "state_mismatch",
+    "RFC 9700 §4.7.1",
+    "This sign-in response was not started in this tab, or was already used",
+  );
+  // RFC 9700 §4.7.1: a login attempt is only valid for a short time (10 minutes here).
+  check(
+    Date.now() - attempt.createdAt <= ATTEMPT_TTL_MS,
+    "state_expired",
+    "RFC 9700 §4.7.1",
+    "The sign-in took more than 10 minutes; please try again",
+  );
+  // RFC 9207 §2.4: accept `iss` when present (Hugging Face does not send it), never require it.
+  check(
+    iss === null || iss === attempt.issuer,
+    "iss_mismatch",
+    "RFC 9207 §2.4",
+    "The sign-in response came from another issuer",
+  );
+  // RFC 6749 §4.1.2.1: the provider's error, reported as plain text by the caller.
+  if (error) throw new OAuthError(error, description || error);
+  check(code, "invalid_response", "RFC 6749 §4.1.2", "The sign-in response has no code");
+
+  const started = Date.now();
+  const response = await fetch(attempt.tokenEndpoint, {
+    method: "POST",
+    headers: { accept: "application/json" },
+    // RFC 6749 §4.1.3 with RFC 7636 §4.5; URLSearchParams makes it form-encoded.
+    body: new URLSearchParams({
+      grant_type: "authorization_code",
+      code,
+      redirect_uri: attempt.redirectUri,
+      code_verifier: attempt.verifier,
+      client_id: attempt.clientId,
+    }),
+  });
+  const token = await getJson(response);
+  // RFC 6749 §5.2: the provider's error response.
+  if (!response.ok) {
+    throw new OAuthError(
+      text(token.error) ?? "token_error",
+      text(token.error_description) ?? `The token request failed (HTTP ${response.status})`,
+    );
+  }
+  const accessToken = token.access_token;
+  // RFC 6749 §5.1 and RFC 6750: a bearer access token.
+  check(
+    typeof accessToken === "string" && accessToken && /^bearer$/i.test(String(token.token_type)),
+    "invalid_token_response",
+    "RFC 6749 §5.1",
+    "The token response has no bearer access token",
+  );
+
+  let subject: unknown;
+  if (attempt.scope.split(" ").includes("openid")) {
+    // OpenID Connect Core §3.1.3.3: with scope openid the token response carries an id_token.
+    check(
+      typeof token.id_token === "string",
+      "missing_id_token",
+      "OpenID Connect Core §3.1.3.3",
+      "The token response has no id_token",
+    );
+    subject = validateIdToken(token.id_token, attempt).sub;
+  }
+
+  const info = await fetch(attempt.userinfoEndpoint, {
+    headers: { authorization: `Bearer ${accessToken}` },
+  });
+  check(
+    info.ok,
+    "userinfo_failed",
+    "OpenID Connect Core §5.3",
+    `Could not read your profile (HTTP ${info.status})`,
+  );
+  const user = await getJson(info);
+  // OpenID Connect Core §5.3.2: the userinfo must describe the same person as the id_token.
+  check(
+    subject === undefined || user.sub === subject,
+    "userinfo_sub_mismatch",
+    "OpenID Connect Core §5.3.2",
+    "The profile does not match the signed-in account",
+  );
+
+  const lifetime = typeof token.expires_in === "number" ? token.expires_in : DEFAULT_TOKEN_LIFE_S;
+  const result: OAuthResult = {
+    accessToken,
+    // Counted from before the request, so never later than the provider's own clock says.
+    accessTokenExpiresAt: new Date(started + lifetime * 1000),
+    userInfo: { ...user, orgs: Array.isArray(user.orgs) ? user.orgs : [] } as UserInfo,
+    scope: text(token.scope) ?? attempt.scope,
+  };
+  // Refresh tokens (if any) are deliberately not kept: a static page cannot protect them.
+  sessionStorage.setItem(RESULT_KEY, JSON.stringify(result));
+  notify();
+  return result;
+}
+
+/**
+ * OpenID Connect Core §3.1.3.7. The signature is not checked: the token came straight from the
+ * token endpoint over TLS, which step 6 allows in place of it (reference: "the signature check may
+ * be skipped for a token received directly from the token endpoint over TLS", as oauth4webapi
+ * does). Decoding the payload is therefore all that is needed.
+ */
+function validateIdToken(jwt: string, attempt: Attempt): Json {
+  let claims: Json = {};
+  try {
+    const part = jwt.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+    const bytes = Uint8Array.from(atob(part), (c) => c.charCodeAt(0));
+    claims = (JSON.parse(new TextDecoder().decode(bytes)) as Json | null) ?? {};
+  } catch {
+    // reported below
+  }
+  const aud = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+  const exp = claims.exp;
+  check(
+    claims.iss === attempt.issuer,
+    "id_token_iss",
+    "OpenID Connect Core §3.1.3.7 step 2",
+    "The id_token was issued by someone else",
+  );
+  check(
+    aud.includes(attempt.clientId),
+    "id_token_aud",
+    "OpenID Connect Core §3.1.3.7 step 3",
+    "The id_token is meant for another app",
+  );
+  check(
+    claims.azp === undefined || claims.azp === attempt.clientId,
+    "id_token_azp",
+    "OpenID Connect Core §3.1.3.7 step 5",
+    "The id_token was issued to another app",
+  );
+  check(
+    typeof exp === "number" && exp * 1000 > Date.now() - CLOCK_SKEW_MS,
+    "id_token_expired",
+    "OpenID Connect Core §3.1.3.7 step 9",
+    "The id_token has expired",
+  );
+  check(
+    claims.nonce === attempt.nonce,
+    "nonce_mismatch",
+    "OpenID Connect Core §3.1.3.7 step 11",
+    "The id_token's nonce does not match this sign-in",
+  );
+  return claims;
+}
+
+/** The stored sign-in of this tab, or `null` when there is none or its token has expired. */
+export function loadSavedOAuthResult(): OAuthResult | null {
+  const saved = readJson(RESULT_KEY) as
+    | (Omit<OAuthResult, "accessTokenExpiresAt"> & { accessTokenExpiresAt: string })
+    | null;
+  const expiresAt = new Date(saved?.accessTokenExpiresAt ?? NaN);
+  // RFC 6749 §5.1 expires_in, enforced with a clock-skew margin; an invalid date counts as expired.
+  if (
+    !saved || typeof saved.accessToken !== "string" ||
+    !(expiresAt.getTime() - CLOCK_SKEW_MS > Date.now())
+  ) {
+    if (saved) sessionStorage.removeItem(RESULT_KEY);
+    return null;
+  }
+  return { ...saved, accessTokenExpiresAt: expiresAt };
+}
+
+/**
+ * Forget this tab's sign-in. Hugging Face has no revocation endpoint: the token stays valid
+ * until it expires or the user revokes the app in their Connected Applications settings.
+ */
+export function signOut(): void {
+  sessionStorage.removeItem(RESULT_KEY);
+  notify();
+}
+
+// --- inference -----------------------------------------------------------------------------
+
+export interface ChatMessage {
+  role: "system" | "user" | "assistant";
+  content: string;
+}
+
+export interface ChatOptions {
+  messages: ChatMessage[];
+  /** Default HF_INFERENCE_MODEL; may carry a provider policy suffix like ":fastest". */
+  model?: string;
+  signal?: AbortSignal;
+  onToken?: (token: string) => void;
+  /** Called before waiting to retry a 429 or 503. */
+  onRetry?: (status: number, delayMs: number) => void;
+  maxTokens?: number;
+  temperature?: number;
+  /** Default: the stored sign-in's token. */
+  accessToken?: string;
+}
+
+/** The message of an error body: `{"error": "..."}`, `{"error": {"message": "..."}}` or `{"message": "..."}`. */
+function errorMessage(body: Json): string | undefined {
+  const error = body.error as Json | string | undefined;
+  return text(error) ?? text(typeof error === "object" ? error?.message : undefined) ??
+    text(body.message);
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener("abort", () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    }, { once: true });
+  });
+
+/** POST, retrying 429 and 503 at most twice (Retry-After when it is short, else 1 s, 2 s). */
+async function post(
+  url: string,
+  init: RequestInit,
+  onRetry: ChatOptions["onRetry"],
+): Promise<Response> {
+  for (let attempt = 0;; attempt++) {
+    const response = await fetch(url, init);
+    if (response.ok) return response;
+    const header = response.headers.get("retry-after");
+    const delay = header && /^\d+$/.test(header.trim())
+      ? Number(header) * 1000
+      : 1000 * 2 ** attempt;
+    const requestId = response.headers.get("x-request-id") ?? undefined;
+    if (
+      (response.status === 429 || response.status === 503) && attempt < MAX_RETRIES &&
+      delay <= MAX_RETRY_AFTER_MS
+    ) {
+      await response.body?.cancel();
+      onRetry?.(response.status, delay);
+      await sleep(delay, init.signal ?? undefined);
+      continue;
+    }
+    const body = await response.text();
+    let message: string | undefined;
+    try {
+      message = errorMessage(JSON.parse(body) as Json);
+    } catch {
+      message = text(body.slice(0, 300));
+    }
+    if (response.status === 401) signOut(); // expired, invalid or revoked: sign in again
+    throw new InferenceError(message ?? `HTTP ${response.status}`, response.status, requestId);
+  }
+}
+
+/** The `data` of each server-sent event (WHATWG HTML §9.2), lines split across chunks kept whole. */
+async function* serverSentData(body: ReadableStream<BufferSource>): AsyncGenerator<string> {
+  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  let data: string[] = [];
+  try {
+    for (let done = false; !done;) {
+      const chunk = await reader.read();
+      done = chunk.done;
+      buffer += chunk.value ?? (done ? "\n\n" : "");
+      // A trailing "\r" may be the first half of "\r\n": keep it until the next chunk.
+      const lines = buffer.split(done ? /\r\n|\r|\n/ : /\r\n|\r(?!$)|\n/);
+      buffer = lines.pop() ?? "";
+      for (const line of lines) {
+        if (!line && data.length) {
+          yield data.join("\n");
+          data = [];
+        } else if (line.startsWith("data:")) {
+          data.push(line.slice(line.startsWith("data: ") ? 6 : 5));
+        } // comments (":") and the event, id and retry fields are not needed
+      }
+    }
+  } finally {
+    reader.cancel().catch(() => {}); // stop downloading when the consumer stops early
+  }
+}
+
+/**
+ * Stream a chat completion from `POST {HF_INFERENCE_URL}/chat/completions`, yielding text as it
+ * arrives. Throws `InferenceError` (a 401 also signs out) or the signal's AbortError.
+ */
+export async function* chatCompletionStream(options: ChatOptions): AsyncGenerator<string, void> {
+  const config = getConfig();
+  const token = options.accessToken ?? loadSavedOAuthResult()?.accessToken;
+  if (!token) {
+    signOut(); // the stored token has expired: tell every widget
+    throw new InferenceError("Sign in with Hugging Face first", 401);
+  }
+  const response = await post(`${config.inferenceUrl}/chat/completions`, {
+    method: "POST",
+    headers: {
+      authorization: `Bearer ${token}`,
+      "content-type": "application/json",
+      accept: "text/event-stream",
+    },
+    body: JSON.stringify({
+      model: options.model ?? config.model,
+      messages: options.messages,
+      max_tokens: options.maxTokens ?? 512,
+      temperature: options.temperature,
+      stream: true,
+    }),
+    signal: options.signal,
+  }, options.onRetry);
+  const requestId = response.headers.get("x-request-id") ?? undefined;
+  if (!/event-stream/.test(response.headers.get("content-type") ?? "")) {
+    // Not streamed after all: one JSON completion.
+    const body = await getJson(response);
+    const message = errorMessage(body);
+    if (message) throw new InferenceError(message, 0, requestId);
+    const choices = body.choices as { message?: { content?: unknown } }[] | undefined;
+    const content = choices?.[0]?.message?.content;
+    if (typeof content === "string") yield content;
+    return;
+  }
+  for await (const data of serverSentData(response.body!)) {
+    if (data === "[DONE]") return;
+    let chunk: Json;
+    try {
+      chunk = JSON.parse(data) as Json;
+    } catch {
+      throw new InferenceError("The answer stream was garbled", 0, requestId);
+    }
+    // A chunk with an `error` key is an error in the middle of the stream.
+    if (chunk.error !== undefined) {
+      throw new InferenceError(errorMessage(chunk) ?? "The model failed mid-answer", 0, requestId);
+    }
+    const choices = chunk.choices as { delta?: { content?: unknown } }[] | undefined;
+    const content = choices?.[0]?.delta?.content;
+    if (typeof content === "string" && content) yield content;
+  }
+}
+
+/** `chatCompletionStream` with a callback per token; resolves to the whole answer. */
+export async function streamChat(options: ChatOptions): Promise<string> {
+  let answer = "";
+  for await (const token of chatCompletionStream(options)) {
+    answer += token;
+    options.onToken?.(token);
+  }
+  return answer;
+}

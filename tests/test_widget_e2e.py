@@ -1,0 +1,734 @@
+"""The sign-in widget end to end, in Chromium: a static build with the default theme, served on
+127.0.0.1, signing in against the local hub (issue 4).
+
+Faults come from the hub's own switches (``settings.faults``, the ``test/...`` model names) where
+it has them; the few it has not (an ``azp`` or ``sub`` changed in transit, an ``iss`` on the
+redirect, a short ``Retry-After`` the page may read) are injected by Playwright between the page
+and the hub. Stop and lines split across network chunks are tested against a slow event stream
+of this module's own.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import http.server
+import json
+import re
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from conftest import REPO, Project
+from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
+
+pytest.importorskip("shinmun_hf.typescript", reason="needs the TypeScript bundler")
+hub_package = pytest.importorskip("shinmun_hf.hub", reason="needs the local hub")
+HubServer, Faults = hub_package.HubServer, hub_package.Faults
+from shinmun_hf.serve.hub import hub_variables  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+DEMO = "hf-oauth-demo/"
+TWO = "two-widgets/"
+SIGN_IN = "Sign in with Hugging Face"
+QUESTION = re.compile("Your question")
+RESULT_KEY = "hf-oauth:result"
+EMBED = "@@typescript-file[{id}](public/apps/hf-oauth-demo.tsx)"
+
+
+# --- the site, the hub and a slow stream ---------------------------------------------------
+
+
+STRICT_POLICY = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self'; "
+    "connect-src http://127.0.0.1:*; img-src 'self' http://127.0.0.1:*"
+)
+"""No inline styles: the widget adopts its stylesheet (the variables script is inline)."""
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    policy = ""
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def end_headers(self) -> None:
+        if self.policy:
+            self.send_header("content-security-policy", self.policy)
+        super().end_headers()
+
+
+class _StrictHandler(_QuietHandler):
+    policy = STRICT_POLICY
+
+
+def _serve(directory: Path, strict: bool = False) -> http.server.ThreadingHTTPServer:
+    handler = _StrictHandler if strict else _QuietHandler
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(handler, directory=str(directory))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def _origin(server: http.server.ThreadingHTTPServer) -> str:
+    return f"http://127.0.0.1:{server.server_address[1]}"
+
+
+def _widget_project(root: Path) -> Project:
+    """A blog with the default theme, the widget's sources and two pages embedding it."""
+    project = Project(root)
+    for source in (REPO / "public" / "apps").glob("hf-oauth*"):
+        project.write(f"public/apps/{source.name}", source.read_bytes())
+    front = {"referrer": "no-referrer"}
+    body = f"Ask away.\n\n{EMBED.format(id='hf-demo')}\n\nThe end.\n"
+    project.page("hf-oauth-demo", title="Sign in with Hugging Face", body=body, **front)
+    two = f"{EMBED.format(id='first')}\n\nBetween.\n\n{EMBED.format(id='second')}\n"
+    project.page("two-widgets", title="Two widgets", body=two, **front)
+    return project
+
+
+@dataclass
+class Demo:
+    origin: str
+    strict_origin: str
+    """The same site served with a strict Content-Security-Policy."""
+    hub: Any
+
+    @property
+    def url(self) -> str:
+        return f"{self.origin}/{DEMO}"
+
+    def discovery(self) -> dict[str, Any]:
+        return httpx.get(f"{self.hub.url}/.well-known/openid-configuration").json()
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
+    project = _widget_project(tmp_path_factory.mktemp("widget") / "blog")
+    servers = [_serve(project.out), _serve(project.out, strict=True)]
+    origin, strict_origin = map(_origin, servers)
+    pages = [f"{origin}/{DEMO}", f"{origin}/{TWO}", f"{strict_origin}/{DEMO}"]
+    try:
+        with HubServer(redirect_uris=pages) as hub:
+            project.build(variables=hub_variables(hub.url, hub.client_id))
+            yield Demo(origin, strict_origin, hub)
+    finally:
+        for server in servers:
+            server.shutdown()
+            server.server_close()
+
+
+@pytest.fixture
+def hub(demo: Demo) -> Iterator[Any]:
+    """The module's hub, its fault switches reset after the test."""
+    yield demo.hub
+    demo.hub.settings.faults = Faults()
+
+
+class _SlowStream(http.server.BaseHTTPRequestHandler):
+    """A chat completion streamed slowly, each event split in the middle of its line."""
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def _cors(self) -> None:
+        self.send_header("access-control-allow-origin", "*")
+        self.send_header("access-control-allow-headers", "authorization, content-type")
+        self.send_header("access-control-allow-methods", "POST")
+
+    def do_OPTIONS(self) -> None:
+        self.send_response(204)
+        self._cors()
+        self.end_headers()
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("content-length", 0)))
+        self.send_response(200)
+        self._cors()
+        self.send_header("content-type", "text/event-stream")
+        self.end_headers()
+        try:
+            for i in range(400):
+                chunk = {"choices": [{"index": 0, "delta": {"content": f" w{i}"}}]}
+                event = f"data: {json.dumps(chunk)}\r\n\r\n".encode()
+                for part in (event[:9], event[9:-1], event[-1:]):  # splits lines and "\r\n"
+                    self.wfile.write(part)
+                    self.wfile.flush()
+                    time.sleep(0.01)
+            self.wfile.write(b"data: [DONE]\n\n")
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the reader stopped
+
+
+@pytest.fixture(scope="module")
+def slow_stream() -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _SlowStream)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield _origin(server)
+    server.shutdown()
+    server.server_close()
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def sign_in(page: Page, demo: Demo, decision: str = "Approve", widget: str = "#hf-demo") -> None:
+    """From the demo page: click the widget's sign-in button, decide on the hub, come back."""
+    page.locator(widget).get_by_role("button", name=SIGN_IN).click()
+    page.wait_for_url(f"{demo.hub.url}/**")
+    page.get_by_role("button", name=decision).click()
+    page.wait_for_url(lambda url: not url.startswith(demo.hub.url))  # back on the site
+
+
+def signed_in(page: Page, demo: Demo) -> None:
+    page.goto(demo.url)
+    sign_in(page, demo)
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def alert_code(page: Page, code: str) -> None:
+    expect(page.get_by_role("alert")).to_have_attribute("data-code", code)
+
+
+def stored_token(page: Page) -> str:
+    return page.evaluate(f"JSON.parse(sessionStorage.getItem('{RESULT_KEY}')).accessToken")
+
+
+def set_global(page: Page, name: str, value: object) -> None:
+    page.evaluate("([name, value]) => { window[name] = value; }", [name, value])
+
+
+def _b64json(part: str) -> dict[str, Any]:
+    return json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+
+
+def _b64(claims: dict[str, Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
+
+
+def tamper_id_token(page: Page, demo: Demo, **claims: object) -> None:
+    """Change claims of the id_token on its way from the hub's token endpoint to the page."""
+
+    def handle(route: Route) -> None:
+        response = route.fetch()
+        body = response.json()
+        header, payload, signature = body["id_token"].split(".")
+        body["id_token"] = ".".join([header, _b64({**_b64json(payload), **claims}), signature])
+        route.fulfill(response=response, json=body)
+
+    page.route(demo.discovery()["token_endpoint"], handle)
+
+
+CORS = {"access-control-allow-origin": "*", "access-control-expose-headers": "retry-after"}
+
+
+def fail_inference(page: Page, demo: Demo, status: int, body: object, **headers: str) -> list[str]:
+    """Answer the widget's chat requests with ``status``; returns the requests seen."""
+    seen: list[str] = []
+
+    def handle(route: Route) -> None:
+        seen.append(route.request.method)
+        route.fulfill(status=status, json=body, headers={**CORS, **headers})
+
+    page.route(f"{demo.hub.url}/v1/chat/completions", handle)
+    return seen
+
+
+def ask(page: Page, question: str = "What is a static site?") -> None:
+    page.get_by_label(QUESTION).fill(question)
+    page.get_by_role("button", name="Ask").click()
+
+
+def hub_answer(demo: Demo, token: str, question: str) -> str:
+    """The hub's reply to ``question``, read directly (the hub's reply is deterministic)."""
+    body = {
+        "model": "google/gemma-2-2b-it",
+        "stream": True,
+        "max_tokens": 512,
+        "messages": [{"role": "user", "content": question}],
+    }
+    text = ""
+    with httpx.stream(
+        "POST",
+        f"{demo.hub.url}/v1/chat/completions",
+        json=body,
+        headers={"authorization": f"Bearer {token}"},
+    ) as response:
+        for line in response.iter_lines():
+            if line.startswith("data:") and line[5:].strip() != "[DONE]":
+                chunk = json.loads(line[5:])
+                text += chunk["choices"][0]["delta"].get("content") or ""
+    return text
+
+
+# --- the journey ---------------------------------------------------------------------------
+
+
+def test_journey_sign_in_ask_stream_sign_out(page: Page, demo: Demo) -> None:
+    page.goto(demo.url)
+    expect(page.get_by_text("Using the local test hub")).to_be_visible()
+    # typed before signing in: survives the round trip to the hub
+    page.get_by_label(QUESTION).fill("What is a static site?")
+    sign_in(page, demo)
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+    token = stored_token(page)
+    user = httpx.get(
+        demo.discovery()["userinfo_endpoint"], headers={"authorization": f"Bearer {token}"}
+    ).json()
+    card = page.locator("#hf-demo .hfd-user")
+    expect(card).to_contain_text(user["name"])
+    expect(card).to_contain_text("@" + user["preferred_username"])
+    expect(card.locator("img")).to_have_attribute("src", user["picture"])
+    assert "code=" not in page.url and "state=" not in page.url
+    assert page.evaluate("localStorage.length") == 0
+    assert page.evaluate("Object.keys(sessionStorage).filter(k => k.includes('attempt'))") == []
+    prompt = page.get_by_label(QUESTION)
+    expect(prompt).to_have_value("What is a static site?")
+    expect(prompt).to_be_focused()
+
+    page.get_by_role("button", name="Ask").click()
+    answer = page.get_by_role("region", name="Answer")
+    expected = hub_answer(demo, token, "What is a static site?")
+    assert expected
+    expect(answer).to_have_text(expected)
+    assert answer.locator("*").count() == 0  # text nodes only
+    expect(page.get_by_role("alert")).to_be_empty()
+
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("button", name=SIGN_IN)).to_be_focused()
+    assert page.evaluate(f"sessionStorage.getItem('{RESULT_KEY}')") is None
+
+
+def test_reload_right_after_the_callback_keeps_the_sign_in(page: Page, demo: Demo) -> None:
+    token_requests: list[str] = []
+    token_endpoint = demo.discovery()["token_endpoint"]
+    page.on("request", lambda r: r.url == token_endpoint and token_requests.append(r.url))
+    signed_in(page, demo)
+    page.reload()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    expect(page.get_by_role("alert")).to_be_empty()
+    assert len(token_requests) == 1
+
+
+def test_new_tab_does_not_inherit_the_token(context: BrowserContext, demo: Demo) -> None:
+    first = context.new_page()
+    signed_in(first, demo)
+    second = context.new_page()
+    second.goto(demo.url)
+    expect(second.get_by_role("button", name=SIGN_IN)).to_be_visible()
+
+
+def test_two_widgets_on_a_page_share_the_sign_in(page: Page, demo: Demo) -> None:
+    page.goto(f"{demo.origin}/{TWO}")
+    sign_in(page, demo, widget="#second")
+    for widget in ("#first", "#second"):
+        expect(page.locator(widget).get_by_role("button", name="Sign out")).to_be_visible()
+    page.locator("#first").get_by_role("button", name="Sign out").click()
+    for widget in ("#first", "#second"):
+        expect(page.locator(widget).get_by_role("button", name=SIGN_IN)).to_be_visible()
+
+
+def test_static_space_variables_are_used_without_a_client_id(page: Page, demo: Demo) -> None:
+    """On a static Space, Hugging Face injects window.huggingface.variables instead."""
+    space = {
+        "OAUTH_CLIENT_ID": demo.hub.client_id,
+        "OAUTH_SCOPES": "openid profile inference-api",
+        "OPENID_PROVIDER_URL": demo.hub.url,
+    }
+    # as if config.yml had no client id: the page's own assignment is ignored
+    page.add_init_script(
+        f"window.huggingface = {{ variables: {json.dumps(space)} }};"
+        "Object.defineProperty(window, 'HF_OAUTH_CLIENT_ID', { get() {}, set() {} });"
+    )
+    signed_in(page, demo)
+    assert page.evaluate("window.HF_OAUTH_CLIENT_ID") is None
+
+
+def test_works_under_a_strict_content_security_policy(page: Page, demo: Demo) -> None:
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            "Content Security Policy" in message.text and violations.append(message.text)
+        ),
+    )
+    page.goto(f"{demo.strict_origin}/{DEMO}")
+    sign_in(page, demo)
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    assert page.locator("#hf-demo").evaluate("e => getComputedStyle(e).borderTopWidth") == "1px"
+    assert violations == []
+
+
+# --- attacks and faults in the sign-in -----------------------------------------------------
+
+
+def test_access_denied_is_reported_as_text(page: Page, demo: Demo) -> None:
+    page.goto(demo.url)
+    sign_in(page, demo, decision="Deny")
+    alert_code(page, "access_denied")
+    expect(page.get_by_role("alert")).to_contain_text("not approved")
+    assert page.get_by_role("alert").locator("*").count() == 0
+    assert "error" not in page.url
+    expect(page.get_by_role("button", name=SIGN_IN)).to_be_visible()
+
+
+def test_forged_state_is_rejected(page: Page, demo: Demo) -> None:
+    page.goto(f"{demo.url}?code=stolen&state=forged")
+    alert_code(page, "state_mismatch")
+    assert page.url == demo.url  # stripped at once
+
+
+def test_reused_state_is_rejected(page: Page, demo: Demo) -> None:
+    signed_in(page, demo)
+    callback = page.evaluate("performance.getEntriesByType('navigation')[0].name")
+    assert "code=" in callback
+    page.goto(callback)
+    alert_code(page, "state_mismatch")
+
+
+def test_state_expires_after_ten_minutes(page: Page, demo: Demo) -> None:
+    page.goto(demo.url)
+    page.get_by_role("button", name=SIGN_IN).click()
+    page.wait_for_url(f"{demo.hub.url}/**")
+    page.add_init_script("const now = Date.now; Date.now = () => now() + 11 * 60 * 1000;")
+    page.get_by_role("button", name="Approve").click()
+    alert_code(page, "state_expired")
+
+
+@pytest.mark.parametrize(
+    ("fault", "code"),
+    [
+        ({"id_token_nonce": "someone-elses"}, "nonce_mismatch"),
+        ({"id_token_issuer": "https://evil.example"}, "id_token_iss"),
+        ({"id_token_audience": "another-client"}, "id_token_aud"),
+        ({"id_token_expired": True}, "id_token_expired"),
+    ],
+    ids=["nonce", "iss", "aud", "exp"],
+)
+def test_id_token_checks(page: Page, demo: Demo, hub: Any, fault: dict, code: str) -> None:
+    hub.settings.faults = Faults(**fault)
+    page.goto(demo.url)
+    sign_in(page, demo)
+    alert_code(page, code)
+    expect(page.get_by_role("button", name=SIGN_IN)).to_be_visible()
+    assert page.evaluate(f"sessionStorage.getItem('{RESULT_KEY}')") is None
+
+
+@pytest.mark.parametrize(
+    ("claims", "code"),
+    [
+        ({"azp": "another-client"}, "id_token_azp"),
+        ({"sub": "someone-else"}, "userinfo_sub_mismatch"),
+    ],
+    ids=["azp", "sub"],
+)
+def test_id_token_changed_in_transit(page: Page, demo: Demo, claims: dict, code: str) -> None:
+    tamper_id_token(page, demo, **claims)
+    page.goto(demo.url)
+    sign_in(page, demo)
+    alert_code(page, code)
+
+
+def test_id_token_expiry_allows_clock_skew(page: Page, demo: Demo) -> None:
+    tamper_id_token(page, demo, exp=int(time.time()) - 20)
+    signed_in(page, demo)
+
+
+def test_discovery_issuer_mismatch_stops_before_leaving(page: Page, demo: Demo, hub: Any) -> None:
+    hub.settings.faults = Faults(discovery_issuer="https://evil.example")
+    page.goto(demo.url)
+    page.get_by_role("button", name=SIGN_IN).click()
+    alert_code(page, "issuer_mismatch")
+    assert page.url == demo.url
+
+
+def test_wrong_iss_on_the_redirect_is_rejected(page: Page, demo: Demo) -> None:
+    """RFC 9207: accepted when absent (the hub, like huggingface.co, does not send it)."""
+
+    def add_iss(route: Route) -> None:
+        # Redirects are not routed: rewrite the hub's answer to the consent form instead.
+        response = route.fetch(max_redirects=0)
+        location = response.headers.get("location", "")
+        if not location.startswith(demo.url):
+            route.fulfill(response=response)
+            return
+        evil = location + "&iss=https%3A%2F%2Fevil.example"
+        route.fulfill(status=302, headers={"location": evil})
+
+    page.goto(demo.url)
+    page.get_by_role("button", name=SIGN_IN).click()
+    page.wait_for_url(f"{demo.hub.url}/**")
+    page.route(f"{demo.hub.url}/**", add_iss)
+    page.get_by_role("button", name="Approve").click()
+    alert_code(page, "iss_mismatch")
+
+
+def test_two_sign_ins_at_once_do_not_collide(context: BrowserContext, demo: Demo) -> None:
+    first = context.new_page()
+    first.goto(demo.url)
+    with context.expect_page() as opened:  # a tab opened from the page copies its sessionStorage
+        first.evaluate("window.open(location.href)")
+    second = opened.value
+    for tab in (first, second):
+        expect(tab.get_by_role("button", name=SIGN_IN)).to_be_visible()
+        tab.get_by_role("button", name=SIGN_IN).click()
+        tab.wait_for_url(f"{demo.hub.url}/**")
+    second.get_by_role("button", name="Approve").click()
+    first.get_by_role("button", name="Approve").click()
+    for tab in (first, second):
+        expect(tab.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def test_an_earlier_attempt_in_the_same_tab_still_completes(page: Page, demo: Demo) -> None:
+    page.goto(demo.url)
+    page.get_by_role("button", name=SIGN_IN).click()
+    page.wait_for_url(f"{demo.hub.url}/**")
+    earlier = page.url
+    page.go_back()
+    expect(page.get_by_role("button", name=SIGN_IN)).to_be_visible()  # not stuck "signing in"
+    page.get_by_role("button", name=SIGN_IN).click()
+    page.wait_for_url(f"{demo.hub.url}/**")
+    page.goto(earlier)
+    page.get_by_role("button", name="Approve").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def test_an_expired_stored_token_is_dropped(page: Page, demo: Demo) -> None:
+    signed_in(page, demo)
+    # 30 s from now is inside the clock-skew margin: treated as expired already
+    page.evaluate(f"""() => {{
+        const saved = JSON.parse(sessionStorage.getItem('{RESULT_KEY}'));
+        saved.accessTokenExpiresAt = new Date(Date.now() + 30000).toISOString();
+        sessionStorage.setItem('{RESULT_KEY}', JSON.stringify(saved));
+    }}""")
+    page.reload()
+    expect(page.get_by_role("button", name=SIGN_IN)).to_be_visible()
+    assert page.evaluate(f"sessionStorage.getItem('{RESULT_KEY}')") is None
+
+
+def test_config_values_cannot_break_out_of_the_script(
+    page: Page, demo: Demo, tmp_path: Path
+) -> None:
+    hostile = "</script><script>window.pwned = 1</script><img src=x onerror='window.pwned = 2'>"
+    project = _widget_project(tmp_path / "blog")
+    project.build(
+        variables={**hub_variables(demo.hub.url, demo.hub.client_id), "HF_INFERENCE_MODEL": hostile}
+    )
+    server = _serve(project.out)
+    try:
+        page.goto(f"{_origin(server)}/{DEMO}")
+        expect(page.get_by_text(f"Your question for {hostile}")).to_be_visible()
+        assert page.evaluate("window.HF_INFERENCE_MODEL") == hostile
+        assert page.evaluate("window.pwned") is None
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+# --- inference errors and Stop -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("how", ["revoked", "test/unauthorized"])
+def test_401_signs_out_and_asks_to_sign_in_again(page: Page, demo: Demo, how: str) -> None:
+    signed_in(page, demo)
+    if how == "revoked":
+        demo.hub.state.revoke_all()  # the user revoked the app on the hub
+    else:
+        set_global(page, "HF_INFERENCE_MODEL", how)
+    ask(page)
+    alert_code(page, "401")
+    expect(page.get_by_role("alert")).to_contain_text("sign in again")
+    expect(page.get_by_role("button", name=SIGN_IN)).to_be_visible()
+    assert page.evaluate(f"sessionStorage.getItem('{RESULT_KEY}')") is None
+    expect(page.get_by_label(QUESTION)).to_have_value("What is a static site?")
+
+
+def test_402_explains_credits(page: Page, demo: Demo) -> None:
+    signed_in(page, demo)
+    set_global(page, "HF_INFERENCE_MODEL", "test/no-credits")
+    ask(page)
+    alert_code(page, "402")
+    expect(page.get_by_role("alert")).to_contain_text("no inference credits left")
+    expect(page.get_by_role("alert")).to_contain_text("exceeded your monthly included credits")
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+@pytest.mark.parametrize(
+    ("model", "status", "words"),
+    [("test/rate-limited", 429, "rate-limiting"), ("test/unavailable", 503, "unavailable")],
+)
+def test_busy_is_retried_twice_then_explained(
+    page: Page, demo: Demo, model: str, status: int, words: str
+) -> None:
+    signed_in(page, demo)
+    set_global(page, "HF_INFERENCE_MODEL", model)
+    before = demo.hub.state.requests[model]
+    ask(page)
+    expect(page.get_by_role("alert")).to_have_attribute("data-code", str(status), timeout=10_000)
+    expect(page.get_by_role("alert")).to_contain_text(words)
+    assert demo.hub.state.requests[model] - before == 3  # the request and two retries
+
+
+def test_a_flaky_model_answers_on_the_third_try(page: Page, demo: Demo) -> None:
+    signed_in(page, demo)
+    set_global(page, "HF_INFERENCE_MODEL", "test/flaky")
+    ask(page)
+    expect(page.get_by_role("region", name="Answer")).to_contain_text("You asked", timeout=10_000)
+    expect(page.get_by_role("alert")).to_be_empty()
+
+
+def test_a_short_retry_after_is_honoured(page: Page, demo: Demo) -> None:
+    signed_in(page, demo)
+    seen = fail_inference(page, demo, 429, {"error": "Slow down"}, **{"retry-after": "0"})
+    started = time.monotonic()
+    ask(page)
+    alert_code(page, "429")
+    assert len(seen) == 3
+    assert time.monotonic() - started < 2.5  # no 1 s + 2 s backoff
+
+
+def test_error_inside_the_stream_is_shown_after_the_text_so_far(page: Page, demo: Demo) -> None:
+    signed_in(page, demo)
+    set_global(page, "HF_INFERENCE_MODEL", "test/mid-stream-error")
+    ask(page)
+    alert_code(page, "0")
+    expect(page.get_by_role("alert")).to_contain_text("failed mid-stream")
+    expect(page.get_by_role("region", name="Answer")).to_have_text("You asked: “What ")
+
+
+def test_errors_are_text_never_markup(page: Page, demo: Demo) -> None:
+    signed_in(page, demo)
+    events = (
+        'data: {"choices":[{"index":0,"delta":{"content":"<img src=x onerror=alert(1)>"}}]}\n\n'
+        'data: {"error":{"message":"Model crashed <b>hard</b>"}}\n\n'
+    )
+    headers = {**CORS, "content-type": "text/event-stream"}
+    page.route(
+        f"{demo.hub.url}/v1/chat/completions",
+        lambda route: route.fulfill(status=200, body=events, headers=headers),
+    )
+    ask(page)
+    alert_code(page, "0")
+    expect(page.get_by_role("alert")).to_contain_text("Model crashed <b>hard</b>")
+    answer = page.get_by_role("region", name="Answer")
+    expect(answer).to_have_text("<img src=x onerror=alert(1)>")
+    assert page.locator(".hfd img, .hfd b").count() == 1  # the avatar only
+
+
+def test_stop_during_streaming(page: Page, demo: Demo, slow_stream: str) -> None:
+    signed_in(page, demo)
+    set_global(page, "HF_INFERENCE_URL", slow_stream)
+    ask(page)
+    answer = page.get_by_role("region", name="Answer")
+    expect(answer).to_contain_text("w3")  # lines split across chunks arrive whole
+    page.get_by_role("button", name="Stop").click()
+    expect(page.get_by_role("status")).to_have_text("Stopped.")
+    expect(page.get_by_role("button", name="Ask")).to_be_visible()
+    text = answer.text_content() or ""
+    assert re.fullmatch(r"( w\d+)+", text)
+    page.wait_for_timeout(300)
+    assert answer.text_content() == text  # nothing arrives after Stop
+    expect(page.get_by_role("alert")).to_be_empty()
+
+
+def test_ctrl_enter_asks_and_escape_stops(page: Page, demo: Demo) -> None:
+    signed_in(page, demo)
+    set_global(page, "HF_INFERENCE_MODEL", "test/slow")
+    prompt = page.get_by_label(QUESTION)
+    prompt.fill("Count")
+    prompt.press("Control+Enter")
+    expect(page.get_by_role("region", name="Answer")).to_contain_text("asked")
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("status")).to_have_text("Stopped.")
+    expect(page.get_by_role("region", name="Answer")).not_to_contain_text("answering as")
+
+
+# --- looks ---------------------------------------------------------------------------------
+
+
+def _contrast(page: Page, selector: str) -> float:
+    """WCAG contrast ratio of an element's text on the nearest background painted behind it."""
+    return page.evaluate(
+        """(selector) => {
+            const rgba = (c) => c.match(/[\\d.]+/g).map(Number);
+            const lum = ([r, g, b]) => [r, g, b]
+                .map((v) => (v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4)
+                .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+            const element = document.querySelector(selector);
+            let background = [255, 255, 255];
+            for (let e = element; e; e = e.parentElement) {
+                const c = rgba(getComputedStyle(e).backgroundColor);
+                if (c.length < 4 || c[3] > 0) { background = c; break; }
+            }
+            const fg = lum(rgba(getComputedStyle(element).color));
+            const bg = lum(background);
+            return (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+        }""",
+        selector,
+    )
+
+
+def _readable(page: Page, *selectors: str) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth"), "scrolls sideways"
+    for selector in selectors:
+        assert _contrast(page, selector) >= 4.5, selector
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [360, 1280])
+def test_readable_in_both_schemes_at_360_and_1280(
+    browser: Browser, demo: Demo, scheme: str, width: int, tmp_path: Path
+) -> None:
+    """Each state, screenshotted (kept in the test's tmp_path) and checked for contrast."""
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    try:
+        page.goto(demo.url)
+        page.get_by_label(QUESTION).fill("What is a static site?")
+        page.screenshot(path=tmp_path / f"signed-out-{scheme}-{width}.png", full_page=True)
+        _readable(page, ".hfd", ".hfd-muted", ".hfd label", ".hfd-primary")
+
+        sign_in(page, demo)
+        page.get_by_role("button", name="Ask").click()
+        expect(page.get_by_role("region", name="Answer")).not_to_be_empty()
+        expect(page.get_by_role("button", name="Ask")).to_be_visible()
+        page.screenshot(path=tmp_path / f"answer-{scheme}-{width}.png", full_page=True)
+        _readable(page, ".hfd-who", ".hfd-who a", ".hfd-answer", ".hfd-user .hfd-btn")
+
+        fail_inference(page, demo, 402, {"error": "You have exceeded your monthly credits."})
+        page.get_by_role("button", name="Ask").click()
+        alert_code(page, "402")
+        page.screenshot(path=tmp_path / f"error-{scheme}-{width}.png", full_page=True)
+        _readable(page, ".hfd-error")
+    finally:
+        context.close()
+
+
+def test_not_configured_shows_the_setup(browser: Browser, tmp_path: Path) -> None:
+    project = _widget_project(tmp_path / "blog")
+    project.build()  # no client id
+    server = _serve(project.out)
+    context = browser.new_context(viewport={"width": 360, "height": 800}, color_scheme="dark")
+    page = context.new_page()
+    try:
+        url = f"{_origin(server)}/{DEMO}"
+        page.goto(f"{url}?from=nav#top")
+        widget = page.locator("#hf-demo")
+        expect(widget).to_contain_text("not configured")
+        expect(widget).to_contain_text("HF_OAUTH_CLIENT_ID")
+        expect(widget.locator("code", has_text="127.0.0.1")).to_have_text(url)  # the redirect URL
+        expect(widget.get_by_role("button")).to_have_count(0)
+        page.screenshot(path=tmp_path / "setup-dark-360.png", full_page=True)
+        _readable(page, ".hfd", ".hfd-muted")
+    finally:
+        context.close()
+        server.shutdown()
+        server.server_close()
