@@ -266,6 +266,14 @@ def test_cors_everywhere_but_authorize(hub):
         },
     )
     assert preflight.status_code == 200
+    token = sign_in(hub)["access_token"]
+    limited = hub.post(
+        "/v1/chat/completions",
+        headers={**origin, "Authorization": f"Bearer {token}"},
+        json={"model": "test/rate-limited", "messages": []},
+    )
+    exposed = limited.headers["access-control-expose-headers"].lower()
+    assert "retry-after" in exposed and "x-request-id" in exposed  # readable by the widget
     page = hub.get("/oauth/authorize", params={"client_id": "x"}, headers=origin)
     assert "access-control-allow-origin" not in page.headers
 

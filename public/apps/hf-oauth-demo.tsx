@@ -210,20 +210,14 @@ export default function mount(el: HTMLElement): void {
     </form>
   ) as HTMLFormElement;
 
-  el.replaceChildren(
-    ...(config.localHub
-      ? [
-        <p class="hfd-note">
-          Using the local test hub at{" "}
-          <code>{config.providerUrl}</code>: sign-in and answers are simulated.
-        </p>,
-      ]
-      : []),
-    account,
-    form,
-    alert,
-    answer,
+  // HF_LOCAL_HUB is set by `shinmun serve --hub local`: say so, the sign-in is not real.
+  const note = config.localHub && (
+    <p class="hfd-note">
+      Using the local test hub at{" "}
+      <code>{config.providerUrl}</code>: sign-in and answers are simulated.
+    </p>
   );
+  el.replaceChildren(...(note ? [note] : []), account, form, alert, answer);
   el.addEventListener("keydown", (event) => {
     if (event.key === "Escape" && controller) controller.abort();
   });
@@ -253,7 +247,7 @@ export default function mount(el: HTMLElement): void {
     }
   }
 
-  function account_(): Node {
+  function accountView(): Node {
     if (phase === "signed-out") {
       return (
         <div class="hfd-row">
@@ -306,7 +300,7 @@ export default function mount(el: HTMLElement): void {
   function render(next: Phase, statusText = ""): void {
     const hadFocus = el.contains(document.activeElement);
     phase = next;
-    account.replaceChildren(account_());
+    account.replaceChildren(accountView());
     const busy = phase === "generating";
     ask.hidden = busy;
     ask.disabled = phase !== "signed-in";

@@ -490,7 +490,7 @@ export function loadSavedOAuthResult(): OAuthResult | null {
     | (Omit<OAuthResult, "accessTokenExpiresAt"> & { accessTokenExpiresAt: string })
     | null;
   const expiresAt = new Date(saved?.accessTokenExpiresAt ?? NaN);
-  // RFC 6749 §5.1 expires_in, enforced with a clock-skew margin; an invalid date counts as expired.
+  // RFC 6749 §5.1 expires_in, enforced with a clock-skew margin (an invalid date: expired).
   if (
     !saved || typeof saved.accessToken !== "string" ||
     !(expiresAt.getTime() - CLOCK_SKEW_MS > Date.now())
@@ -531,7 +531,7 @@ export interface ChatOptions {
   accessToken?: string;
 }
 
-/** The message of an error body: `{"error": "..."}`, `{"error": {"message": "..."}}` or `{"message": "..."}`. */
+/** An error body's message: `{"error": "…"}`, `{"error": {"message": "…"}}` or `{"message": "…"}`. */
 function errorMessage(body: Json): string | undefined {
   const error = body.error as Json | string | undefined;
   return text(error) ?? text(typeof error === "object" ? error?.message : undefined) ??
@@ -582,7 +582,7 @@ async function post(
   }
 }
 
-/** The `data` of each server-sent event (WHATWG HTML §9.2), lines split across chunks kept whole. */
+/** Each server-sent event's `data` (WHATWG HTML §9.2); lines split across chunks are joined. */
 async function* serverSentData(body: ReadableStream<BufferSource>): AsyncGenerator<string> {
   const reader = body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = "";

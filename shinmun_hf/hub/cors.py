@@ -19,7 +19,7 @@ class SelectiveCORS:
             allow_origins=["*"],
             allow_methods=["GET", "POST", "OPTIONS"],
             allow_headers=["authorization", "content-type", "accept"],
-            expose_headers=["x-request-id"],
+            expose_headers=["x-request-id", "retry-after"],
             max_age=600,
         )
 
