@@ -139,6 +139,8 @@ class Builder:
         # Kept between builds of one Builder (``serve``): no reloading from disk.
         self._memory: dict[str, Entry] = {}
         self._last_manifest: Manifest | None = None
+        self._changed_sources: set[str] = set()
+        """Content files whose bytes differ from the previous build's (added and removed too)."""
 
     def build(self) -> BuildResult:
         started = time.perf_counter()
@@ -275,6 +277,9 @@ class Builder:
                 digests[source.path] = hashlib.blake2b(raw, digest_size=16).hexdigest()
             stats[source.path] = (source.size, source.mtime_ns, digests[source.path])
 
+        self._changed_sources = {
+            path for path, digest in digests.items() if known.get(path, (0, 0, ""))[2] != digest
+        } | (set(known) - set(digests))
         keys = {s.path: _entry_key(s, digests[s.path], config) for s in sources}
         cache = EntryCache(self.cache_dir)
         try:
@@ -374,12 +379,17 @@ class Builder:
                 layouts.require(output.layout, needed_for=output.describe, file=output.source)
         old = previous.outputs if previous else {}
 
+        changed = self._changed_sources
+
         def fresh(output: Output, record: OutputRecord | None) -> bool:
             if record is None or not trusted:
                 return False
             if output.layout and record[0] != layouts.closure_digest(output.layout):
                 return False
-            return all(site.fact(key) == digest for key, digest in record[1].items())
+            return all(
+                site.proven_unchanged(key, changed) or site.fact(key) == digest
+                for key, digest in record[1].items()
+            )
 
         stale: list[Output] = []
         for output in outputs:

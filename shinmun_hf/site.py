@@ -381,6 +381,32 @@ class Site:
             return None
         return memo[1].get(f"{source}:{limit}")
 
+    def proven_unchanged(self, key: str, changed: set[str]) -> bool:
+        """Whether a per-post fact is certainly unchanged, without computing its digest.
+
+        Valid only while the ranking signature equals the previous build's (same posts, same
+        order, same categories and tags): then a post's own entry, its neighbours and its
+        related posts are the same documents as before, so the fact can only differ if one of
+        them is among the ``changed`` sources. On a 10,000-post site this spares computing
+        tens of thousands of digests after a one-post edit.
+        """
+        memo = self._related_memo
+        if memo is None or memo[0] != self.ranking_signature:
+            return False
+        kind, _, arg = key.partition(":")
+        if kind == "entry":
+            return arg in self.by_source and arg not in changed
+        if kind == "neighbour":
+            source, _, step = arg.rpartition(":")
+            if source not in self.post_rank:
+                return False
+            other = self._neighbour(source, int(step))
+            return other is None or other.source not in changed
+        if kind == "related":
+            members = memo[1].get(arg)
+            return members is not None and not any(m in changed for m in members)
+        return False
+
     def related_memo(self) -> RelatedMemo:
         """What the next build may reuse (see :attr:`ranking_signature`)."""
         lists: dict[str, tuple[str, ...]] = {}

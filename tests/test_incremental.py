@@ -71,6 +71,14 @@ EDITS = {
         tags=["t3", "new-tag"],
         body="Moved.",
     ),
+    "post title": lambda p: p.post(
+        "post-04",
+        title="Post 4 renamed",
+        date="2024-02-05",
+        category="Beta",
+        tags=["t0", "t1"],
+        body="Body of post 4.\n\nSecond paragraph.",
+    ),
     "new post": lambda p: p.post("post-99", title="Newest", date="2024-04-01", tags=["t1"]),
     "deleted post": lambda p: (p.root / "content/posts/post-07.md").unlink(),
     "renamed post": lambda p: (p.root / "content/posts/post-02.md").rename(
@@ -127,6 +135,16 @@ def test_body_edit_redoes_only_affected_outputs(blog):
     assert "about/index.html" not in written
     assert "tags/t2/index.html" not in written  # post 4 is not tagged t2
     assert len(written) < len(list(blog.out.rglob("*.html"))) / 2
+
+
+def test_title_edit_reaches_neighbours_and_related_lists(blog):
+    EDITS["post title"](blog)
+    blog.build()
+    # by date, post 4 (Feb 5) sits between post 1 (Feb 2) and post 7 (Feb 8)
+    assert "Post 4 renamed" in blog.read("2024/2/post-01/index.html")
+    assert "Post 4 renamed" in blog.read("2024/2/post-07/index.html")
+    shown = [f for f in blog.out.rglob("*.html") if "Post 4 renamed" in f.read_text()]
+    assert len(shown) >= 5  # its page, neighbours, related lists, listings
 
 
 def test_layout_edit_redoes_only_pages_using_it(blog):
