@@ -164,9 +164,9 @@ def result(written: list[str], removed: int = 0) -> BuildResult:
 def test_change_classification():
     assert classify(result([])) is None
     css = classify(result(["css/style.css"]))
-    assert css is not None and css.css_only and css.files == ("css/style.css",)
+    assert css is not None and not css.everything and css.files == ("css/style.css",)
     post = classify(result(["2024/3/x/index.html", "index.rss", "search-index.json"]))
-    assert post is not None and not post.everything and not post.css_only
+    assert post is not None and not post.everything
     assert post.files == ("2024/3/x/index.html", "index.rss", "search-index.json")
     assert classify(result(["js/search.js"])).everything  # type: ignore[union-attr]
     assert classify(result(["img/logo.png"])).everything  # type: ignore[union-attr]

@@ -28,10 +28,6 @@ class Change:
     everything: bool
     """Every open page must reload."""
 
-    @property
-    def css_only(self) -> bool:
-        return not self.everything and all(f.endswith(STYLESHEETS) for f in self.files)
-
     def as_data(self) -> dict[str, object]:
         return {"files": list(self.files), "everything": self.everything}
 

@@ -18,7 +18,6 @@ from ..config import load_config
 from ..errors import ShinmunError
 
 __all__ = [
-    "HUBS",
     "Hub",
     "choose_hub",
     "hub_port",
@@ -27,7 +26,6 @@ __all__ = [
     "start_hub",
 ]
 
-HUBS = ("local", "huggingface")
 DEMO_PAGES = ("hf-oauth-demo/",)
 """Site paths of pages with the sign-in widget: their URLs are the redirect URIs to allow."""
 

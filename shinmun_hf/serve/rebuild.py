@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Literal
 
-from ..build import Builder, BuildResult
+from ..build import Builder
 from ..config import load_config
 from .changes import Change, classify
 from .console import Console
@@ -48,7 +48,6 @@ class Rebuilder:
         self._instance = secrets.token_hex(4)
         self._generation = 0
         self.state = State(self._version())
-        self.last_result: BuildResult | None = None
         self._cond = threading.Condition()
         self._pending: set[str] = set()
         self._received = 0
@@ -151,7 +150,6 @@ class Rebuilder:
                 self.state = State(self._next_version(), was.base_path, failure)
                 self.publish(Event("failed", {"version": self.state.version, **failure.as_data()}))
             return
-        self.last_result = result
         self.console.built(result, paths, first)
         change = classify(result)
         if was.failure is not None:  # open pages show the overlay: all of them reload
