@@ -71,6 +71,7 @@ class BuildResult:
     written: int = 0
     unchanged: int = 0
     removed: int = 0
+    removed_files: list[str] = field(default_factory=list)
     rendered_entries: int = 0
     compiled_components: int = 0
     warnings: list[str] = field(default_factory=list)
@@ -140,6 +141,8 @@ class Builder:
         self._memory: dict[str, Entry] = {}
         self._last_manifest: Manifest | None = None
         self._changed_sources: set[str] = set()
+        self._layouts: Layouts | None = None
+        self._layouts_key = ""
         """Content files whose bytes differ from the previous build's (added and removed too)."""
 
     def build(self) -> BuildResult:
@@ -209,6 +212,7 @@ class Builder:
             removed = self._removed(previous, manifest)
             writer.commit(complete=previous is None, removed=removed)
             result.removed = len(removed)
+            result.removed_files = removed
         except BaseException:
             writer.abort()
             raise
@@ -371,7 +375,7 @@ class Builder:
         result: BuildResult,
         assets: dict[str, bytes],
     ) -> None:
-        layouts = Layouts(self.project, make_globals(site), make_filters())
+        layouts = self._layouts_for(site)
         outputs = plan_outputs(site)
         claimed = self._claim_files(outputs, assets)
         for output in outputs:
@@ -433,6 +437,17 @@ class Builder:
                 return [item for part in pool.map(_run_chunk, chunks) for item in part]
         finally:
             _current_job = None
+
+    def _layouts_for(self, site: Site) -> Layouts:
+        """The layouts, parsed once per Builder while no layout file changes (``serve``);
+        only the globals, which are bound to this build's site, are replaced."""
+        key = _tree_signature(self.project / "layouts")
+        if self._layouts is None or self._layouts_key != key:
+            self._layouts = Layouts(self.project, make_globals(site), make_filters())
+            self._layouts_key = key
+        else:
+            self._layouts.env.globals.update(make_globals(site))
+        return self._layouts
 
     @staticmethod
     def _count(file: str, written: bool, result: BuildResult) -> None:
@@ -542,6 +557,17 @@ def _run_chunk(indexes: range) -> list[Rendered]:
 def _chunks(count: int, parts: int) -> list[range]:
     size = max(1, -(-count // parts))
     return [range(start, min(start + size, count)) for start in range(0, count, size)]
+
+
+def _tree_signature(root: Path) -> str:
+    """Paths, sizes and modification times of every file below ``root``."""
+    parts = []
+    for directory, dirnames, filenames in os.walk(root):
+        dirnames.sort()
+        for name in sorted(filenames):
+            stat = os.stat(os.path.join(directory, name))
+            parts.append(f"{directory}/{name}\x01{stat.st_size}\x01{stat.st_mtime_ns}")
+    return digest_of(parts)
 
 
 def _next_due(entries: list[Entry], now: dt.datetime, options: BuildOptions) -> float | None:

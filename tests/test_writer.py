@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 import pytest
 
@@ -78,3 +79,41 @@ def test_rebuilding_into_own_output_is_allowed(built):
     assert (built.out / ".shinmun-output").exists()
     built.build()
     assert (built.out / "index.html").exists()
+
+
+def test_sigterm_mid_build_leaves_no_workers_and_no_staging(project):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    for number in range(400):
+        project.post(
+            f"bulk-{number:03}",
+            title=f"Bulk {number}",
+            date="2024-01-02",
+            body="Words. " * 300 + "\n\n```python\nx = 1\n```\n",
+        )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "shinmun_hf", "--project", str(project.root), "build"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        cwd=project.root,
+    )
+    children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and process.poll() is None:
+        if children.exists() and children.read_text().split():
+            break  # the worker pool is running
+        time.sleep(0.01)
+    workers = children.read_text().split()
+    assert workers, "the build never started workers"
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=30) == 128 + signal.SIGTERM
+    assert b"Traceback" not in process.stderr.read()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(Path(f"/proc/{w}").exists() for w in workers):
+        time.sleep(0.05)
+    assert not [w for w in workers if Path(f"/proc/{w}").exists()], "orphaned workers"
+    assert list(project.root.glob("._site.*")) == []
+    assert not project.out.exists()  # nothing half-written

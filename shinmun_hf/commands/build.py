@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-__all__ = ["add_build_options", "register"]
+__all__ = ["add_build_options", "output_folder", "register"]
 
 
 def add_build_options(parser: argparse.ArgumentParser) -> None:
@@ -25,7 +25,7 @@ def add_build_options(parser: argparse.ArgumentParser) -> None:
 def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("build", help="build the site into a folder")
     parser.add_argument(
-        "--out", type=Path, default=Path("_site"), help="output folder (default: _site)"
+        "--out", type=Path, default=None, help="output folder (default: _site in the project)"
     )
     parser.add_argument(
         "--space",
@@ -39,7 +39,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..build import Builder, BuildOptions
 
-    out = args.out if args.out.is_absolute() else (Path.cwd() / args.out)
+    out = output_folder(args)
     options = BuildOptions(drafts=args.drafts, future=args.future, jobs=args.jobs)
     result = Builder(args.project, out, options).build()
     if args.space:
@@ -56,6 +56,13 @@ def run(args: argparse.Namespace) -> int:
         f"{result.rendered_entries} entries rendered)"
     )
     return 0
+
+
+def output_folder(args: argparse.Namespace) -> Path:
+    """``--out`` as given (relative to the current directory), else ``_site`` in the project."""
+    if args.out is None:
+        return args.project.resolve() / "_site"
+    return args.out if args.out.is_absolute() else Path.cwd() / args.out
 
 
 def shown_path(path: Path) -> str:

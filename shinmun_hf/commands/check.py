@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .build import add_build_options, shown_path
+from .build import add_build_options, output_folder, shown_path
 
 if TYPE_CHECKING:
     from ..build import BuildOptions, BuildResult
@@ -30,7 +30,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         "and missing #anchor with the file and line that holds it. Exits 1 when any is found.",
     )
     parser.add_argument(
-        "--out", type=Path, default=Path("_site"), help="output folder (default: _site)"
+        "--out", type=Path, default=None, help="output folder (default: _site in the project)"
     )
     add_build_options(parser)
     parser.set_defaults(run=run)
@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     from ..outputs import plan_outputs
 
     project = args.project.resolve()
-    out = args.out if args.out.is_absolute() else (Path.cwd() / args.out)
+    out = output_folder(args)
     options = BuildOptions(drafts=args.drafts, future=args.future, jobs=args.jobs)
     result = Builder(project, out, options).build()
     for warning in result.warnings:
