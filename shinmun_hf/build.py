@@ -72,6 +72,8 @@ class BuildResult:
     unchanged: int = 0
     removed: int = 0
     removed_files: list[str] = field(default_factory=list)
+    rendered_files: list[str] = field(default_factory=list)
+    """Outputs rendered because something they read changed (written or not)."""
     rendered_entries: int = 0
     compiled_components: int = 0
     warnings: list[str] = field(default_factory=list)
@@ -406,6 +408,7 @@ class Builder:
                 if output.layout:  # computed before any worker forks, so computed once
                     layouts.closure_digest(output.layout)
 
+        result.rendered_files = [output.file for output in stale]
         job = _RenderJob(stale, layouts, site, old, writer)
         for file, layout_digest, facts, digest, written in self._run_render_job(job):
             manifest.outputs[file] = (layout_digest, facts, digest)

@@ -63,6 +63,9 @@ class Entry:
     rendered: RenderedMarkdown
     lines: dict[str, int] = field(default_factory=dict)
     """Front-matter key -> line, for errors found later (e.g. two posts with one URL)."""
+    card_digest: str = ""
+    """Digest of everything but the body (front matter, summary, word count): what listings,
+    related posts and neighbours show. A body-only edit leaves it unchanged."""
     search_digest: str = ""
     """Digest of what the search index holds about this entry (its URL aside)."""
     cache_key: str = ""
@@ -138,6 +141,26 @@ def parse_entry(source: str, kind: str, data: bytes, timezone: str, base_path: s
         lines=dict(lines),
     )
     entry.search_digest = digest_of(map(str, search_fields(entry)))
+    entry.card_digest = digest_of(
+        map(
+            repr,
+            (
+                sorted(meta.items()),
+                entry.title,
+                entry.slug,
+                entry.date,
+                entry.updated,
+                entry.category,
+                entry.tags,
+                entry.description,
+                entry.draft,
+                entry.author,
+                entry.layout,
+                rendered.summary_html,
+                rendered.word_count,
+            ),
+        )
+    )
     return entry
 
 

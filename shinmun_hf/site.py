@@ -41,6 +41,8 @@ class Document:
         self.site_path = site_path
         self.output_file = output_file(site_path)
         self.digest = digest_of((content_digest, site_path))
+        self.card_digest = digest_of((entry.card_digest, site_path))
+        """What lists of documents depend on; reading the body records ``body:`` too."""
         self._site = site
 
     # --- identity and front matter
@@ -72,6 +74,7 @@ class Document:
     # --- rendered content
     @property
     def content(self) -> Markup:
+        record(f"body:{self.source}", self.digest)
         html = self.entry.rendered.html
         if html is None:
             html = self.entry.rendered.html = self._site.load_body(self.entry)
@@ -88,6 +91,7 @@ class Document:
 
     @property
     def text(self) -> str:
+        record(f"body:{self.source}", self.digest)
         return self.entry.rendered.text
 
     @property
@@ -96,6 +100,7 @@ class Document:
 
     @property
     def toc(self) -> list[dict[str, Any]]:
+        record(f"body:{self.source}", self.digest)
         return self.entry.rendered.toc
 
     @property
@@ -394,7 +399,7 @@ class Site:
         if memo is None or memo[0] != self.ranking_signature:
             return False
         kind, _, arg = key.partition(":")
-        if kind == "entry":
+        if kind in ("entry", "body"):
             return arg in self.by_source and arg not in changed
         if kind == "neighbour":
             source, _, step = arg.rpartition(":")
@@ -429,7 +434,7 @@ class Site:
 
     def _compute_fact(self, key: str) -> str | None:
         kind, _, arg = key.partition(":")
-        if kind == "entry":
+        if kind in ("entry", "body"):
             document = self.by_source.get(arg)
             return document.digest if document else None
         if kind == "posts":
@@ -468,7 +473,7 @@ class Site:
         if kind == "neighbour":
             source, _, step = arg.rpartition(":")
             other = self._neighbour(source, int(step))
-            return other.digest if other else "none"
+            return other.card_digest if other else "none"
         if kind == "component":
             error = self.component_errors.get(arg)
             return self.component_urls.get(arg) or (f"error:{digest_of([error])}" if error else "")
@@ -519,4 +524,4 @@ class Site:
 
 
 def _list_digest(documents: Sequence[Document]) -> str:
-    return digest_of(d.digest for d in documents)
+    return digest_of(d.card_digest for d in documents)

@@ -147,6 +147,21 @@ def test_title_edit_reaches_neighbours_and_related_lists(blog):
     assert len(shown) >= 5  # its page, neighbours, related lists, listings
 
 
+def test_body_edit_renders_only_what_shows_the_body(blog):
+    """Lists, neighbours and related posts show a post's card, not its body."""
+    blog.post(
+        "post-04",
+        title="Post 4",
+        date="2024-02-05",
+        category="Beta",
+        tags=["t0", "t1"],
+        body="Body of post 4.\n\nChanged paragraph.",  # same summary and word count
+    )
+    rendered = set(blog.build().rendered_files)
+    # its page, the feeds (full content) and the search index (its excerpt): nothing else
+    assert rendered == {"2024/2/post-04/index.html", "index.rss", "atom.xml", "search-index.json"}
+
+
 def test_layout_edit_redoes_only_pages_using_it(blog):
     EDITS["included partial"](blog)  # post_meta.html is used by posts and listings, not pages
     written = set(blog.build().written_files)
