@@ -32,16 +32,26 @@ class ShinmunError(Exception):
     @property
     def location(self) -> str:
         """``file:line`` (or just ``file``), empty when the error has no source."""
-        if self.file is None:
-            return ""
-        return f"{self.file}:{self.line}" if self.line else self.file
+        return location(self.file, self.line)
 
     def __str__(self) -> str:
-        text = f"{self.location}: {self.message}" if self.location else self.message
-        return f"{text} ({self.hint})" if self.hint else text
+        return one_line(self.message, self.file, self.line, self.hint)
 
     def __reduce__(self):  # survives pickling across worker processes
         return (_rebuild, (type(self), self.message, self.file, self.line, self.hint))
+
+
+def location(file: str | None, line: int | None) -> str:
+    if file is None:
+        return ""
+    return f"{file}:{line}" if line else file
+
+
+def one_line(message: str, file: str | None, line: int | None, hint: str | None) -> str:
+    """The one-line form every error takes: ``file:line: message (hint)``."""
+    where = location(file, line)
+    text = f"{where}: {message}" if where else message
+    return f"{text} ({hint})" if hint else text
 
 
 def _rebuild(cls, message, file, line, hint):  # type: ignore[no-untyped-def]

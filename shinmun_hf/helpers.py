@@ -184,13 +184,8 @@ def make_globals(site: Site) -> dict[str, Any]:
         "categories_with_counts": categories_with_counts,
         "seo_meta_tags": seo_meta_tags,
         "variables_script_tag": site_variables_script_tag,
-        "human_date": human_date,
-        "iso_date": iso_date,
-        "rfc822": rfc822,
-        "reading_time": reading_time,
-        "word_count": word_count,
-        "toc": toc_html,
         "paginate": paginate,
+        **make_filters(),  # the filters are callable as functions too
     }
 
 

@@ -153,20 +153,20 @@ RelatedMemo = tuple[str, dict[str, tuple[str, ...]]]
 """(ranking signature, ``"source:limit"`` -> related sources) of a previous build."""
 
 
-@dataclass
-class Taxonomy:
-    """A category or a tag: its name, URL and posts (newest first)."""
+class _PostGroup:
+    """A named group of posts with a page of its own (category, tag, month)."""
 
-    kind: str  # "category" | "tag"
-    name: str
-    slug: str
     site_path: str
     items: list[Document]
     site: Site
 
     @property
+    def fact_key(self) -> str:
+        raise NotImplementedError
+
+    @property
     def posts(self) -> list[Document]:
-        record(f"{self.kind}:{self.slug}", self.site.fact(f"{self.kind}:{self.slug}") or "")
+        record(self.fact_key, self.site.fact(self.fact_key) or "")
         return self.items
 
     @property
@@ -179,7 +179,23 @@ class Taxonomy:
 
 
 @dataclass
-class Archive:
+class Taxonomy(_PostGroup):
+    """A category or a tag: its name, URL and posts (newest first)."""
+
+    kind: str  # "category" | "tag"
+    name: str
+    slug: str
+    site_path: str
+    items: list[Document]
+    site: Site
+
+    @property
+    def fact_key(self) -> str:
+        return f"{self.kind}:{self.slug}"
+
+
+@dataclass
+class Archive(_PostGroup):
     """One month of posts."""
 
     year: int
@@ -193,21 +209,12 @@ class Archive:
         return f"{self.year}-{self.month}"
 
     @property
+    def fact_key(self) -> str:
+        return f"archive:{self.key}"
+
+    @property
     def title(self) -> str:
         return f"{MONTHS[self.month - 1]} {self.year}"
-
-    @property
-    def posts(self) -> list[Document]:
-        record(f"archive:{self.key}", self.site.fact(f"archive:{self.key}") or "")
-        return self.items
-
-    @property
-    def count(self) -> int:
-        return len(self.items)
-
-    @property
-    def url(self) -> str:
-        return self.site.urls.url(self.site_path)
 
 
 @dataclass

@@ -55,11 +55,7 @@ class Layouts:
         try:
             return self.env.get_template(name)
         except jinja2.TemplateSyntaxError as exc:
-            raise BuildError(
-                f"syntax error in layout: {exc.message}",
-                file=f"layouts/{exc.name or name}",
-                line=exc.lineno,
-            ) from None
+            raise _syntax_error(exc, name) from None
         except jinja2.TemplateNotFound as exc:
             raise BuildError(
                 f"layout layouts/{exc.name} is missing", file=f"layouts/{name}"
@@ -88,11 +84,7 @@ class Layouts:
             try:
                 referenced = list(meta.find_referenced_templates(self.env.parse(source)))
             except jinja2.TemplateSyntaxError as exc:
-                raise BuildError(
-                    f"syntax error in layout: {exc.message}",
-                    file=f"layouts/{current}",
-                    line=exc.lineno,
-                ) from None
+                raise _syntax_error(exc, current) from None
             if None in referenced:  # a computed name: depend on every layout
                 referenced = self.env.list_templates()
             pending.extend(r for r in referenced if r)
@@ -111,6 +103,14 @@ class Layouts:
                     "the layout is not valid UTF-8", file=f"layouts/{name}", line=line
                 ) from None
         return self._sources[name]
+
+
+def _syntax_error(exc: jinja2.TemplateSyntaxError, name: str) -> BuildError:
+    return BuildError(
+        f"syntax error in layout: {exc.message}",
+        file=f"layouts/{exc.name or name}",
+        line=exc.lineno,
+    )
 
 
 def template_error(exc: Exception, *, rendering: str, fallback: str) -> BuildError:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import traceback
 from dataclasses import dataclass
 
-from ..errors import ShinmunError
+from ..errors import ShinmunError, location, one_line
 
 __all__ = ["Failure", "State"]
 
@@ -36,13 +36,10 @@ class Failure:
 
     @property
     def location(self) -> str:
-        if self.file is None:
-            return ""
-        return f"{self.file}:{self.line}" if self.line else self.file
+        return location(self.file, self.line)
 
     def __str__(self) -> str:
-        text = f"{self.location}: {self.message}" if self.location else self.message
-        return f"{text} ({self.hint})" if self.hint else text
+        return one_line(self.message, self.file, self.line, self.hint)
 
     def as_data(self) -> dict[str, object]:
         return {"message": self.message, "file": self.file, "line": self.line, "hint": self.hint}
