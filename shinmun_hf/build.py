@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import datetime as dt
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -148,6 +149,12 @@ class Builder:
         """Content files whose bytes differ from the previous build's (added and removed too)."""
 
     def build(self) -> BuildResult:
+        try:
+            return self._build()
+        finally:
+            gc.unfreeze()  # a long-lived process (serve) must be able to free old models
+
+    def _build(self) -> BuildResult:
         started = time.perf_counter()
         result = BuildResult(out=self.out)
         config = load_config(self.project, environ=self.options.environ, warnings=result.warnings)
@@ -191,6 +198,10 @@ class Builder:
         )
         site.check_unique_urls()
         result.site = site
+        # The entries and the site model live for the whole build: move them out of the
+        # collector's reach, or every collection walks them again (a fifth of a 10,000-post
+        # rebuild). Objects made while rendering are still collected as usual.
+        gc.freeze()
 
         writer = SiteWriter(
             self.out,
