@@ -2,116 +2,205 @@
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import pytest
 
 from shinmun_hf.components import ComponentRef
 from shinmun_hf.errors import BuildError
-from shinmun_hf.typescript import ComponentBundler, typecheck
+from shinmun_hf.typescript import CompileError, ComponentBundler, typecheck
 
-GREET = 'export function greet(name: string): string {\n  return "Hello, " + name;\n}\n'
-COUNTER = """import { greet } from "./greet.ts";
+FIXTURES = Path(__file__).parent / "fixtures" / "typescript"
+GREET = (FIXTURES / "greet.ts").read_text(encoding="utf-8")
+COUNTER_KEY = "file:public/apps/counter.tsx"
 
-export default function mount(element: HTMLElement): Node {
-  let count = 0;
-  const output = <output class="count">{count}</output>;
-  return (
-    <div class="counter" data-mounted-in={element.id}>
-      <p class="greeting">{greet("<b>world</b>")}</p>
-      <button type="button" onClick={() => { count += 1; output.textContent = String(count); }}>
-        Add
-      </button>
-      {output}
-    </div>
-  );
-}
-"""
+
+def add_components(project) -> None:
+    """The fixture components, in the project's ``public/apps/``."""
+    for source in FIXTURES.iterdir():
+        project.write(f"public/apps/{source.name}", source.read_text(encoding="utf-8"))
 
 
 @pytest.fixture
 def components(project):
-    project.write("public/apps/greet.ts", GREET)
-    project.write("public/apps/counter.tsx", COUNTER)
+    add_components(project)
     return project
+
+
+def bundler(project, **options) -> ComponentBundler:
+    return ComponentBundler(project.root, project.root / ".cache", **options)
 
 
 def ref(path=None, code=None, line=3, source="content/pages/demo.md", mount="app"):
     return ComponentRef(mount_id=mount, source=source, line=line, path=path, code=code)
 
 
+# --- bundling
 def test_bundle_resolves_sibling_module_and_is_minified_esm(components):
-    bundler = ComponentBundler(components.root, components.root / ".cache")
-    built = bundler.build([ref("public/apps/counter.tsx")])
+    built = bundler(components).build([ref("public/apps/counter.tsx")])
     (component,) = built.values()
     assert re.fullmatch(r"assets/apps/counter\.[0-9a-f]{8}\.js", component.url_path)
+    assert list(component.files) == [component.url_path]  # no source map outside `serve`
     code = component.files[component.url_path].decode()
     assert "Hello, " in code  # the sibling module is bundled in
-    assert "import " not in code  # nothing left to fetch at run time
+    assert "import " not in code and "require(" not in code  # nothing to fetch at run time
+    assert not code.startswith(("(()=>", "(function", '"use strict"'))  # ESM, not an IIFE
     assert code.count("\n") <= 2  # minified
+    assert "createElement" in code  # the built-in JSX runtime, bundled in
     assert component.inputs == ("public/apps/counter.tsx", "public/apps/greet.ts")
 
 
 def test_same_file_twice_is_one_bundle(components):
-    bundler = ComponentBundler(components.root, components.root / ".cache")
-    built = bundler.build(
+    compiler = bundler(components)
+    built = compiler.build(
         [
             ref("public/apps/counter.tsx", mount="a"),
             ref("public/apps/counter.tsx", mount="b", source="content/posts/other.md"),
         ]
     )
-    assert len(built) == 1
-    assert bundler.compiler_runs == 1
+    assert list(built) == [COUNTER_KEY]
+    assert compiler.compiler_runs == 1
 
 
+def test_all_components_share_one_esbuild_run(components):
+    compiler = bundler(components)
+    built = compiler.build(
+        [
+            ref("public/apps/counter.tsx"),
+            ref("public/apps/semantics.tsx"),
+            ref(code="console.log('inline');\n", mount=""),
+        ]
+    )
+    assert len(built) == 3
+    assert compiler.compiler_runs == 1
+    assert len({component.url_path for component in built.values()}) == 3
+
+
+def test_path_is_normalised_before_naming_the_output(components):
+    (component,) = bundler(components).build([ref("public/../public/apps/counter.tsx")]).values()
+    assert re.fullmatch(r"assets/apps/counter\.[0-9a-f]{8}\.js", component.url_path)
+
+
+def test_inline_code_with_blank_lines_and_its_output_path(project):
+    code = "const parts: string[] = [];\n\nparts.push('a');\n\n\nconsole.log(parts.join());\n"
+    (component,) = bundler(project).build([ref(code=code, mount="")]).values()
+    assert re.fullmatch(r"assets/inline/[0-9a-f]{8}\.js", component.url_path)
+    assert "console.log" in component.files[component.url_path].decode()
+    assert component.inputs == ()  # nothing of the project's: the code lives in the page
+
+
+def test_dev_adds_a_source_map_named_after_the_published_file(components):
+    (component,) = bundler(components, dev=True).build([ref("public/apps/counter.tsx")]).values()
+    script, source_map = component.url_path, component.url_path + ".map"
+    assert sorted(component.files) == [script, source_map]
+    published = script.rsplit("/", 1)[1]
+    assert component.files[script].decode().rstrip().endswith(f"sourceMappingURL={published}.map")
+    data = json.loads(component.files[source_map])
+    assert {"public/apps/counter.tsx", "public/apps/greet.ts"} <= set(data["sources"])
+    assert "shinmun-jsx/jsx-runtime.ts" in data["sources"]
+    assert any("Hello, " in text for text in data["sourcesContent"])
+
+
+def test_importing_css_is_refused(components):
+    components.write("public/apps/look.css", "p { color: red }\n")
+    components.write("public/apps/styled.ts", 'import "./look.css";\n')
+    with pytest.raises(CompileError, match="imports CSS"):
+        bundler(components).build([ref("public/apps/styled.ts")])
+
+
+# --- cache
 def test_unchanged_components_are_not_recompiled_and_edits_are_noticed(components):
     refs = [ref("public/apps/counter.tsx")]
-    first = ComponentBundler(components.root, components.root / ".cache")
-    url = first.build(refs)["file:public/apps/counter.tsx"].url_path
-    again = ComponentBundler(components.root, components.root / ".cache")  # a new process
-    assert again.build(refs)["file:public/apps/counter.tsx"].url_path == url
+    url = bundler(components).build(refs)[COUNTER_KEY].url_path
+    again = bundler(components)  # a new bundler, as in a new process
+    assert again.build(refs)[COUNTER_KEY].url_path == url
     assert again.compiler_runs == 0
     components.write("public/apps/greet.ts", GREET.replace("Hello", "Hi"))  # a sibling
-    edited = ComponentBundler(components.root, components.root / ".cache")
-    assert edited.build(refs)["file:public/apps/counter.tsx"].url_path != url
+    edited = bundler(components)
+    rebuilt = edited.build(refs)[COUNTER_KEY]
+    assert rebuilt.url_path != url
+    assert "Hi, " in rebuilt.files[rebuilt.url_path].decode()
     assert edited.compiler_runs == 1
 
 
-def test_inline_code_with_blank_lines(project):
-    bundler = ComponentBundler(project.root, project.root / ".cache")
-    code = "const parts: string[] = [];\n\nparts.push('a');\n\nconsole.log(parts.join());\n"
-    (component,) = bundler.build([ref(code=code, mount="")]).values()
-    assert component.url_path.startswith("assets/inline/")
-    assert "console.log" in component.files[component.url_path].decode()
+def test_build_and_serve_bundles_are_cached_side_by_side(components):
+    refs = [ref("public/apps/counter.tsx")]
+    bundler(components).build(refs)
+    bundler(components, dev=True).build(refs)
+    for dev in (False, True):
+        again = bundler(components, dev=dev)
+        (component,) = again.build(refs).values()
+        assert again.compiler_runs == 0
+        assert (component.url_path + ".map" in component.files) is dev
 
 
+def test_cache_keeps_only_blobs_it_needs(components):
+    refs = [ref("public/apps/counter.tsx")]
+    bundler(components).build(refs)
+    components.write("public/apps/greet.ts", GREET.replace("Hello", "Hi"))
+    bundler(components).build(refs)
+    assert len(list((components.root / ".cache").glob("blob-*"))) == 1
+
+
+# --- errors
 def test_syntax_error_names_file_line_column_and_embedding_post(components):
     components.write("public/apps/broken.ts", "export const a = 1;\nlet b = = 2;\n")
-    bundler = ComponentBundler(components.root, components.root / ".cache")
-    with pytest.raises(BuildError) as caught:
-        bundler.build([ref("public/apps/broken.ts", line=12)])
+    with pytest.raises(CompileError) as caught:
+        bundler(components).build([ref("public/apps/broken.ts", line=12)])
     error = caught.value
     assert (error.file, error.line) == ("content/pages/demo.md", 12)
-    assert "public/apps/broken.ts:2:" in error.message
+    assert re.search(r"public/apps/broken\.ts:2:9: Unexpected \"=\"", error.message), error
 
 
 def test_unresolved_import_is_an_error(components):
     components.write(
         "public/apps/lonely.ts", 'import { x } from "./missing.ts";\nconsole.log(x);\n'
     )
-    with pytest.raises(BuildError, match=r"lonely.ts:1:\d+: Could not resolve"):
-        ComponentBundler(components.root, components.root / ".cache").build(
-            [ref("public/apps/lonely.ts")]
-        )
+    with pytest.raises(CompileError, match=r"lonely\.ts:1:19: Could not resolve"):
+        bundler(components).build([ref("public/apps/lonely.ts")])
 
 
 def test_failing_component_among_several_is_the_one_named(components):
     components.write("public/apps/broken.ts", "let = ;\n")
     refs = [ref("public/apps/counter.tsx", line=2), ref("public/apps/broken.ts", line=7)]
-    with pytest.raises(BuildError) as caught:
-        ComponentBundler(components.root, components.root / ".cache").build(refs)
+    with pytest.raises(CompileError) as caught:
+        bundler(components).build(refs)
     assert caught.value.line == 7
-    assert "broken.ts" in caught.value.message
+    assert "broken.ts:1:" in caught.value.message
+
+
+def test_not_strict_collects_errors_and_builds_the_rest(components):
+    components.write("public/apps/broken.ts", "let = ;\n")
+    compiler = bundler(components)
+    refs = [ref("public/apps/counter.tsx"), ref("public/apps/broken.ts", line=7)]
+    built = compiler.build(refs, strict=False)
+    assert list(built) == [COUNTER_KEY]
+    assert list(compiler.errors) == ["file:public/apps/broken.ts"]
+    assert compiler.errors["file:public/apps/broken.ts"].line == 7
+    assert compiler.compiler_runs == 2  # all together, then without the broken one
+
+
+def test_inline_syntax_error_points_at_the_line_in_the_content_file(project):
+    code = "const a = 1;\n\nconst b = = 2;\n"
+    project.write(
+        "content/pages/demo.md",
+        "---\ntitle: Demo\n---\nIntro.\n\n    @@typescript[box]\n\n"
+        + "".join(f"    {line}\n" if line else "\n" for line in code.splitlines()),
+    )
+    with pytest.raises(CompileError) as caught:
+        bundler(project).build([ref(code=code, line=6)])
+    assert caught.value.line == 10  # the directive is line 6, the code starts on line 8
+    assert "line 3, column 11 of the code" in caught.value.message
+
+
+def test_inline_code_cannot_import_relative_files(components):
+    code = 'import { greet } from "./public/apps/greet.ts";\nconsole.log(greet("x"));\n'
+    with pytest.raises(CompileError) as caught:
+        bundler(components).build([ref(code=code)])
+    assert "Could not resolve" in caught.value.message
+    assert "@@typescript-file" in (caught.value.hint or "")
 
 
 @pytest.mark.parametrize(
@@ -119,31 +208,70 @@ def test_failing_component_among_several_is_the_one_named(components):
     [
         ("../outside.ts", "leaves the project folder"),
         ("public/../../outside.ts", "leaves the project folder"),
+        ("public/apps/link.ts", "leaves the project folder"),  # a symlink pointing out
         ("/etc/passwd.ts", "relative to the project root"),
+        ("C:/Users/x.ts", "relative to the project root"),
         ("public/apps/nope.ts", "does not exist"),
+        ("public/apps", "is a folder"),
     ],
 )
 def test_paths_outside_the_project_or_missing_are_refused(components, path, message):
-    (components.root.parent / "outside.ts").write_text("export {}")
+    outside = components.root.parent / "outside.ts"
+    outside.write_text("export {}")
+    (components.root / "public/apps/link.ts").symlink_to(outside)
+    compiler = bundler(components)
     with pytest.raises(BuildError) as caught:
-        ComponentBundler(components.root, components.root / ".cache").build([ref(path, line=5)])
+        compiler.build([ref("public/apps/counter.tsx"), ref(path, line=5)])
     assert message in caught.value.message
     assert (caught.value.file, caught.value.line) == ("content/pages/demo.md", 5)
+    assert compiler.compiler_runs == 0  # refused before any work
+
+
+# --- type checking
+def test_typical_tsx_passes_the_checker(components):
+    refs = [ref("public/apps/counter.tsx"), ref("public/apps/semantics.tsx")]
+    assert typecheck(components.root, refs) == 2
 
 
 def test_type_error_is_reported_by_the_checker(components):
     components.write(
         "public/apps/typed.ts", 'const count: number = "three";\nexport default count;\n'
     )
-    assert typecheck(components.root, [ref("public/apps/counter.tsx")]) == 1
     with pytest.raises(BuildError) as caught:
-        typecheck(components.root, [ref("public/apps/typed.ts", line=8)])
+        typecheck(
+            components.root, [ref("public/apps/counter.tsx"), ref("public/apps/typed.ts", line=8)]
+        )
     error = caught.value
-    assert "public/apps/typed.ts:1:7" in error.message
-    assert "TS2322" in error.message
+    assert "public/apps/typed.ts:1:7: TS2322" in error.message
     assert (error.file, error.line) == ("content/pages/demo.md", 8)
 
 
+def test_type_errors_in_jsx_are_caught(components):
+    components.write(
+        "public/apps/wrong.tsx",
+        "export default (): Node => <button onClick={(n: number) => n + 1}>x</button>;\n",
+    )
+    with pytest.raises(BuildError, match=r"wrong\.tsx:1:\d+: TS2322"):
+        typecheck(components.root, ["public/apps/wrong.tsx"])
+
+
+def test_inline_type_error_points_at_the_content_file(project):
+    project.write(
+        "content/pages/demo.md", "Intro.\n\n@@typescript\n\n    const n: number = 'one';\n"
+    )
+    with pytest.raises(BuildError) as caught:
+        typecheck(project.root, [ref(code="const n: number = 'one';\n", line=3)])
+    assert (caught.value.file, caught.value.line) == ("content/pages/demo.md", 5)
+    assert "TS2322" in caught.value.message
+
+
+def test_typecheck_accepts_paths_and_refuses_bad_ones(components):
+    assert typecheck(components.root, ["public/apps/greet.ts", Path("public/apps/counter.tsx")])
+    with pytest.raises(BuildError, match="leaves the project folder"):
+        typecheck(components.root, ["../elsewhere.ts"])
+
+
+# --- through the engine
 def test_build_fails_on_compile_error_unless_not_strict(components, monkeypatch):
     components.write("public/apps/broken.ts", "let = ;\n")
     components.page(
@@ -152,10 +280,10 @@ def test_build_fails_on_compile_error_unless_not_strict(components, monkeypatch)
     with pytest.raises(BuildError) as caught:
         components.build()
     assert "content/pages/demo.md:6:" in str(caught.value)  # ---, title, ---, Intro., blank
+    assert "public/apps/broken.ts:1:" in str(caught.value)
     monkeypatch.setenv("SHINMUN_STRICT_TYPESCRIPT", "0")
     result = components.build()
     assert any("broken.ts" in w for w in result.warnings)
     html = components.read("demo/index.html")
     assert 'class="typescript-error"' in html
-    assert "&lt;" not in html.split("typescript-error")[0][-50:]  # the box is real markup
     assert '<script type="module"' not in html

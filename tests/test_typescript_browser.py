@@ -1,12 +1,164 @@
-"""Embedded components in Chromium: built by the engine, mounted, clicked."""
+"""Embedded components in Chromium: bundled, mounted, clicked.
+
+The first tests use the bundler alone on a hand-written page; the others build a whole project
+with the engine.
+"""
 
 from __future__ import annotations
 
 import pytest
-from test_typescript import COUNTER, GREET
+from test_typescript import add_components, bundler, components, ref  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
+SVG = "http://www.w3.org/2000/svg"
+PLAIN = 'document.getElementById("plain")!.textContent = ["plain", "script", "ran"].join(" ");\n'
+
+
+# --- the bundler alone
+@pytest.fixture
+def hand_written_page(components, tmp_path, serve_directory):  # noqa: F811
+    """A page with the counter embedded twice, the JSX rules, and an inline script."""
+    refs = [
+        ref("public/apps/counter.tsx", mount="one"),
+        ref("public/apps/counter.tsx", mount="two"),
+        ref("public/apps/semantics.tsx", mount="rules"),
+        ref(code=PLAIN, mount="plain"),
+    ]
+    built = bundler(components).build(refs)
+    site = tmp_path / "site"
+    for component in built.values():
+        for path, data in component.files.items():
+            (site / path).parent.mkdir(parents=True, exist_ok=True)
+            (site / path).write_bytes(data)
+    body = "".join(
+        f'<div id="{r.mount_id}" data-shinmun-component="{r.key}"></div>\n' for r in refs
+    )
+    scripts = "".join(
+        f'<script type="module" src="/{component.url_path}"></script>\n'
+        for component in built.values()
+    )
+    (site / "index.html").write_text(
+        f"<!doctype html><meta charset=utf-8><title>t</title>\n{body}{scripts}", encoding="utf-8"
+    )
+    return serve_directory(site) + "/"
+
+
+@pytest.fixture
+def opened(page, hand_written_page):
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(hand_written_page)
+    page.wait_for_selector("#rules #children")
+    yield page
+    assert errors == []
+
+
+def test_counter_mounts_in_both_embeds_and_reacts(opened):
+    page = opened
+    one, two = page.locator("#one .counter"), page.locator("#two .counter")
+    assert one.get_attribute("data-mounted-in") == "one"
+    assert two.get_attribute("data-mounted-in") == "two"
+    # text from the sibling module stays text: no <b> element is created
+    assert one.locator(".greeting").inner_text() == "Hello, <b>world</b>"
+    assert page.locator(".greeting b").count() == 0
+    one.get_by_role("button", name="Add").click()
+    one.get_by_role("button", name="Add").click()
+    assert one.locator(".count").inner_text() == "2"
+    assert two.locator(".count").inner_text() == "0"
+
+
+def test_a_module_without_default_export_simply_runs(opened):
+    assert opened.locator("#plain").inner_text() == "plain script ran"
+
+
+def test_jsx_runtime_svg_namespace(opened):
+    namespaces = opened.evaluate(
+        """() => Object.fromEntries(["svg", "g", "circle", "linearGradient", "title"].map(
+            (tag) => [tag, document.querySelector(tag === "svg" ? "#icon" : "#icon " + tag)]
+        ).map(([tag, element]) => [tag, element.namespaceURI]))"""
+    )
+    assert namespaces == dict.fromkeys(["svg", "g", "circle", "linearGradient", "title"], SVG)
+    icon = opened.locator("#icon")
+    assert icon.get_attribute("viewBox") == "0 0 10 10"  # case kept in SVG
+    assert icon.get_attribute("class") == "icon"
+    assert opened.locator("#icon circle").get_attribute("stroke-width") == "2"
+    assert opened.locator("#icon").bounding_box()["width"] > 0  # rendered as SVG
+
+
+def test_jsx_runtime_attributes_properties_and_styles(opened):
+    state = opened.evaluate(
+        """() => {
+            const $ = (selector) => document.querySelector(selector);
+            return {
+                color: getComputedStyle($("#styled")).color,
+                marginTop: $("#styled").style.marginTop,
+                accent: $("#styled").style.getPropertyValue("--accent"),
+                styleText: $("#styled-text").getAttribute("style"),
+                plainClass: $("#styled-text").className,
+                value: $("#name").value,
+                disabled: $("#name").disabled,
+                required: $("#name").getAttribute("required"),
+                hidden: $("#name").hasAttribute("hidden"),
+                empty: $("#name").hasAttribute("data-empty"),
+                none: $("#name").hasAttribute("data-none"),
+                ref: $("#rules").dataset.ref,
+                checked: $("#box").checked,
+                picked: $("#pick").value,
+                labelFor: $("#label").getAttribute("for"),
+                pressed: $("#go").getAttribute("aria-pressed"),
+                busy: $("#go").getAttribute("aria-busy"),
+            };
+        }"""
+    )
+    assert state == {
+        "color": "rgb(255, 0, 0)",
+        "marginTop": "3px",
+        "accent": "blue",
+        "styleText": "font-weight: bold",
+        "plainClass": "plain",
+        "value": "Ada",
+        "disabled": False,
+        "required": "",
+        "hidden": False,
+        "empty": False,
+        "none": False,
+        "ref": "name:Ada",  # called with the element, children and properties already set
+        "checked": True,
+        "picked": "b",  # set after the options exist
+        "labelFor": "name",
+        "pressed": "false",
+        "busy": "true",
+    }
+
+
+def test_jsx_runtime_children_are_text_never_html(opened):
+    children = opened.locator("#children")
+    assert children.text_content() == "<b>not bold</b>42abc0"
+    assert children.locator("*").count() == 0
+    no_html = opened.locator("#no-html")
+    assert no_html.locator("*").count() == 0 and no_html.text_content() == ""
+    assert opened.locator("#rules > section.card > h2").inner_text() == "A card"
+    assert "inside the card" in opened.locator("#rules > section.card").inner_text()
+    # a Fragment's children land directly in the mount point
+    assert opened.locator("#rules > svg#icon").count() == 1
+
+
+def test_jsx_runtime_events_and_no_script_urls_or_inline_handlers(opened):
+    page = opened
+    page.locator("#go").click()
+    page.locator("#go").click()
+    assert page.locator("#go").inner_text() == "clicked 2"
+    assert page.locator("#go").get_attribute("onclick") is None
+    page.locator("#name").fill("Grace")
+    assert page.locator("#echo").inner_text() == "Grace"
+    assert page.locator("#script-link").get_attribute("href") is None
+    assert page.locator("#web-link").get_attribute("href") == "https://example.org/"
+    page.locator("#script-link").click()
+    assert page.evaluate("window.pwned") is None
+
+
+# --- through the engine
 PAGE = """Two counters share one bundle.
 
 @@typescript-file[first](public/apps/counter.tsx)
@@ -25,8 +177,7 @@ Between them.
 
 @pytest.fixture
 def built(project):
-    project.write("public/apps/greet.ts", GREET)
-    project.write("public/apps/counter.tsx", COUNTER)
+    add_components(project)
     project.page("demo", title="Demo", body=PAGE)
     result = project.build()
     return project, result
@@ -40,7 +191,6 @@ def test_component_mounts_in_every_embed_and_reacts(built, page, serve_directory
     first, second = page.locator("#first .counter"), page.locator("#second .counter")
     assert first.get_attribute("data-mounted-in") == "first"
     assert second.get_attribute("data-mounted-in") == "second"
-    # text from the sibling module stays text: no <b> element is created
     assert first.locator(".greeting").inner_text() == "Hello, <b>world</b>"
     assert page.locator(".greeting b").count() == 0
     first.get_by_role("button", name="Add").click()
@@ -61,7 +211,7 @@ def test_two_embeds_emit_one_script_and_no_inline_script(built):
 
 def test_unchanged_rebuild_compiles_nothing(built):
     project, first = built
-    assert first.compiled_components >= 1
+    assert first.compiled_components == 1  # both components in one esbuild run
     project.write("content/pages/other.md", "---\ntitle: Other\n---\nText.\n")
     assert project.build().compiled_components == 0
 

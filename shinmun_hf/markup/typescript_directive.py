@@ -7,6 +7,7 @@ stays a pure function of the file's bytes (and so cacheable and parallel).
 
 from __future__ import annotations
 
+import posixpath
 import re
 from html import escape
 
@@ -31,6 +32,8 @@ def typescript_file_directive(directive: Directive, context: DirectiveContext) -
             f"@@typescript-file expects a .ts or .tsx file, got {path!r}", directive.line
         )
     mount_id = _mount_id(directive, context, required=True)
+    # one spelling per file, so ``./public/a.tsx`` and ``public/a.tsx`` share one bundle
+    path = posixpath.normpath(path.replace("\\", "/"))
     ref = ComponentRef(mount_id=mount_id, source=context.source, line=directive.line, path=path)
     return _embed(ref, context)
 

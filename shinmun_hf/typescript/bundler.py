@@ -1,13 +1,26 @@
 """Bundling embedded components: one esbuild run for every stale component, cached by content.
 
-Each component gets a small generated entry module that imports the user's file *where it is*
-(so relative imports and sibling modules resolve) and mounts it: when the module's default export
-is a function, it is called with each element ``[data-shinmun-component="<key>"]`` of the page
-(a returned Node is appended to it); otherwise the module simply runs, as Shinmun's did.
+Mounting. esbuild's entry points are small generated modules (in ``<cache>/entries/``), one per
+component, that import the user's file *where it is*, so relative imports, sibling modules and
+the project's ``node_modules`` resolve as they would for any bundler, and then mount it:
 
-The cache is keyed by the bytes of every file the bundle read (from esbuild's metafile), the
-esbuild version and the options, so an unchanged component is never recompiled, across builds
-and processes. ``compiler_runs`` counts esbuild invocations (tests prove nothing was compiled).
+* if the module's default export is a function, it is called once for every element
+  ``[data-shinmun-component="<key>"]`` of the page, with that element; a ``Node`` it returns
+  is appended to the element (a component embedded twice on a page mounts twice);
+* otherwise the module simply runs, so a plain script using ``document.getElementById(id)``
+  works as in Shinmun. Module scripts run after the page is parsed, so the element exists.
+
+Inline ``@@typescript`` code is written to ``<cache>/entries/inline-<digest>.tsx`` (TSX, so the
+JSX runtime is available there too) and bundled from there: it may import packages but not
+relative files; shared code belongs in a file embedded with ``@@typescript-file``.
+
+Output: ``assets/<path without public/ and extension>.<hash8>.js`` (``assets/inline/<hash8>.js``
+for inline code; the hash is of the bundle's bytes), minified ESM for es2020, plus a ``.map``
+when ``dev`` (``shinmun serve``).
+
+Caching (see :mod:`.cache`): keyed by the bytes of every file the bundle read, the esbuild
+version and the options. ``compiler_runs`` counts esbuild invocations, so a test can prove an
+unchanged build compiled nothing.
 """
 
 from __future__ import annotations
@@ -19,13 +32,16 @@ import re
 import shutil
 import tempfile
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..components import BuiltComponent, ComponentRef
 from ..errors import BuildError
-from .esbuild import ESBUILD_VERSION, find_esbuild
+from .cache import BundleCache, digest_file
+from .esbuild import Esbuild, find_esbuild
+from .sources import component_path, inline_digest, inline_position, output_name
 
-__all__ = ["JSX_RUNTIME_DIR", "CompileError", "ComponentBundler"]
+__all__ = ["JSX_IMPORT_SOURCE", "JSX_RUNTIME_DIR", "CompileError", "ComponentBundler"]
 
 JSX_RUNTIME_DIR = Path(__file__).resolve().parent / "jsx"
 JSX_IMPORT_SOURCE = "shinmun-jsx"
@@ -40,178 +56,157 @@ OPTIONS = (
     f"--jsx-import-source={JSX_IMPORT_SOURCE}",
     f"--alias:{JSX_IMPORT_SOURCE}={JSX_RUNTIME_DIR}",
     "--log-level=error",
+    "--log-limit=20",
     "--color=false",
 )
-ERROR_LINE = re.compile(r"\[ERROR\]\s*(?P<message>.+)")
-LOCATION = re.compile(r"^\s+(?P<file>[^\s:][^:]*):(?P<line>\d+):(?P<column>\d+):\s*$", re.M)
+MOUNT_VERSION = "mount-2"  # bump when the generated entry module changes
+ERROR = re.compile(r"\[ERROR\]\s*(?P<message>.+)")
+LOCATION = re.compile(r"^\s+(?P<file>\S[^\n]*?):(?P<line>\d+):(?P<column>\d+):\s*$", re.M)
 
 
 class CompileError(BuildError):
     """esbuild rejected a component (syntax error, unresolved import, ...)."""
 
 
+@dataclass(frozen=True)
+class _Failure:
+    """esbuild's first error: the message, where it is (absolute path), and how many more."""
+
+    message: str
+    path: Path | None
+    line: int
+    column: int
+    more: int
+
+
+class _Failed(Exception):
+    def __init__(self, failure: _Failure) -> None:
+        self.failure = failure
+
+
 class ComponentBundler:
+    """Turns :class:`ComponentRef` records into published, content-hashed modules."""
+
     def __init__(self, project_root: Path, cache_dir: Path, *, dev: bool = False) -> None:
         self.project = project_root.resolve()
-        self.cache_dir = cache_dir
+        self.cache_dir = cache_dir.resolve()
         self.dev = dev
         self.compiler_runs = 0
+        """esbuild invocations made by this bundler (0 when everything came from the cache)."""
         self.errors: dict[str, CompileError] = {}
-        """With ``strict=False``: components that failed, by key."""
-        self._index_path = cache_dir / "index.json"
+        """With ``strict=False``: the components that failed, by key."""
+        self._entries = self.cache_dir / "entries"
 
-    # --- public API
     def build(
         self, refs: Iterable[ComponentRef], *, strict: bool = True
     ) -> dict[str, BuiltComponent]:
-        """Bundle every distinct component of ``refs``; the first embed of each is the one
-        named in errors. ``strict=False`` records failures in ``errors`` instead of raising."""
+        """Bundle every distinct component of ``refs`` (by key; errors name the first embed).
+
+        Raises :class:`BuildError` for a bad path and :class:`CompileError` for code esbuild
+        rejects; with ``strict=False`` compile errors are collected in :attr:`errors` instead
+        and the other components are still built.
+        """
         unique: dict[str, ComponentRef] = {}
         for ref in refs:
             unique.setdefault(ref.key, ref)
+        if not unique:
+            return {}
         for ref in unique.values():
             if ref.path is not None:
-                self.source_path(ref)  # validate before any work
-        index = self._load_index()
-        options = self._options_digest()
+                component_path(self.project, ref)  # refuse bad paths before any work
+        esbuild = find_esbuild()
+        options = self._options_digest(esbuild)
+        cache = BundleCache(self.cache_dir)
         built: dict[str, BuiltComponent] = {}
         stale: list[ComponentRef] = []
         for key, ref in unique.items():
-            cached = self._from_cache(index.get(key), options)
+            cached = cache.get(options, key)
             if cached is None:
                 stale.append(ref)
             else:
                 built[key] = cached
-        if stale:
-            for key, (component, record) in self._compile(stale, strict).items():
-                built[key] = component
-                index[key] = {**record, "options": options}
-            self._save_index(index)
+        for ref, component, inputs in self._compile(esbuild, stale, strict):
+            built[ref.key] = component
+            cache.put(options, component, inputs)
+        cache.save()
         return built
 
     def source_path(self, ref: ComponentRef) -> Path:
-        """The file a ``@@typescript-file`` names, checked to lie inside the project."""
-        assert ref.path is not None
-        written = ref.path.replace("\\", "/")
-        if Path(written).is_absolute() or written.startswith("/"):
-            raise BuildError(
-                f"component path {ref.path!r} must be relative to the project root",
-                file=ref.source,
-                line=ref.line,
-                hint="write it like public/apps/widget.tsx",
-            )
-        path = (self.project / written).resolve()
-        if not path.is_relative_to(self.project):
-            raise BuildError(
-                f"component path {ref.path!r} leaves the project folder",
-                file=ref.source,
-                line=ref.line,
-                hint="components must live inside the project (e.g. in public/apps/)",
-            )
-        if not path.is_file():
-            raise BuildError(
-                f"component file {ref.path} does not exist",
-                file=ref.source,
-                line=ref.line,
-                hint="check the path after @@typescript-file",
-            )
-        return path
+        """The file a ``@@typescript-file`` names, checked to be inside the project."""
+        return component_path(self.project, ref)
 
-    # --- cache
-    def _options_digest(self) -> str:
-        override = os.environ.get("ESBUILD_BINARY_PATH") or shutil.which("esbuild") or ""
-        text = "\0".join((ESBUILD_VERSION, override, str(self.dev), *OPTIONS, "mount-v1"))
+    def _options_digest(self, esbuild: Esbuild) -> str:
+        text = "\0".join((esbuild.identity, str(self.dev), *OPTIONS, MOUNT_VERSION))
         return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
-
-    def _load_index(self) -> dict[str, dict]:
-        try:
-            return json.loads(self._index_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-
-    def _save_index(self, index: dict[str, dict]) -> None:
-        self.cache_dir.mkdir(parents=True, exist_ok=True)
-        temporary = self._index_path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(index, indent=1, sort_keys=True), encoding="utf-8")
-        os.replace(temporary, self._index_path)
-
-    def _from_cache(self, record: dict | None, options: str) -> BuiltComponent | None:
-        if not record or record.get("options") != options:
-            return None
-        for path, digest in record["inputs"].items():
-            if _digest_file(Path(path)) != digest:
-                return None
-        files = {}
-        for site_path, blob in record["files"].items():
-            try:
-                files[site_path] = (self.cache_dir / blob).read_bytes()
-            except OSError:
-                return None
-        return BuiltComponent(
-            record["key"], record["url_path"], files, tuple(record["project_inputs"])
-        )
 
     # --- compiling
     def _compile(
-        self, refs: list[ComponentRef], strict: bool
-    ) -> dict[str, tuple[BuiltComponent, dict]]:
-        try:
-            return self._run_esbuild(refs)
-        except CompileError as error:
-            if len(refs) == 1:
+        self, esbuild: Esbuild, refs: list[ComponentRef], strict: bool
+    ) -> list[tuple[ComponentRef, BuiltComponent, dict[str, str]]]:
+        """All of ``refs`` in one esbuild run; on an error, the run is repeated without the
+        component at fault (found from the error's file, else by compiling them one by one)."""
+        pending = list(refs)
+        while pending:
+            try:
+                return self._run(esbuild, pending)
+            except _Failed as failed:
+                culprit = self._culprit(failed.failure, pending)
+                if culprit is None:
+                    return self._one_by_one(esbuild, pending, strict)
+                error = self._compile_error(failed.failure, culprit)
                 if strict:
-                    raise
-                self.errors[refs[0].key] = error
-                return {}
-        # Several components and a failure: compile each alone to name the one at fault.
-        done: dict[str, tuple[BuiltComponent, dict]] = {}
+                    raise error from None
+                self.errors[culprit.key] = error
+                pending.remove(culprit)
+        return []
+
+    def _one_by_one(
+        self, esbuild: Esbuild, refs: list[ComponentRef], strict: bool
+    ) -> list[tuple[ComponentRef, BuiltComponent, dict[str, str]]]:
+        done = []
         for ref in refs:
             try:
-                done.update(self._run_esbuild([ref]))
-            except CompileError as error:
+                done += self._run(esbuild, [ref])
+            except _Failed as failed:
+                error = self._compile_error(failed.failure, ref)
                 if strict:
-                    raise
+                    raise error from None
                 self.errors[ref.key] = error
         return done
 
-    def _run_esbuild(self, refs: list[ComponentRef]) -> dict[str, tuple[BuiltComponent, dict]]:
-        esbuild = find_esbuild()
-        work = self.cache_dir / "entries"
-        work.mkdir(parents=True, exist_ok=True)
+    def _run(
+        self, esbuild: Esbuild, refs: list[ComponentRef]
+    ) -> list[tuple[ComponentRef, BuiltComponent, dict[str, str]]]:
+        self._entries.mkdir(parents=True, exist_ok=True)
         out = Path(tempfile.mkdtemp(prefix="out-", dir=self.cache_dir))
         try:
             names: dict[str, str] = {}
             arguments: list[str] = []
             for ref in refs:
-                name = _unique(_output_name(ref), names.values())
+                name = _unique(output_name(self.project, ref), set(names.values()))
                 names[ref.key] = name
-                entry = work / (
-                    hashlib.blake2b(ref.key.encode(), digest_size=8).hexdigest() + ".ts"
-                )
-                entry.write_text(self._entry_module(ref, work), encoding="utf-8")
-                arguments.append(f"{name}={entry}")
+                arguments.append(f"{name}={self._entry_module(ref)}")
             arguments += [*OPTIONS, f"--outdir={out}", f"--metafile={out / 'meta.json'}"]
             if self.dev:
                 arguments.append("--sourcemap")
             self.compiler_runs += 1
-            done = esbuild.run(arguments, cwd=str(self.project))
+            done = esbuild.run(arguments, cwd=self.project)
             if done.returncode != 0:
-                raise self._compile_error(done.stderr or done.stdout, refs)
+                raise _Failed(self._parse_failure(done.stderr + done.stdout))
             meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
-            return {ref.key: self._collect(ref, names[ref.key], out, meta) for ref in refs}
+            return [(ref, *self._collect(ref, names[ref.key], out, meta)) for ref in refs]
         finally:
             shutil.rmtree(out, ignore_errors=True)
 
-    def _entry_module(self, ref: ComponentRef, work: Path) -> str:
-        if ref.path is not None:
-            target = self.source_path(ref)
-        else:
-            digest = hashlib.blake2b((ref.code or "").encode(), digest_size=8).hexdigest()
-            target = work / f"inline-{digest}.tsx"
-            target.write_text(ref.code or "", encoding="utf-8")
+    def _entry_module(self, ref: ComponentRef) -> Path:
+        """Write (if changed) the generated module that imports and mounts ``ref``."""
+        target = self._own_file(ref)
+        if ref.path is None:
+            _write_if_changed(target, ref.code or "")
         key = json.dumps(ref.key)
-        return (
-            f"import * as component from {json.dumps(str(target))};\n"
+        code = (
+            f"// Generated by shinmun-hf: mounts {ref.key}\n"
+            f"import * as component from {json.dumps(target.as_posix())};\n"
             "const mount = (component as { default?: unknown }).default;\n"
             'if (typeof mount === "function") {\n'
             '  for (const element of document.querySelectorAll("[data-shinmun-component]")) {\n'
@@ -221,75 +216,135 @@ class ComponentBundler:
             "  }\n"
             "}\n"
         )
+        entry = self._entry_path(ref)
+        _write_if_changed(entry, code)
+        return entry
 
     def _collect(
         self, ref: ComponentRef, name: str, out: Path, meta: dict
-    ) -> tuple[BuiltComponent, dict]:
-        code = (out / f"{name}.js").read_bytes()
+    ) -> tuple[BuiltComponent, dict[str, str]]:
+        """The published files of one entry point, and the digests of every file it read."""
+        script = out / f"{name}.js"
+        output = next(
+            (v for k, v in meta["outputs"].items() if (self.project / k).resolve() == script),
+            None,
+        )
+        if output is None:  # pragma: no cover - esbuild always reports its outputs
+            raise BuildError(f"esbuild produced no output for {ref.path or 'inline code'}")
+        if "cssBundle" in output:
+            raise CompileError(
+                f"{ref.path or 'the inline @@typescript block'} imports CSS, which components "
+                "cannot publish",
+                file=ref.source,
+                line=ref.line,
+                hint="put the stylesheet in public/ and link it from the layout, or build a "
+                "<style> element in code",
+            )
+        code = script.read_bytes()
         digest = hashlib.blake2b(code, digest_size=4).hexdigest()
-        url_path = f"assets/{name}.{digest}.js"
+        url_path = f"assets/{name}.{digest}.js" if ref.path else f"assets/inline/{digest}.js"
         files = {url_path: code}
         source_map = out / f"{name}.js.map"
-        if source_map.exists():
-            final_name = url_path.rsplit("/", 1)[1]
+        if self.dev and source_map.exists():
+            published = url_path.rsplit("/", 1)[1]
             files[url_path] = code.replace(
-                f"sourceMappingURL={Path(name).name}.js.map".encode(),
-                f"sourceMappingURL={final_name}.map".encode(),
+                f"sourceMappingURL={source_map.name}".encode(),
+                f"sourceMappingURL={published}.map".encode(),
             )
-            files[url_path + ".map"] = source_map.read_bytes()
-        output_meta = next(
-            (v for k, v in meta["outputs"].items() if k.endswith(f"{name}.js")), {"inputs": {}}
-        )
-        inputs = {}
-        project_inputs = []
-        for written in output_meta["inputs"]:
+            files[url_path + ".map"] = self._source_map(source_map)
+        inputs: dict[str, str] = {}
+        project_inputs: list[str] = []
+        for written in output["inputs"]:
             path = (self.project / written).resolve()
-            inputs[str(path)] = _digest_file(path)
+            inputs[str(path)] = digest_file(path)
             if path.is_relative_to(self.project) and not path.is_relative_to(self.cache_dir):
                 project_inputs.append(path.relative_to(self.project).as_posix())
-        blobs = {}
-        for site_path, data in files.items():
-            blob = "blob-" + hashlib.blake2b(data, digest_size=16).hexdigest()
-            (self.cache_dir / blob).write_bytes(data)
-            blobs[site_path] = blob
         component = BuiltComponent(ref.key, url_path, files, tuple(sorted(project_inputs)))
-        record = {
-            "key": ref.key,
-            "url_path": url_path,
-            "files": blobs,
-            "inputs": inputs,
-            "project_inputs": sorted(project_inputs),
-        }
-        return component, record
+        return component, inputs
 
-    def _compile_error(self, output: str, refs: list[ComponentRef]) -> CompileError:
-        message_match = ERROR_LINE.search(output)
-        message = message_match.group("message").strip() if message_match else output.strip()
+    def _source_map(self, path: Path) -> bytes:
+        """The map with readable source names (``public/apps/x.tsx``, ``shinmun-jsx/...``)
+        instead of paths relative to a deleted temporary folder."""
+        data = json.loads(path.read_text(encoding="utf-8"))
+        sources = []
+        for source in data.get("sources", []):
+            absolute = (path.parent / source).resolve()
+            if absolute.is_relative_to(JSX_RUNTIME_DIR):
+                shown = f"{JSX_IMPORT_SOURCE}/{absolute.relative_to(JSX_RUNTIME_DIR).as_posix()}"
+            elif absolute.is_relative_to(self._entries):
+                shown = f"shinmun/{absolute.name}"
+            elif absolute.is_relative_to(self.project):
+                shown = absolute.relative_to(self.project).as_posix()
+            else:
+                shown = absolute.name
+            sources.append(shown)
+        data["sources"] = sources
+        data["sourceRoot"] = "shinmun:///"
+        return json.dumps(data, separators=(",", ":")).encode()
+
+    # --- errors
+    def _parse_failure(self, output: str) -> _Failure:
+        errors = ERROR.findall(output)
+        message = errors[0].strip() if errors else output.strip()
         location = LOCATION.search(output)
+        if location is None:
+            return _Failure(message, None, 0, 0, max(len(errors) - 1, 0))
+        return _Failure(
+            message,
+            (self.project / location.group("file")).resolve(),
+            int(location.group("line")),
+            int(location.group("column")) + 1,  # esbuild counts from 0, editors from 1
+            max(len(errors) - 1, 0),
+        )
+
+    def _culprit(self, failure: _Failure, refs: list[ComponentRef]) -> ComponentRef | None:
+        """The component whose own file (or generated entry) the error is in; ``None`` when it
+        is in a module several of them may import."""
+        if len(refs) == 1:
+            return refs[0]
+        for ref in refs:
+            if failure.path in (self._own_file(ref), self._entry_path(ref)):
+                return ref
+        return None
+
+    def _own_file(self, ref: ComponentRef) -> Path:
+        if ref.path is not None:
+            return component_path(self.project, ref)
+        return self._entries / f"inline-{inline_digest(ref)}.tsx"
+
+    def _entry_path(self, ref: ComponentRef) -> Path:
+        digest = hashlib.blake2b(ref.key.encode(), digest_size=8).hexdigest()
+        return self._entries / f"{digest}.ts"
+
+    def _compile_error(self, failure: _Failure, ref: ComponentRef) -> CompileError:
+        more = f" (and {failure.more} more error{'s' if failure.more > 1 else ''})"
+        more = more if failure.more else ""
+        if ref.path is None and failure.path == self._own_file(ref):
+            hint = None
+            if "Could not resolve" in failure.message and '".' in failure.message:
+                hint = "inline blocks cannot import relative files: use @@typescript-file"
+            return CompileError(
+                f"cannot compile the inline @@typescript block: line {failure.line}, "
+                f"column {failure.column} of the code: {failure.message}{more}",
+                file=ref.source,
+                line=inline_position(self.project, ref, failure.line),
+                hint=hint,
+            )
         where = ""
-        if location:
-            file = location.group("file")
-            path = (self.project / file).resolve()
-            if path.is_relative_to(self.project):
-                file = path.relative_to(self.project).as_posix()
-            where = f"{file}:{location.group('line')}:{location.group('column')}: "
-        ref = refs[0]
+        if failure.path is not None:
+            shown = (
+                failure.path.relative_to(self.project).as_posix()
+                if failure.path.is_relative_to(self.project)
+                else str(failure.path)
+            )
+            where = f"{shown}:{failure.line}:{failure.column}: "
         what = ref.path or "the inline @@typescript block"
         return CompileError(
-            f"cannot compile {what}: {where}{message}", file=ref.source, line=ref.line
+            f"cannot compile {what}: {where}{failure.message}{more}", file=ref.source, line=ref.line
         )
 
 
-def _output_name(ref: ComponentRef) -> str:
-    if ref.path is None:
-        digest = hashlib.blake2b((ref.code or "").encode(), digest_size=8).hexdigest()
-        return f"inline/{digest}"
-    path = ref.path.replace("\\", "/").removeprefix("./").removeprefix("public/")
-    return re.sub(r"\.(tsx?|mts|cts)$", "", path)
-
-
-def _unique(name: str, taken: Iterable[str]) -> str:
-    taken = set(taken)
+def _unique(name: str, taken: set[str]) -> str:
     candidate, number = name, 2
     while candidate in taken:
         candidate = f"{name}-{number}"
@@ -297,8 +352,14 @@ def _unique(name: str, taken: Iterable[str]) -> str:
     return candidate
 
 
-def _digest_file(path: Path) -> str:
+def _write_if_changed(path: Path, text: str) -> None:
+    """Atomic, and untouched when equal: a concurrent build may be reading it."""
+    data = text.encode()
     try:
-        return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+        if path.read_bytes() == data:
+            return
     except OSError:
-        return "missing"
+        pass
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)

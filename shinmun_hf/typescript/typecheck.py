@@ -1,23 +1,28 @@
 """``shinmun check``: the TypeScript checker over every embedded component (``deno check``).
 
 esbuild strips types without checking them, so type errors would otherwise reach the browser.
-The checker runs with the DOM libraries, strict mode and the built-in JSX runtime's types.
+The checker runs strict, with the DOM libraries (``dom``, ``dom.iterable``, ``esnext``) and the
+built-in JSX runtime as the JSX import source, from a generated configuration (the project's own
+``deno.json``, if any, is not consulted). Files are checked where they are, so their imports
+resolve as in the bundle.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from urllib.parse import unquote, urlparse
+from urllib.request import url2pathname
 
 from ..components import ComponentRef
 from ..errors import BuildError
-from .bundler import JSX_IMPORT_SOURCE, JSX_RUNTIME_DIR, ComponentBundler
-from .esbuild import deno_binary
+from .bundler import JSX_IMPORT_SOURCE, JSX_RUNTIME_DIR
+from .esbuild import deno_binary, tool_environment
+from .sources import component_path, inline_position
 
 __all__ = ["typecheck"]
 
@@ -28,44 +33,35 @@ DIAGNOSTIC = re.compile(
 )
 
 
-def typecheck(project_root: Path, refs: Iterable[ComponentRef]) -> int:
-    """Type-check the components of ``refs``; returns how many files were checked.
+def typecheck(project_root: Path, refs_or_paths: Iterable[ComponentRef | str | Path]) -> int:
+    """Type-check components, given as refs or as project-relative paths; returns how many
+    files were checked.
 
-    Raises a :class:`BuildError` naming the first error's file, line and column (and the content
-    file that embeds it), with the number of errors.
+    Raises a :class:`BuildError` with the first error's ``file:line:col``, TypeScript code and
+    message (and how many more there are); its ``file``/``line`` are the content file and line
+    that embed the component (for a plain path, the file itself).
     """
     project = project_root.resolve()
-    bundler = ComponentBundler(project, project / ".shinmun-cache" / "components")
-    with tempfile.TemporaryDirectory(prefix="shinmun-check-") as scratch:
-        files: dict[Path, ComponentRef] = {}
-        for ref in refs:
-            if ref.path is not None:
-                files.setdefault(bundler.source_path(ref), ref)
+    with tempfile.TemporaryDirectory(prefix="shinmun-check-") as temporary:
+        scratch = Path(temporary).resolve()  # as deno reports it (no /tmp symlink)
+        files: dict[Path, ComponentRef | None] = {}
+        for item in refs_or_paths:
+            if isinstance(item, ComponentRef) and item.path is None:
+                inline = scratch / f"inline-{len(files)}.tsx"
+                inline.write_text(item.code or "", encoding="utf-8")
+                files[inline] = item
+            elif isinstance(item, ComponentRef):
+                files.setdefault(component_path(project, item), item)
             else:
-                inline = Path(scratch, f"inline-{len(files)}.tsx")
-                inline.write_text(ref.code or "", encoding="utf-8")
-                files[inline] = ref
+                ref = ComponentRef(mount_id="", source=str(item), line=0, path=str(item))
+                try:
+                    files.setdefault(component_path(project, ref), None)
+                except BuildError as error:
+                    raise BuildError(error.message, file=str(item), hint=error.hint) from None
         if not files:
             return 0
-        config = Path(scratch, "deno.json")
-        config.write_text(
-            json.dumps(
-                {
-                    "compilerOptions": {
-                        "strict": True,
-                        "lib": ["dom", "dom.iterable", "esnext"],
-                        "jsx": "react-jsx",
-                        "jsxImportSource": JSX_IMPORT_SOURCE,
-                    },
-                    "imports": {
-                        f"{JSX_IMPORT_SOURCE}/jsx-runtime": (
-                            JSX_RUNTIME_DIR / "jsx-runtime.ts"
-                        ).as_uri(),
-                    },
-                }
-            ),
-            encoding="utf-8",
-        )
+        config = scratch / "deno.json"
+        config.write_text(json.dumps(_deno_config()), encoding="utf-8")
         done = subprocess.run(
             [
                 deno_binary(),
@@ -77,24 +73,59 @@ def typecheck(project_root: Path, refs: Iterable[ComponentRef]) -> int:
             ],
             capture_output=True,
             text=True,
+            encoding="utf-8",
+            errors="replace",
             cwd=project,
             check=False,
-            env={**os.environ, "NO_COLOR": "1"},
+            env=tool_environment(),
         )
-    if done.returncode == 0:
-        return len(files)
-    output = done.stderr + done.stdout
+        if done.returncode != 0:
+            raise _type_error(project, files, done.stderr + done.stdout)
+    return len(files)
+
+
+def _deno_config() -> dict:
+    return {
+        "compilerOptions": {
+            "strict": True,
+            "lib": ["dom", "dom.iterable", "esnext"],
+            "jsx": "react-jsx",
+            "jsxImportSource": JSX_IMPORT_SOURCE,
+        },
+        "imports": {
+            f"{JSX_IMPORT_SOURCE}/jsx-runtime": (JSX_RUNTIME_DIR / "jsx-runtime.ts").as_uri(),
+        },
+    }
+
+
+def _type_error(project: Path, files: dict[Path, ComponentRef | None], output: str) -> BuildError:
     diagnostics = list(DIAGNOSTIC.finditer(output))
+    # Errors in a module that components import (or with no location) name the first embed.
+    fallback = next((r for r in files.values() if r is not None), None)
     if not diagnostics:
-        raise BuildError(f"type check failed: {output.strip()[:500]}")
+        lines = [line for line in output.strip().splitlines() if line.strip()]
+        detail = next((line for line in lines if line.startswith("error:")), "")
+        message = f"type check failed: {detail or output.strip()[:500]}"
+        if fallback is None:
+            return BuildError(message)
+        return BuildError(message, file=fallback.source, line=fallback.line)
     first = diagnostics[0]
-    path = Path(first.group("url").removeprefix("file://"))
-    shown = path.relative_to(project).as_posix() if path.is_relative_to(project) else str(path)
-    ref = files.get(path) or next(iter(files.values()))
-    more = f" (and {len(diagnostics) - 1} more)" if len(diagnostics) > 1 else ""
-    raise BuildError(
-        f"type error in {shown}:{first.group('line')}:{first.group('column')}: "
-        f"{first.group('code')} {first.group('message').strip()}{more}",
-        file=ref.source,
-        line=ref.line,
+    path = Path(url2pathname(unquote(urlparse(first.group("url")).path)))
+    line, column = int(first.group("line")), int(first.group("column"))
+    more = len(diagnostics) - 1
+    problem = f"{first.group('code')} {first.group('message').strip()}" + (
+        f" (and {more} more type error{'s' if more > 1 else ''})" if more else ""
     )
+    ref = files.get(path, fallback)
+    if ref is not None and ref.path is None and path in files:
+        return BuildError(
+            f"type error in the inline @@typescript block: line {line}, column {column} of "
+            f"the code: {problem}",
+            file=ref.source,
+            line=inline_position(project, ref, line),
+        )
+    shown = path.relative_to(project).as_posix() if path.is_relative_to(project) else str(path)
+    message = f"type error in {shown}:{line}:{column}: {problem}"
+    if ref is None:
+        return BuildError(message, file=shown, line=line)
+    return BuildError(message, file=ref.source, line=ref.line)

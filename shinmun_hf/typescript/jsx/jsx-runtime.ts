@@ -1,13 +1,18 @@
-// A tiny JSX runtime that builds real DOM nodes: `.tsx` components need no framework and no CDN.
-// Text is always inserted as text nodes, never parsed as HTML, and there is deliberately no
-// innerHTML escape hatch.
+// The built-in JSX runtime: `.tsx` components get real DOM nodes with no framework and no CDN.
+// esbuild and `deno check` both use it as the JSX import source (`shinmun-jsx`).
+//
+// Text children become text nodes, never HTML, and there is deliberately no innerHTML escape
+// hatch (no `dangerouslySetInnerHTML`). `on…` props only ever add listeners (a string is
+// ignored, so no inline handler attribute can be created), and `javascript:` URLs are dropped.
 
-type Child = Node | string | number | boolean | null | undefined | Child[];
-type Props = Record<string, unknown> & { children?: Child };
-type Component = (props: Props) => Node;
+export type Child = Node | string | number | bigint | boolean | null | undefined | Child[];
+export type Props = { [name: string]: unknown; children?: Child };
 
 const SVG = "http://www.w3.org/2000/svg";
-const PROPERTIES = new Set(["value", "checked", "disabled", "selected", "indeterminate"]);
+// Set as properties, after the children (a <select>'s value needs its options to exist).
+const PROPERTIES = ["value", "checked", "selected", "disabled", "indeterminate"];
+const URL_ATTRIBUTE = /^(href|src|action|formaction|xlink:href)$/i;
+const SCRIPT_URL = /^[\s\0-\x1f]*javascript:/i;
 
 export const Fragment = (props: { children?: Child }): Node => {
   const fragment = document.createDocumentFragment();
@@ -15,43 +20,58 @@ export const Fragment = (props: { children?: Child }): Node => {
   return fragment;
 };
 
-export function jsx(type: string | Component, props: Props): Node {
+export function jsx(type: string | ((props: Props) => Node), props: Props): Node {
   if (typeof type === "function") return type(props);
-  const svg = type === "svg" || inSvg;
-  const element = svg ? document.createElementNS(SVG, type) : document.createElement(type);
-  const outer = inSvg;
-  inSvg = svg && type !== "foreignObject";
+  const element = create(type, props.xmlns as string | undefined);
   for (const name in props) {
-    if (name !== "children" && !PROPERTIES.has(name)) setProp(element, name, props[name]);
+    if (!PROPERTIES.includes(name)) set(element, name, props[name]);
   }
   append(element, props.children);
-  // properties after the children: a <select>'s value needs its options to exist
-  for (const name of PROPERTIES) if (name in props) setProp(element, name, props[name]);
-  inSvg = outer;
+  for (const name of PROPERTIES) {
+    const value = props[name];
+    if (value !== undefined) (element as unknown as Props)[name] = value;
+  }
   if (typeof props.ref === "function") props.ref(element);
   return element;
 }
 
-export { jsx as jsxs, jsx as jsxDEV };
+export { jsx as jsxDEV, jsx as jsxs };
 
-let inSvg = false;
+// JSX builds children before their parent, so an element cannot inherit the namespace of an
+// enclosing <svg>. A tag HTML does not know (svg, path, circle, g, ...) is made an SVG element
+// instead; an explicit `xmlns` prop decides for tags both know (<a>, <title>) and for MathML.
+function create(type: string, xmlns: string | undefined): Element {
+  if (xmlns) return document.createElementNS(xmlns, type);
+  const element = document.createElement(type);
+  return element instanceof HTMLUnknownElement ? document.createElementNS(SVG, type) : element;
+}
 
-function setProp(element: Element, name: string, value: unknown): void {
-  if (name === "ref" || value === undefined || value === null || value === false) return;
-  if (name[0] === "o" && name[1] === "n" && typeof value === "function") {
-    element.addEventListener(name.slice(2).toLowerCase(), value as EventListener);
+function set(element: Element, name: string, value: unknown): void {
+  if (name === "children" || name === "ref" || name === "xmlns" || value == null) return;
+  if (name.startsWith("on")) {
+    if (typeof value === "function") {
+      element.addEventListener(name.slice(2).toLowerCase(), value as EventListener);
+    }
   } else if (name === "style" && typeof value === "object") {
-    Object.assign((element as HTMLElement).style, value);
-  } else if (PROPERTIES.has(name)) {
-    (element as unknown as Record<string, unknown>)[name] = value;
-  } else {
+    const style = (element as HTMLElement).style;
+    for (const [key, item] of Object.entries(value)) {
+      if (item == null) continue;
+      if (key.includes("-")) style.setProperty(key, String(item));
+      else (style as unknown as Props)[key] = item;
+    }
+  } else if (name.startsWith("aria-") && typeof value === "boolean") {
+    element.setAttribute(name, String(value)); // ARIA states are the words "true"/"false"
+  } else if (value !== false) {
     const attribute = name === "className" ? "class" : name === "htmlFor" ? "for" : name;
-    element.setAttribute(attribute, value === true ? "" : String(value));
+    const text = value === true ? "" : String(value);
+    if (!(URL_ATTRIBUTE.test(attribute) && SCRIPT_URL.test(text))) {
+      element.setAttribute(attribute, text);
+    }
   }
 }
 
 function append(parent: Node, child: Child): void {
-  if (child === null || child === undefined || typeof child === "boolean") return;
+  if (child == null || typeof child === "boolean") return;
   if (Array.isArray(child)) {
     for (const item of child) append(parent, item);
   } else {
@@ -59,31 +79,45 @@ function append(parent: Node, child: Child): void {
   }
 }
 
-type Handler<E extends Event> = (event: E) => void;
-type Common = {
+// Types for `deno check`. Handlers and `ref` are method signatures, so a component may declare
+// the narrower type it knows: `ref={(input: HTMLInputElement) => …}`.
+interface Attributes {
   children?: Child;
-  ref?: (element: Element) => void;
   class?: string;
   className?: string;
-  style?: string | Partial<CSSStyleDeclaration>;
-  onClick?: Handler<MouseEvent>;
-  onInput?: Handler<Event>;
-  onChange?: Handler<Event>;
-  onSubmit?: Handler<SubmitEvent>;
-  onKeyDown?: Handler<KeyboardEvent>;
-  onKeyUp?: Handler<KeyboardEvent>;
-  onFocus?: Handler<FocusEvent>;
-  onBlur?: Handler<FocusEvent>;
+  style?: string | { [property: string]: string | number | null | undefined };
+  xmlns?: string;
+  ref?(element: Element): void;
+  onClick?(event: MouseEvent): void;
+  onDblClick?(event: MouseEvent): void;
+  onMouseDown?(event: MouseEvent): void;
+  onMouseUp?(event: MouseEvent): void;
+  onMouseEnter?(event: MouseEvent): void;
+  onMouseLeave?(event: MouseEvent): void;
+  onPointerDown?(event: PointerEvent): void;
+  onPointerUp?(event: PointerEvent): void;
+  onInput?(event: Event): void;
+  onChange?(event: Event): void;
+  onSubmit?(event: SubmitEvent): void;
+  onReset?(event: Event): void;
+  onKeyDown?(event: KeyboardEvent): void;
+  onKeyUp?(event: KeyboardEvent): void;
+  onFocus?(event: FocusEvent): void;
+  onBlur?(event: FocusEvent): void;
+  onToggle?(event: Event): void;
   [attribute: string]: unknown;
-};
+}
 
 // deno-lint-ignore no-namespace
 export declare namespace JSX {
   type Element = Node;
   interface ElementChildrenAttribute {
-    children: Child;
+    children: unknown;
+  }
+  interface IntrinsicAttributes {
+    key?: string | number;
   }
   interface IntrinsicElements {
-    [tag: string]: Common;
+    [tag: string]: Attributes;
   }
 }
