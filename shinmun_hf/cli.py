@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import signal
 import sys
 import threading
@@ -37,8 +38,19 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _exit_on_sigterm(signum: int, frame: object) -> None:
-    # Raising unwinds the build: worker pools shut down and staging folders are removed.
-    raise SystemExit(128 + signum)
+    """Stop now, leaving nothing behind: no worker processes, no staging folder.
+
+    Raising from here instead could interrupt a worker pool's shutdown at any point and
+    deadlock it, so the workers are terminated and the process exits directly.
+    """
+    import multiprocessing
+
+    from .writer import remove_live_staging
+
+    for child in multiprocessing.active_children():
+        child.terminate()
+    remove_live_staging()
+    os._exit(128 + signum)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .errors import BuildError
 
-__all__ = ["MARKER", "SiteWriter", "read_marker"]
+__all__ = ["MARKER", "SiteWriter", "read_marker", "remove_live_staging"]
 
 MARKER = ".shinmun-output"
 
@@ -51,6 +51,7 @@ class SiteWriter:
         self.build_id = uuid.uuid4().hex
         self.staging = self.out.parent / f".{self.out.name}.staging-{self.build_id[:8]}"
         self.staging.mkdir(parents=True)
+        _live_staging.add(self.staging)
         self.staged: list[str] = []
         self._dirs: set[Path] = set()
 
@@ -87,6 +88,7 @@ class SiteWriter:
             if self.out.exists():
                 os.rename(self.out, previous)
             os.rename(self.staging, self.out)
+            _live_staging.discard(self.staging)
             shutil.rmtree(previous, ignore_errors=True)
             return
         made: set[Path] = set()
@@ -103,9 +105,22 @@ class SiteWriter:
             _prune_empty_parents(target.parent, self.out)
         os.replace(self.staging / MARKER, self.out / MARKER)
         shutil.rmtree(self.staging, ignore_errors=True)
+        _live_staging.discard(self.staging)
 
     def abort(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
+        _live_staging.discard(self.staging)
+
+
+_live_staging: set[Path] = set()
+"""Staging folders of builds in progress in this process."""
+
+
+def remove_live_staging() -> None:
+    """Remove every staging folder of this process (on SIGTERM: nothing half-written stays)."""
+    for staging in list(_live_staging):
+        shutil.rmtree(staging, ignore_errors=True)
+    _live_staging.clear()
 
 
 def _prune_empty_parents(directory: Path, root: Path) -> None:

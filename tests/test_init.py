@@ -122,7 +122,7 @@ def test_init_from_an_installed_wheel(tmp_path):
     )
     assert run.returncode == 0, run.stderr
     assert "warning" not in run.stderr, run.stderr
-    assert (tmp_path / "_site" / "index.html").is_file()
+    assert (tmp_path / "blog" / "_site" / "index.html").is_file()
 
 
 def test_bundled_copy_is_preferred_to_the_checkout(tmp_path, monkeypatch):

@@ -87,13 +87,12 @@ def test_sigterm_mid_build_leaves_no_workers_and_no_staging(project):
     import sys
     import time
 
-    for number in range(400):
-        project.post(
-            f"bulk-{number:03}",
-            title=f"Bulk {number}",
-            date="2024-01-02",
-            body="Words. " * 300 + "\n\n```python\nx = 1\n```\n",
-        )
+    # a slow layout keeps the build rendering (in its worker pool) for several seconds
+    slow = "{% for i in range(300000) %}{% endfor %}"
+    layout = project.root / "layouts/post.html"
+    layout.write_text(layout.read_text().replace("{% block main %}", "{% block main %}" + slow, 1))
+    for number in range(200):
+        project.post(f"bulk-{number:03}", title=f"Bulk {number}", date="2024-01-02")
     process = subprocess.Popen(
         [sys.executable, "-m", "shinmun_hf", "--project", str(project.root), "build"],
         stdout=subprocess.DEVNULL,
@@ -101,16 +100,19 @@ def test_sigterm_mid_build_leaves_no_workers_and_no_staging(project):
         cwd=project.root,
     )
     children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline and process.poll() is None:
-        if children.exists() and children.read_text().split():
-            break  # the worker pool is running
+        rendering = list(project.root.glob("._site.staging-*"))
+        if rendering and children.exists() and children.read_text().split():
+            break
         time.sleep(0.01)
     workers = children.read_text().split()
-    assert workers, "the build never started workers"
+    assert workers, "the build never started rendering workers"
     process.send_signal(signal.SIGTERM)
-    assert process.wait(timeout=30) == 128 + signal.SIGTERM
-    assert b"Traceback" not in process.stderr.read()
+    code = process.wait(timeout=60)
+    errors = process.stderr.read().decode()
+    assert code == 128 + signal.SIGTERM, errors
+    assert "Traceback" not in errors
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and any(Path(f"/proc/{w}").exists() for w in workers):
         time.sleep(0.05)
