@@ -221,6 +221,12 @@ def test_userinfo_is_filtered_by_scope(hub):
     info = hub.get("/oauth/userinfo", headers={"Authorization": f"Bearer {narrow}"}).json()
     assert info["preferred_username"] == "ada" and "picture" in info
     assert "email" not in info and "canPay" not in info
+    (org,) = info["orgs"]  # the shape the reference documents: each org has its avatar
+    assert {"sub", "name", "preferred_username", "picture"} <= org.keys()
+    assert hub.get(org["picture"]).headers["content-type"].startswith("image/svg+xml")
+    bare = sign_in(hub, "openid")["access_token"]
+    info = hub.get("/oauth/userinfo", headers={"Authorization": f"Bearer {bare}"}).json()
+    assert "name" not in info and "picture" not in info and info["sub"]
     info = hub.get("/oauth/userinfo", headers={"Authorization": f"Bearer {wide}"}).json()
     assert info["email"] == "ada@example.org" and info["email_verified"] is True
     assert info["canPay"] is True

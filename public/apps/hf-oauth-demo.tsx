@@ -264,6 +264,7 @@ export default function mount(el: HTMLElement): void {
     if (!user) return <p class="hfd-muted">Signing in…</p>;
     const picture = safeUrl(user.picture);
     const profile = safeUrl(user.profile);
+    const shownName = user.name || user.preferred_username || user.sub;
     return (
       <div class="hfd-user">
         {picture
@@ -279,8 +280,10 @@ export default function mount(el: HTMLElement): void {
           )
           : null}
         <div class="hfd-who">
-          {profile ? <a href={profile}>{user.name}</a> : <strong>{user.name}</strong>}
-          <div class="hfd-muted">@{user.preferred_username}</div>
+          {profile ? <a href={profile}>{shownName}</a> : <strong>{shownName}</strong>}
+          {user.preferred_username
+            ? <div class="hfd-muted">@{user.preferred_username}</div>
+            : null}
         </div>
         <button
           class="hfd-btn"

@@ -51,12 +51,13 @@ export interface OrgInfo {
 /** The OpenID userinfo of a Hugging Face account. */
 export interface UserInfo {
   sub: string;
-  name: string;
-  preferred_username: string;
+  /** Only with scope `profile` (as are the three after it). */
+  name?: string;
+  preferred_username?: string;
   /** Profile page URL. */
-  profile: string;
+  profile?: string;
   /** Avatar URL. */
-  picture: string;
+  picture?: string;
   website?: string;
   /** Only with scope `email`. */
   email?: string;

@@ -263,7 +263,11 @@ def oauth_routes(settings: HubSettings, state: HubState, signer: Signer) -> list
                 headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
             )
         user = settings.user
-        body: dict[str, Any] = {"sub": user.sub, "isPro": user.is_pro, "orgs": user.orgs}
+        orgs = [
+            {"picture": f"{_issuer(request)}/avatars/{org['preferred_username']}.svg", **org}
+            for org in user.orgs
+        ]
+        body: dict[str, Any] = {"sub": user.sub, "isPro": user.is_pro, "orgs": orgs}
         if "profile" in record.scope:
             body.update(profile_claims(request))
         if "email" in record.scope:
