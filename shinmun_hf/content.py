@@ -21,9 +21,10 @@ from .markup import RenderedMarkdown, render_markdown
 from .search_index import search_fields
 from .slugs import is_url_safe, slugify
 
-__all__ = ["PAGE", "POST", "Entry", "parse_entry"]
+__all__ = ["PAGE", "POST", "WORDS_PER_MINUTE", "Entry", "parse_entry", "reading_minutes"]
 
 DESCRIPTION_LENGTH = 160
+WORDS_PER_MINUTE = 200
 POST = "post"
 PAGE = "page"
 KNOWN_KEYS = frozenset(
@@ -157,11 +158,15 @@ def parse_entry(source: str, kind: str, data: bytes, timezone: str, base_path: s
                 entry.author,
                 entry.layout,
                 rendered.summary_html,
-                rendered.word_count,
             ),
         )
     )
     return entry
+
+
+def reading_minutes(words: int) -> int:
+    """Minutes to read ``words`` at :data:`WORDS_PER_MINUTE`; never less than one."""
+    return max(1, -(-words // WORDS_PER_MINUTE))
 
 
 def cut_text(text: str, limit: int) -> str:

@@ -17,13 +17,12 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
+from .content import reading_minutes
 from .deps import record
 from .site import MONTHS, Document, Pagination, Site, Taxonomy
 from .variables import variables_script_tag
 
 __all__ = ["make_filters", "make_globals", "paginate"]
-
-WORDS_PER_MINUTE = 200
 
 
 def human_date(value: dt.date | dt.datetime | None) -> str:
@@ -51,7 +50,10 @@ def word_count(value: Document | str) -> int:
 
 def reading_time(value: Document | str) -> str:
     """``N min read`` at 200 words a minute, code excluded; never less than one minute."""
-    minutes = max(1, math.ceil(word_count(value) / WORDS_PER_MINUTE))
+    if isinstance(value, Document):
+        minutes = value.reading_minutes  # depends on the minutes, not on every word
+    else:
+        minutes = reading_minutes(word_count(value))
     return f"{minutes} min read"
 
 

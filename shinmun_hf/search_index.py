@@ -16,15 +16,20 @@ EXCERPT_LENGTH = 300
 
 
 def search_fields(doc: Document | Entry) -> tuple:
-    """What the index holds about a document, URL aside (entries' digests are made of this)."""
+    """What the index holds about a document, URL aside (entries' digests are made of this).
+
+    Read from the entry, so building the index records no dependency on each body: the
+    index's own ``search`` fact covers exactly these fields.
+    """
+    entry: Entry = getattr(doc, "entry", doc)
     return (
-        doc.title,
-        doc.kind,
-        doc.date.date().isoformat() if doc.date else None,
-        doc.category,
-        list(doc.tags),
-        doc.description,
-        (doc.text if hasattr(doc, "text") else doc.rendered.text)[:EXCERPT_LENGTH],
+        entry.title,
+        entry.kind,
+        entry.date.date().isoformat() if entry.date else None,
+        entry.category,
+        list(entry.tags),
+        entry.description,
+        entry.rendered.text[:EXCERPT_LENGTH],
     )
 
 

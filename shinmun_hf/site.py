@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from .components import PLACEHOLDER
 from .config import Config
-from .content import PAGE, POST, Entry
+from .content import PAGE, POST, Entry, reading_minutes
 from .deps import digest_of, record
 from .errors import BuildError
 from .related import RelatedIndex
@@ -26,6 +26,9 @@ from .slugs import slugify
 from .urls import Urls, output_file
 
 __all__ = ["Archive", "Document", "Pagination", "RelatedMemo", "Site", "Taxonomy"]
+
+PER_DOCUMENT = ("entry", "body", "words", "minutes")
+"""Fact kinds that depend on one document's own file only."""
 
 MONTHS = [
     "January", "February", "March", "April", "May", "June",
@@ -96,7 +99,18 @@ class Document:
 
     @property
     def word_count(self) -> int:
-        return self.entry.rendered.word_count
+        # its own fact, not part of the card: most layouts show only the reading time, which
+        # a small edit rarely changes
+        words = self.entry.rendered.word_count
+        record(f"words:{self.source}", str(words))
+        return words
+
+    @property
+    def reading_minutes(self) -> int:
+        """Minutes to read (see :func:`~shinmun_hf.content.reading_minutes`)."""
+        minutes = reading_minutes(self.entry.rendered.word_count)
+        record(f"minutes:{self.source}", str(minutes))
+        return minutes
 
     @property
     def toc(self) -> list[dict[str, Any]]:
@@ -406,7 +420,7 @@ class Site:
         if memo is None or memo[0] != self.ranking_signature:
             return False
         kind, _, arg = key.partition(":")
-        if kind in ("entry", "body"):
+        if kind in PER_DOCUMENT:
             return arg in self.by_source and arg not in changed
         if kind == "neighbour":
             source, _, step = arg.rpartition(":")
@@ -444,6 +458,12 @@ class Site:
         if kind in ("entry", "body"):
             document = self.by_source.get(arg)
             return document.digest if document else None
+        if kind in ("words", "minutes"):
+            document = self.by_source.get(arg)
+            if document is None:
+                return None
+            words = document.entry.rendered.word_count
+            return str(words if kind == "words" else reading_minutes(words))
         if kind == "posts":
             return _list_digest(self.posts)
         if kind == "addresses":  # what the sitemap shows: every URL, and posts' dates

@@ -106,6 +106,14 @@ EDITS = {
         posts_per_page=4,
         categories=["Beta", "Alpha"],
     ),
+    "reading time": lambda p: p.post(
+        "post-04",
+        title="Post 4",
+        date="2024-02-05",
+        category="Beta",
+        tags=["t0", "t1"],
+        body="Body of post 4.\n\n" + "word " * 450,  # three minutes instead of one
+    ),
     "public file": lambda p: p.write("public/css/style.css", "body { color: red }\n"),
     "page": lambda p: p.page("about", title="About us", body="New text."),
 }
@@ -160,6 +168,27 @@ def test_body_edit_renders_only_what_shows_the_body(blog):
     rendered = set(blog.build().rendered_files)
     # its page, the feeds (full content) and the search index (its excerpt): nothing else
     assert rendered == {"2024/2/post-04/index.html", "index.rss", "atom.xml", "search-index.json"}
+
+
+def test_words_added_past_the_excerpt_render_only_the_page_and_feeds(blog):
+    """Lists show a post's reading time, not its word count; the search index shows the
+    start of its text. Words added at the end change neither."""
+    body = "Body of post 4.\n\n" + "Long second paragraph. " * 20
+    edit = {"title": "Post 4", "date": "2024-02-05", "category": "Beta", "tags": ["t0", "t1"]}
+    blog.post("post-04", **edit, body=body)
+    blog.build()
+    blog.post("post-04", **edit, body=body + "\n\nA few more words at the end.")
+    rendered = set(blog.build().rendered_files)
+    assert rendered == {"2024/2/post-04/index.html", "index.rss", "atom.xml"}
+
+
+def test_reading_time_change_reaches_the_lists_that_show_it(blog, tmp_path):
+    EDITS["reading time"](blog)
+    result = blog.build()
+    # newest first, three a page: post 4's card is on the index's third page and tag t0's first
+    assert {"page/3/index.html", "tags/t0/index.html"} <= set(result.written_files)
+    assert "3 min read" in blog.read("page/3/index.html")
+    assert snapshot(blog.out) == cold_build(blog, tmp_path)
 
 
 def test_layout_edit_redoes_only_pages_using_it(blog):

@@ -24,8 +24,9 @@ from .typescript_directive import typescript_file_directive, typescript_inline_d
 
 __all__ = ["RENDERER_VERSION", "RenderedMarkdown", "render_markdown"]
 
-RENDERER_VERSION = "5"
-"""Part of every cache key: bump when the HTML produced for the same text changes."""
+RENDERER_VERSION = "6"
+"""Part of every cache key: bump when the HTML produced for the same text, or what a cached
+entry holds (its digests among it), changes."""
 
 EXTENSIONS: list[str | Extension] = [
     "fenced_code",
