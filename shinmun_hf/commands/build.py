@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-__all__ = ["add_build_options", "output_folder", "register"]
+__all__ = ["add_build_options", "add_out_option", "output_folder", "register"]
 
 
 def add_build_options(parser: argparse.ArgumentParser) -> None:
@@ -22,11 +22,16 @@ def add_build_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def register(commands: argparse._SubParsersAction) -> None:
-    parser = commands.add_parser("build", help="build the site into a folder")
+def add_out_option(parser: argparse.ArgumentParser) -> None:
+    """``--out``, as :func:`output_folder` reads it (``build`` and ``check`` share one folder)."""
     parser.add_argument(
         "--out", type=Path, default=None, help="output folder (default: _site in the project)"
     )
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("build", help="build the site into a folder")
+    add_out_option(parser)
     parser.add_argument(
         "--space",
         action="store_true",

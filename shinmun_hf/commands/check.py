@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .build import add_build_options, output_folder, shown_path
+from .build import add_build_options, add_out_option, output_folder, shown_path
 
 if TYPE_CHECKING:
     from ..build import BuildOptions, BuildResult
@@ -29,9 +29,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         description="Build the site (incrementally), then report every broken internal link "
         "and missing #anchor with the file and line that holds it. Exits 1 when any is found.",
     )
-    parser.add_argument(
-        "--out", type=Path, default=None, help="output folder (default: _site in the project)"
-    )
+    add_out_option(parser)
     add_build_options(parser)
     parser.set_defaults(run=run)
 
