@@ -7,11 +7,9 @@ model -> components -> outputs (each skipped when the facts it read are unchange
 
 from __future__ import annotations
 
-import concurrent.futures
 import datetime as dt
 import gc
 import hashlib
-import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterable
@@ -38,6 +36,7 @@ from .markup import RENDERER_VERSION
 from .outputs import Output, plan_outputs
 from .site import Site
 from .templates import Layouts
+from .workers import fork_pool
 from .writer import SiteWriter, read_marker
 
 __all__ = ["BuildOptions", "BuildResult", "build", "discover"]
@@ -343,9 +342,8 @@ class Builder:
         workers = self.options.jobs or os.cpu_count() or 1
         if len(jobs) < PARALLEL_THRESHOLD or workers < 2:
             return [_parse_job(job) for job in jobs]
-        context = multiprocessing.get_context("fork")
         chunk = max(1, len(jobs) // (workers * 8))
-        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+        with fork_pool(workers) as pool:
             return list(pool.map(_parse_job, jobs, chunksize=chunk))
 
     # --- components
@@ -445,8 +443,7 @@ class Builder:
         global _current_job
         _current_job = job  # inherited by the forked workers
         try:
-            context = multiprocessing.get_context("fork")
-            with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+            with fork_pool(workers) as pool:
                 chunks = _chunks(len(job.outputs), workers * 4)
                 return [item for part in pool.map(_run_chunk, chunks) for item in part]
         finally:

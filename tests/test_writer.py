@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -81,13 +85,8 @@ def test_rebuilding_into_own_output_is_allowed(built):
     assert (built.out / "index.html").exists()
 
 
-def test_sigterm_mid_build_leaves_no_workers_and_no_staging(project):
-    import signal
-    import subprocess
-    import sys
-    import time
-
-    # a slow layout keeps the build rendering (in its worker pool) for several seconds
+def _start_rendering_build(project) -> tuple[subprocess.Popen, list[str]]:
+    """A build busy in its worker pool for several seconds, and its workers' pids."""
     slow = "{% for i in range(300000) %}{% endfor %}"
     layout = project.root / "layouts/post.html"
     layout.write_text(layout.read_text().replace("{% block main %}", "{% block main %}" + slow, 1))
@@ -101,21 +100,42 @@ def test_sigterm_mid_build_leaves_no_workers_and_no_staging(project):
     )
     children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
     deadline = time.monotonic() + 60
+    workers: list[str] = []
     while time.monotonic() < deadline and process.poll() is None:
-        rendering = list(project.root.glob("._site.staging-*"))
-        if rendering and children.exists() and children.read_text().split():
-            break
+        if list(project.root.glob("._site.staging-*")) and children.exists():
+            workers = children.read_text().split()
+            if workers:
+                break
         time.sleep(0.01)
-    workers = children.read_text().split()
-    assert workers, "the build never started rendering workers"
-    process.send_signal(signal.SIGTERM)
-    code = process.wait(timeout=60)
-    errors = process.stderr.read().decode()
-    assert code == 128 + signal.SIGTERM, errors
-    assert "Traceback" not in errors
+    if not workers:
+        process.kill()
+        pytest.fail("the build never started rendering workers")
+    return process, workers
+
+
+def _wait_until_gone(workers: list[str]) -> list[str]:
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and any(Path(f"/proc/{w}").exists() for w in workers):
         time.sleep(0.05)
-    assert not [w for w in workers if Path(f"/proc/{w}").exists()], "orphaned workers"
+    return [w for w in workers if Path(f"/proc/{w}").exists()]
+
+
+def test_sigterm_mid_build_leaves_no_workers_and_no_staging(project):
+    process, workers = _start_rendering_build(project)
+    process.send_signal(signal.SIGTERM)
+    # communicate, not read(): a surviving worker holding stderr must fail the test, not hang it
+    _, errors = process.communicate(timeout=60)
+    assert process.returncode == 128 + signal.SIGTERM, errors.decode()
+    assert b"Traceback" not in errors
+    assert _wait_until_gone(workers) == [], "orphaned workers"
     assert list(project.root.glob("._site.*")) == []
     assert not project.out.exists()  # nothing half-written
+
+
+def test_workers_die_with_a_killed_build(project):
+    """kill -9 gives the build no chance to clean up: its workers must still not linger."""
+    process, workers = _start_rendering_build(project)
+    process.kill()
+    process.communicate(timeout=60)  # returns only once no worker holds stderr open
+    assert _wait_until_gone(workers) == [], "orphaned workers"
+    assert not project.out.exists()  # the previous (absent) site is untouched
