@@ -10,9 +10,22 @@ import yaml
 from .errors import ShinmunError
 
 try:  # libyaml is ten times faster; the pure-Python loader is the fallback.
-    _Loader: type = yaml.CSafeLoader
+    _BaseLoader: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Loader = yaml.SafeLoader
+    _BaseLoader = yaml.SafeLoader
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """Values that parse but cannot be built (``2026-02-30``) become errors at their line."""
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, TypeError, OverflowError) as exc:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"cannot read {node.value!r} ({exc})", node.start_mark
+            ) from None
+
 
 __all__ = ["LoadedMapping", "load_mapping"]
 
@@ -46,11 +59,15 @@ def load_mapping(
         data = yaml.load(text, Loader=_Loader) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark and (exc.problem or "").startswith(("expected", "did not find")):
+            mark = exc.context_mark  # an unclosed [ or {: where it opened, not where text ended
         line = mark.line + 1 + line_offset if mark else None
         problem = exc.problem or exc.context or "invalid YAML"
-        raise error(
-            f"invalid {what}: {problem}", file=file, line=line, hint="fix the YAML syntax"
-        ) from None
+        if isinstance(exc, yaml.constructor.ConstructorError) and problem.startswith("cannot"):
+            hint = "fix the value (dates are written 2024-05-01 or 2024-05-01 14:30)"
+        else:
+            hint = "fix the YAML syntax"
+        raise error(f"invalid {what}: {problem}", file=file, line=line, hint=hint) from None
     except yaml.YAMLError as exc:
         raise error(f"invalid {what}: {exc}", file=file) from None
     if data is None:

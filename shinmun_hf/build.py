@@ -80,6 +80,7 @@ class BuildResult:
     seconds: float = 0.0
     written_files: list[str] = field(default_factory=list)
     site: Site | None = None
+    config: Config | None = None
     """The site model of the build (``shinmun check`` maps pages back to their sources)."""
 
 
@@ -159,6 +160,7 @@ class Builder:
         config = load_config(self.project, environ=self.options.environ, warnings=result.warnings)
         if self.options.variables:
             config = _with_variables(config, self.options.variables)
+        result.config = config
         marker = read_marker(self.out)
         if self._last_manifest is not None and self._last_manifest.build_id == marker:
             previous: Manifest | None = self._last_manifest
@@ -388,10 +390,16 @@ class Builder:
     ) -> None:
         layouts = self._layouts_for(site)
         outputs = plan_outputs(site)
-        claimed = self._claim_files(outputs, assets)
+        claimed = self._claim_files(site, outputs, assets)
         for output in outputs:
-            if output.layout is not None:
-                layouts.require(output.layout, needed_for=output.describe, file=output.source)
+            if output.layout is not None and not layouts.exists(output.layout):
+                document = site.by_source.get(output.source) if output.source else None
+                layouts.require(
+                    output.layout,
+                    needed_for=output.describe,
+                    file=output.source,
+                    line=document.entry.lines.get("layout") if document else None,
+                )
         old = previous.outputs if previous else {}
 
         changed = self._changed_sources
@@ -468,21 +476,30 @@ class Builder:
         else:
             result.unchanged += 1  # same bytes: the file (and its mtime) is left alone
 
-    def _claim_files(self, outputs: list[Output], assets: dict[str, bytes]) -> dict[str, str]:
+    def _claim_files(
+        self, site: Site, outputs: list[Output], assets: dict[str, bytes]
+    ) -> dict[str, str]:
         """Map each output file to what makes it; two makers of one file is an error."""
-        claimed: dict[str, str] = {}
+        claimed: dict[str, Output] = {}
         for output in outputs:
             other = claimed.get(output.file)
             if other is not None:
+                # Point at the content file among the two (a generated page has none).
+                source = output.source or other.source
+                document = site.by_source.get(source) if source else None
+                lines = document.entry.lines if document else {}
+                line = lines.get("slug") or lines.get("title")
                 raise BuildError(
-                    f"{other} and {output.describe} both produce {output.file}",
-                    file=output.source,
+                    f"{other.describe} and {output.describe} both produce {output.file}",
+                    file=source,
+                    line=line,
                     hint="rename the page or change its 'slug:'",
                 )
-            claimed[output.file] = output.describe
+            claimed[output.file] = output
+        makers = {file: output.describe for file, output in claimed.items()}
         for file in assets:
-            claimed.setdefault(file, "a component bundle")
-        return claimed
+            makers.setdefault(file, "a component bundle")
+        return makers
 
     def _copy_public(
         self,

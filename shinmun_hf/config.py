@@ -134,6 +134,7 @@ def load_config(
 
     values["variables"] = _apply_environment(values["variables"], environ)
     _check_secret_like(values, loaded, name)
+    _check_publishable(values["variables"], loaded, name)
     return Config(**values, path=name, extra=extra)
 
 
@@ -164,6 +165,22 @@ def _apply_environment(variables: dict[str, Any], environ: Mapping[str, str]) ->
                 ) from None
         merged[key] = raw
     return merged
+
+
+def _check_publishable(variables: dict[str, Any], loaded: Any, name: str) -> None:
+    """Every value must become JSON now, at its line, not later inside some layout."""
+    from .variables import script_safe_json
+
+    for key, value in variables.items():
+        try:
+            script_safe_json(value, name=key)
+        except ConfigError as exc:
+            raise ConfigError(
+                exc.message,
+                file=name,
+                line=loaded.line_of(f"variables.{key}") or loaded.line_of("variables"),
+                hint="use a string, number, boolean, list or mapping",
+            ) from None
 
 
 def _check_secret_like(values: dict[str, Any], loaded: Any, name: str) -> None:

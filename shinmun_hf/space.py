@@ -19,7 +19,13 @@ import yaml
 from .config import Config
 from .errors import ShinmunError
 
-__all__ = ["SPACE_SCOPES", "space_metadata", "space_readme", "write_space_readme"]
+__all__ = [
+    "SPACE_SCOPES",
+    "check_space_project",
+    "space_metadata",
+    "space_readme",
+    "write_space_readme",
+]
 
 SPACE_SCOPES = ("inference-api",)
 """Scopes on top of ``openid profile`` (which a Space always grants): what the widget needs."""
@@ -62,14 +68,19 @@ def space_readme(config: Config) -> str:
     return f"---\n{block}---\n\n" + "\n".join(body) + "\n"
 
 
-def write_space_readme(project: Path, out: Path, config: Config, warnings: list[str]) -> Path:
-    """Write ``out/README.md`` atomically; adds a warning for settings a Space cannot honour."""
+def check_space_project(project: Path) -> None:
+    """Refuse before building, so a failing ``--space`` build leaves the old site alone."""
     if (project / "public" / README).exists():
         raise ShinmunError(
             "public/README.md would be replaced by the Space's README.md",
             file="public/README.md",
             hint="rename or remove it, or build without --space",
         )
+
+
+def write_space_readme(project: Path, out: Path, config: Config, warnings: list[str]) -> Path:
+    """Write ``out/README.md`` atomically; adds a warning for settings a Space cannot honour."""
+    check_space_project(project)
     if config.base_path:
         warnings.append(
             f"config.yml: base_path is {config.base_path}, but a Space serves the site at the "

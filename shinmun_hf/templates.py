@@ -15,7 +15,7 @@ from types import TracebackType
 import jinja2
 from jinja2 import meta
 
-from .errors import BuildError
+from .errors import BuildError, ShinmunError
 
 __all__ = ["Layouts", "template_error"]
 
@@ -113,9 +113,12 @@ def _syntax_error(exc: jinja2.TemplateSyntaxError, name: str) -> BuildError:
     )
 
 
-def template_error(exc: Exception, *, rendering: str, fallback: str) -> BuildError:
-    """Turn an exception raised inside a layout into a one-line error at the layout's line."""
-    if isinstance(exc, BuildError):
+def template_error(exc: Exception, *, rendering: str, fallback: str) -> ShinmunError:
+    """Turn an exception raised inside a layout into a one-line error at the layout's line.
+
+    Errors of the project's own files (a config value a helper cannot publish, say) already
+    name their file and line, and pass through unchanged."""
+    if isinstance(exc, ShinmunError):
         return exc
     file, line = fallback, None
     tb: TracebackType | None = exc.__traceback__ if exc.__traceback__ else sys.exc_info()[2]

@@ -34,8 +34,16 @@ def build_error(project, capsys) -> str:
 def test_yaml_error_in_front_matter(project, capsys):
     project.write("content/posts/bad.md", "---\ntitle: Ok\ntags: [a, b\ndate: 2024-01-01\n---\nX\n")
     line = build_error(project, capsys)
-    assert "content/posts/bad.md:4:" in line or "content/posts/bad.md:3:" in line
+    assert "content/posts/bad.md:3:" in line  # where the list opened, not where the text ended
     assert "invalid front matter" in line
+
+
+@pytest.mark.parametrize("date", ["2026-13-45", "2026-02-30T10:00:00+02:00", "2026-02-30 10:00"])
+def test_impossible_date_names_its_line(project, capsys, date):
+    project.write("content/posts/when.md", f"---\ntitle: When\ndate: {date}\n---\nX\n")
+    line = build_error(project, capsys)
+    assert "content/posts/when.md:3:" in line
+    assert date in line
 
 
 def test_missing_title(project, capsys):
@@ -70,8 +78,16 @@ def test_page_colliding_with_generated_listing(project, capsys):
     project.post("p", tags=["python"])
     project.page("python", slug="tags/python")
     line = build_error(project, capsys)
-    assert "content/pages/python.md" in line
+    assert line.startswith("error: content/pages/python.md:3:")  # the page's slug: line
     assert "tags/python/index.html" in line
+
+
+def test_page_colliding_with_a_generated_page_without_slug(project, capsys):
+    project.post("p")
+    project.page("archives", title="Archives")
+    line = build_error(project, capsys)
+    assert line.startswith("error: content/pages/archives.md:2:")
+    assert "archives/index.html" in line
 
 
 def test_non_utf8_file_names_line(project, capsys):
@@ -115,7 +131,18 @@ def test_unknown_layout_in_front_matter(project, capsys):
     project.page("about", layout="fancy.html")
     line = build_error(project, capsys)
     assert "layouts/fancy.html is missing" in line
-    assert "content/pages/about.md" in line
+    assert line.startswith("error: content/pages/about.md:3:")  # ---, title, layout
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"), [(".nan", "NaN or infinity"), ("!!binary aGVsbG8=", "type bytes")]
+)
+def test_unpublishable_variable_names_its_line_in_config(project, capsys, value, problem):
+    project.config(f"title: T\nvariables:\n  GOOD: 1\n  BAD: {value}\n")
+    project.page("about")
+    line = build_error(project, capsys)
+    assert line.startswith("error: config.yml:4: variable 'BAD'")
+    assert problem in line
 
 
 def test_directive_without_block(project, capsys):

@@ -23,6 +23,15 @@ def test_highlight_directive_keeps_blank_lines_and_ends_with_indentation():
     assert '<pre tabindex="0">' in html  # scrollable code is reachable from the keyboard
 
 
+def test_two_highlight_directives_in_a_row_stay_two_blocks():
+    html = render("    @@python\n\n    a = 1\n\n    @@ruby\n\n    puts 2\n").html
+    blocks = html.split('<div class="highlight">')[1:]
+    assert len(blocks) == 2
+    assert "@@ruby" not in html
+    assert '<span class="n">a</span>' in blocks[0] and "puts" not in blocks[0]
+    assert "puts" in blocks[1]
+
+
 def test_directives_in_fenced_code_are_left_alone():
     result = render("```markdown\n    @@python\n\n    x = 1\n    @@typescript-file[a](b.ts)\n```\n")
     assert "@@python" in result.html

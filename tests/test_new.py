@@ -99,3 +99,17 @@ def test_new_reports_a_broken_config_with_its_line(project, capsys):
     project.config("title: T\ntimezone: Mars/Olympus\n")
     assert main(["--project", str(project.root), "new", "post", "Hello"]) == 1
     assert "config.yml:2" in capsys.readouterr().err
+
+
+def test_shinmun_command_names_still_work(project, tmp_path, capsys):
+    """Shinmun's `post`, `page` and `export [DIR]` do what `new` and `build --out` do."""
+    root = ["--project", str(project.root)]
+    assert main([*root, "post", "From Shinmun", "--draft"]) == 0
+    post = project.root / capsys.readouterr().out.strip()
+    assert front_matter(post)["title"] == "From Shinmun" and front_matter(post)["draft"] is True
+    assert main([*root, "page", "Colophon"]) == 0
+    assert (project.root / "content/pages/colophon.md").is_file()
+    exported = tmp_path / "exported"
+    assert main([*root, "export", str(exported), "--drafts"]) == 0
+    assert (exported / "colophon/index.html").is_file()
+    assert "From Shinmun" in (exported / "index.html").read_text(encoding="utf-8")

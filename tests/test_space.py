@@ -54,13 +54,28 @@ def test_space_settings_a_space_cannot_honour_are_warnings(project, capsys):
     assert (project.out / "README.md").exists()
 
 
-def test_a_public_readme_is_not_overwritten(project, capsys):
+def test_a_public_readme_is_not_overwritten_and_the_site_is_left_alone(project, capsys):
     project.write("public/README.md", "mine\n")
+    project.post("p", title="Before")
+    assert build(project) == 0
+    before = {p: p.read_bytes() for p in project.out.rglob("*") if p.is_file()}
+    project.post("p", title="After")
+    capsys.readouterr()
     assert build(project, "--space") == 1
     error = capsys.readouterr().err.strip()
     assert error.startswith("error: public/README.md: ")
     assert "--space" in error and len(error.splitlines()) == 1
-    assert (project.out / "README.md").read_text() == "mine\n"
+    assert {p: p.read_bytes() for p in project.out.rglob("*") if p.is_file()} == before
+
+
+def test_a_build_for_localhost_warns_that_links_point_there(project, capsys):
+    project.config(title="T")  # site_url left at its default, http://localhost:8000
+    project.post("p", title="P")
+    assert build(project) == 0
+    assert "site_url is http://localhost:8000" in capsys.readouterr().err
+    project.config(title="T", site_url="https://blog.example.org")
+    assert build(project) == 0
+    assert "warning" not in capsys.readouterr().err
 
 
 def test_readme_is_plain_yaml_whatever_the_title(project):

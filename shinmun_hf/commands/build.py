@@ -46,13 +46,20 @@ def run(args: argparse.Namespace) -> int:
 
     out = output_folder(args)
     options = BuildOptions(drafts=args.drafts, future=args.future, jobs=args.jobs)
+    if args.space:
+        from ..space import check_space_project
+
+        check_space_project(args.project.resolve())
     result = Builder(args.project, out, options).build()
     if args.space:
-        from ..config import load_config
         from ..space import write_space_readme
 
-        config = load_config(args.project.resolve(), environ=options.environ)
-        write_space_readme(args.project.resolve(), result.out, config, result.warnings)
+        write_space_readme(args.project.resolve(), result.out, result.config, result.warnings)
+    elif result.config and _is_local(result.config.site_url):
+        result.warnings.append(
+            f"config.yml: site_url is {result.config.site_url}, so feeds, the sitemap and "
+            "canonical links point there: set it to where the site is published"
+        )
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     print(
@@ -61,6 +68,12 @@ def run(args: argparse.Namespace) -> int:
         f"{result.rendered_entries} entries rendered)"
     )
     return 0
+
+
+def _is_local(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    return urlsplit(url).hostname in ("localhost", "127.0.0.1", "::1")
 
 
 def output_folder(args: argparse.Namespace) -> Path:

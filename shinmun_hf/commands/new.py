@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-__all__ = ["new_entry", "register"]
+__all__ = ["add_entry_arguments", "new_entry", "register"]
 
 KINDS = ("post", "page")
 
@@ -27,12 +27,17 @@ def register(commands: argparse._SubParsersAction) -> None:
         "front matter filled in; never overwrites a file.",
     )
     parser.add_argument("kind", choices=KINDS, help="post or page")
+    add_entry_arguments(parser)
+    parser.set_defaults(run=run)
+
+
+def add_entry_arguments(parser: argparse.ArgumentParser) -> None:
+    """The title and options of a new entry (``new post|page`` and Shinmun's ``post``, ``page``)."""
     parser.add_argument("title", help="the title, in quotes")
     parser.add_argument(
         "--slug", help="the file name (and URL) to use instead of one from the title"
     )
     parser.add_argument("--draft", action="store_true", help="mark it draft: true (posts)")
-    parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:

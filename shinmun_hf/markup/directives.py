@@ -134,7 +134,11 @@ class DirectivePreprocessor(Preprocessor):
 
 
 def _indented_block(lines: list[str], start: int) -> tuple[str | None, int]:
-    """The dedented block of indented lines from ``start``; blank lines may sit inside it."""
+    """The dedented block of indented lines from ``start``; blank lines may sit inside it.
+
+    A directive line after a blank line starts the next directive, as in Shinmun, so that two
+    indented ``@@<lang>`` blocks in a row stay two blocks.
+    """
     block: list[str] = []
     index = start
     last_code = start
@@ -144,6 +148,8 @@ def _indented_block(lines: list[str], start: int) -> tuple[str | None, int]:
             block.append("")
             index += 1
             continue
+        if index > start and not lines[index - 1].strip() and DIRECTIVE_LINE.match(line):
+            break
         if line.startswith("    "):
             block.append(line[4:])
         elif line.startswith("\t"):
