@@ -219,6 +219,7 @@ class Builder:
             assets = self._bundle_components(site, result)
             self._render_outputs(site, previous, trusted, manifest, writer, result, assets)
             manifest.related = site.related_memo()
+            manifest.membership = site.membership
             manifest.due = _next_due(entries, now, self.options)
             manifest.component_inputs = self._component_inputs
             manifest.fingerprint = self._fingerprint(config, sources, manifest)[0]
@@ -403,15 +404,27 @@ class Builder:
         old = previous.outputs if previous else {}
 
         changed = self._changed_sources
+        # Same documents in the same rankings: per-post facts are decided by their sources.
+        by_sources = (
+            trusted
+            and previous is not None
+            and previous.membership == site.membership
+            and previous.related is not None
+            and previous.related[0] == site.ranking_signature
+        )
+        fact = site.fact
 
         def fresh(output: Output, record: OutputRecord | None) -> bool:
             if record is None or not trusted:
                 return False
             if output.layout and record[0] != layouts.closure_digest(output.layout):
                 return False
+            facts = record[1]
+            if by_sources and changed.isdisjoint(record[3]):
+                return all(fact(key) == facts[key] for key in record[4])
             return all(
-                site.proven_unchanged(key, changed) or site.fact(key) == digest
-                for key, digest in record[1].items()
+                site.proven_unchanged(key, changed) or fact(key) == digest
+                for key, digest in facts.items()
             )
 
         stale: list[Output] = []
@@ -427,15 +440,17 @@ class Builder:
 
         result.rendered_files = [output.file for output in stale]
         job = _RenderJob(stale, layouts, site, old, writer)
-        for file, layout_digest, facts, digest, written in self._run_render_job(job):
-            manifest.outputs[file] = (layout_digest, facts, digest)
+        for file, layout_digest, facts, digest, written, sources, shared in self._run_render_job(
+            job
+        ):
+            manifest.outputs[file] = (layout_digest, facts, digest, sources, shared)
             if written:
                 writer.staged.append(file)
             self._count(file, written, result)
 
         for file, data in assets.items():
             digest = hashlib.blake2b(data, digest_size=16).hexdigest()
-            manifest.outputs[file] = ("asset", {}, digest)
+            manifest.outputs[file] = ("asset", {}, digest, (), ())
             record = old.get(file)
             written = record is None or record[2] != digest
             if written:
@@ -535,8 +550,9 @@ class Builder:
         return sorted(before - after)
 
 
-Rendered = tuple[str, str, dict[str, str], str, bool]
-"""(file, layout digest, facts, content digest, written) for one rendered output."""
+Rendered = tuple[str, str, dict[str, str], str, bool, tuple[str, ...], tuple[str, ...]]
+"""(file, layout digest, facts, content digest, written, sources, shared keys) for one rendered
+output (see ``OutputRecord``)."""
 
 
 class _RenderJob:
@@ -570,7 +586,8 @@ class _RenderJob:
             if written:
                 self.writer.write_unrecorded(output.file, data)
             layout_digest = self.layouts.closure_digest(output.layout) if output.layout else ""
-            done.append((output.file, layout_digest, facts, digest, written))
+            sources, shared = self.site.split_facts(facts)
+            done.append((output.file, layout_digest, facts, digest, written, sources, shared))
         return done
 
 

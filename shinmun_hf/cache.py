@@ -37,7 +37,7 @@ __all__ = [
 ]
 
 CACHE_DIR = ".shinmun-cache"
-FORMAT = 5
+FORMAT = 6
 
 
 class EntryCache:
@@ -129,9 +129,14 @@ class BodyLoader:
         return row[0] if row else None
 
 
-OutputRecord = tuple[str, dict[str, str], str]
-"""(layout closure digest, facts read, content hash) of one output: a plain tuple, because a
-large site has tens of thousands and they are loaded on every build."""
+OutputRecord = tuple[str, dict[str, str], str, tuple[str, ...], tuple[str, ...]]
+"""(layout closure digest, facts read, content hash, sources, shared keys) of one output: a plain
+tuple, because a large site has tens of thousands and they are loaded on every build.
+
+*sources* are the documents the output's per-post facts are made of and *shared keys* the rest
+of its facts (see :meth:`shinmun_hf.site.Site.split_facts`): while the site's membership and
+rankings are unchanged, an output none of whose sources changed is checked by its shared keys
+alone."""
 
 
 @dataclass
@@ -153,6 +158,8 @@ class Manifest:
     """Timestamp of the next future post to come due: from then on the site changes."""
     component_inputs: list[str] = field(default_factory=list)
     """Files the component bundles read (part of the fingerprint)."""
+    membership: str = ""
+    """Digest of which documents the site had, in order (see ``Site.membership``)."""
     started_ns: int = 0
     """When that build started: a file modified since may have changed without its stat
     changing (timestamps are coarse), so it is read again ("racily clean", as in git)."""

@@ -43,10 +43,19 @@ class Document:
         self.entry = entry
         self.site_path = site_path
         self.output_file = output_file(site_path)
-        self.digest = digest_of((content_digest, site_path))
-        self.card_digest = digest_of((entry.card_digest, site_path))
-        """What lists of documents depend on; reading the body records ``body:`` too."""
+        self._content_digest = content_digest
         self._site = site
+
+    # Digests are computed on first use: a cached build decides most outputs without them.
+    @cached_property
+    def digest(self) -> str:
+        """The document's whole content and URL."""
+        return digest_of((self._content_digest, self.site_path))
+
+    @cached_property
+    def card_digest(self) -> str:
+        """What lists of documents depend on; reading the body records ``body:`` too."""
+        return digest_of((self.entry.card_digest, self.site_path))
 
     # --- identity and front matter
     source = property(lambda self: self.entry.source)
@@ -433,6 +442,51 @@ class Site:
             return members is not None and not any(m in changed for m in members)
         return False
 
+    @cached_property
+    def membership(self) -> str:
+        """Digest of which documents the site has, in order. With it and the ranking signature
+        unchanged, every document keeps its neighbours and related posts."""
+        return digest_of(self.by_source)
+
+    def split_facts(self, facts: dict[str, str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(sources, shared keys) of an output's facts.
+
+        The facts fixed by the rankings (an entry, its neighbours, its related posts, the posts
+        on a page of a listing, the recent posts) are reduced to the documents they are made
+        of: while membership and rankings stay the same, such a fact can only change if one of
+        those documents' files changed, which a set intersection tells. Every other fact is
+        shared by many outputs and compared by digest.
+        """
+        sources: set[str] = set()
+        shared: list[str] = []
+        for key in facts:
+            kind, _, arg = key.partition(":")
+            if kind in PER_DOCUMENT and arg in self.by_source:
+                sources.add(arg)
+                continue
+            if kind == "neighbour":
+                source, _, step = arg.rpartition(":")
+                if source in self.post_rank:
+                    other = self._neighbour(source, int(step))
+                    if other is not None:
+                        sources.add(other.source)
+                    continue
+            elif kind == "related":
+                source, _, limit = arg.rpartition(":")
+                if source in self.by_source:
+                    sources.update(d.source for d in self._related(source, int(limit)))
+                    continue
+            elif kind == "listing":  # which posts a page lists follows from the rankings too
+                found = self._listing_page(arg)
+                if found is not None:
+                    sources.update(d.source for d in found[1])
+                    continue
+            elif kind == "recent":
+                sources.update(d.source for d in self.posts[: int(arg)])
+                continue
+            shared.append(key)
+        return tuple(sorted(sources)), tuple(shared)
+
     def related_memo(self) -> RelatedMemo:
         """What the next build may reuse (see :attr:`ranking_signature`)."""
         lists: dict[str, tuple[str, ...]] = {}
@@ -508,6 +562,14 @@ class Site:
 
     def _listing_fact(self, arg: str) -> str | None:
         """``listing:<name>:<page>`` - one page of a paginated listing."""
+        found = self._listing_page(arg)
+        if found is None:
+            return None
+        total, chunk = found
+        return digest_of((str(total), _list_digest(chunk)))
+
+    def _listing_page(self, arg: str) -> tuple[int, Sequence[Document]] | None:
+        """(number of pages, posts of the page) for ``<name>:<page>``; None if there is none."""
         name, _, page_text = arg.rpartition(":")
         items = self.listing_items(name)
         if items is None:
@@ -517,8 +579,7 @@ class Site:
         total = max(1, -(-len(items) // per_page))
         if page > total:
             return None
-        chunk = items[(page - 1) * per_page : page * per_page]
-        return digest_of((str(total), _list_digest(chunk)))
+        return total, items[(page - 1) * per_page : page * per_page]
 
     def listing_items(self, name: str) -> list[Document] | None:
         """The posts of a listing: ``index``, ``category/<slug>``, ``tag/<slug>``."""

@@ -17,14 +17,14 @@ def snapshot(directory) -> dict[str, str]:
     }
 
 
-def cold_build(project: Project, tmp_path) -> dict[str, str]:
+def cold_build(project: Project, tmp_path, **options: object) -> dict[str, str]:
     """The same sources built from scratch, with no cache and no previous output."""
     clone = tmp_path / "cold"
     shutil.rmtree(clone, ignore_errors=True)
     shutil.copytree(project.root, clone, ignore=shutil.ignore_patterns(".shinmun-cache", "_site"))
     fresh = Project.__new__(Project)
     fresh.root = clone
-    fresh.build()
+    fresh.build(**options)
     return snapshot(fresh.out)
 
 
@@ -116,12 +116,34 @@ EDITS = {
     ),
     "public file": lambda p: p.write("public/css/style.css", "body { color: red }\n"),
     "page": lambda p: p.page("about", title="About us", body="New text."),
+    "new page": lambda p: p.page("colophon", title="Colophon", body="Made with care."),
+    "draft page": lambda p: p.page("about", title="About", draft=True),
+    "post body linked from a page": lambda p: p.post(
+        "post-11",
+        title="Post 11",
+        date="2024-03-12",
+        category="Alpha",
+        tags=["t3", "t2"],
+        body="A new first paragraph.\n\nSecond paragraph.",
+    ),
 }
 
 
 @pytest.mark.parametrize("edit", list(EDITS), ids=list(EDITS))
 def test_warm_build_after_edit_equals_cold_build(blog, tmp_path, edit):
     EDITS[edit](blog)
+    blog.build()
+    assert snapshot(blog.out) == cold_build(blog, tmp_path)
+
+
+def test_toggling_drafts_without_editing_a_file_equals_cold_builds(blog, tmp_path):
+    """Which documents exist changes with --drafts alone: no file changed, yet pages and posts
+    appear and vanish, and neighbours and listings shift."""
+    blog.page("secret", title="Secret page", draft=True)
+    blog.post("hidden", title="Hidden", date="2024-02-15", tags=["t1"], draft=True)
+    blog.build()
+    blog.build(drafts=True)
+    assert snapshot(blog.out) == cold_build(blog, tmp_path, drafts=True)
     blog.build()
     assert snapshot(blog.out) == cold_build(blog, tmp_path)
 
