@@ -26,6 +26,8 @@ __all__ = [
 ]
 
 VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+PATH_CHARACTER = re.compile(r"[A-Za-z0-9/._~!$&'()*+,;=:@-]|%[0-9A-Fa-f]{2}")
+"""What a URL path is made of (RFC 3986 §3.3): unreserved, sub-delims, ':', '@', '/', %XX."""
 
 
 class ValidationError(ValueError):
@@ -105,6 +107,16 @@ class BasePath(Option):
             return ""
         if "://" in text or "?" in text or "#" in text or ".." in text.split("/"):
             raise ValidationError(f"expected a path such as /blog, got {text!r}")
+        position = 0
+        while match := PATH_CHARACTER.match(text, position):
+            position = match.end()
+        if position < len(text):
+            bad = text[position]
+            what = {"%": "a '%' not followed by two hex digits", " ": "a space"}.get(bad, repr(bad))
+            raise ValidationError(
+                f"{what} does not belong in a URL path (got {text!r}); use letters, digits, "
+                "'-', '.', '_', '~' and '/', and %XX escapes for anything else"
+            )
         return "/" + text.strip("/")
 
 

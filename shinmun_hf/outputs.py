@@ -69,7 +69,7 @@ def link_components(html: str, site: Site) -> str:
         record(f"component:{key}", site.fact(f"component:{key}") or "")
         url_path = site.component_urls.get(key)
         if url_path is not None:
-            return f'<script type="module" src="{site.urls.url(url_path)}"></script>'
+            return f'<script type="module" src="{escape(site.urls.url(url_path))}"></script>'
         error = site.component_errors.get(key)
         if error is not None:
             return (

@@ -77,6 +77,34 @@ def test_base_path_and_site_url_are_normalised(project):
     assert config.base_path == "/blog"
 
 
+@pytest.mark.parametrize(
+    ("value", "named"),
+    [
+        ("'/blog\"><script>'", "'\"'"),
+        ("/my blog", "a space"),
+        ('"/blog\\tx"', "'\\t'"),
+        ("/blog<x>", "'<'"),
+        ("/blog\\x", "'\\\\'"),
+        ("/100%", "'%' not followed by two hex digits"),
+        ("/caf\u00e9", "'\u00e9'"),
+        ("/a`b", "'`'"),
+    ],
+)
+def test_base_path_refuses_characters_outside_url_paths(project, value, named):
+    project.config(f"title: Blog\nbase_path: {value}\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(project.root, environ={})
+    error = caught.value
+    assert (error.file, error.line) == ("config.yml", 2)
+    assert error.message.startswith("base_path: ")
+    assert f"{named} does not belong in a URL path" in error.message
+
+
+def test_base_path_keeps_legal_path_characters(project):
+    project.config("base_path: /~ada/blog-2024/caf%C3%A9_(notes)/\n")
+    assert load_config(project.root, environ={}).base_path == "/~ada/blog-2024/caf%C3%A9_(notes)"
+
+
 def test_environment_overrides_variables_keeping_types(project):
     project.config("variables:\n  HF_OAUTH_CLIENT_ID: from-file\n  RETRIES: 2\n")
     config = load_config(

@@ -7,7 +7,7 @@ import hashlib
 import json
 import secrets
 import time
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 import pytest
@@ -25,8 +25,15 @@ ISSUER = "http://testserver"
 
 @pytest.fixture
 def hub():
-    settings = HubSettings()
-    settings.register(CLIENT, ["http://127.0.0.1/hf-oauth-demo/", "https://blog.example/demo/"])
+    settings = HubSettings(issuer=ISSUER)
+    settings.register(
+        CLIENT,
+        [
+            "http://127.0.0.1/hf-oauth-demo/",
+            "https://blog.example/demo/",
+            "http://localhost/callback?app=blog",
+        ],
+    )
     state = HubState()
     client = TestClient(create_hub_app(settings, state, Signer()), follow_redirects=False)
     client.settings, client.state = settings, state
@@ -92,6 +99,38 @@ def test_discovery_matches_hugging_face_metadata(hub):
     assert "inference-api" in meta["scopes_supported"]
 
 
+def test_issuer_is_the_hubs_own_url_whatever_the_host_header(hub):
+    evil = {"Host": "evil.example"}
+    meta = hub.get("/.well-known/openid-configuration", headers=evil).json()
+    assert meta["issuer"] == ISSUER
+    urls = [v for k, v in meta.items() if k.endswith(("_endpoint", "_uri"))]
+    assert len(urls) == 4 and all(url.startswith(f"{ISSUER}/oauth/") for url in urls)
+    verifier, query = authorize(hub)
+    tokens = hub.post(
+        "/oauth/token",
+        headers=evil,
+        data={
+            "grant_type": "authorization_code",
+            "code": query["code"],
+            "redirect_uri": REDIRECT,
+            "code_verifier": verifier,
+            "client_id": CLIENT,
+        },
+    ).json()
+    claims = jwt.decode(tokens["id_token"], KeySet.import_key_set(hub.get("/oauth/jwks").json()))
+    assert claims.claims["iss"] == ISSUER
+    assert claims.claims["picture"].startswith(f"{ISSUER}/avatars/")
+    auth = {"Authorization": f"Bearer {tokens['access_token']}", **evil}
+    info = hub.get("/oauth/userinfo", headers=auth).json()
+    pictures = [info["picture"], info["profile"], *(org["picture"] for org in info["orgs"])]
+    assert all(url.startswith(f"{ISSUER}/") for url in pictures)
+
+
+def test_the_hub_needs_its_own_url():
+    with pytest.raises(ValueError, match="issuer"):
+        create_hub_app(HubSettings())
+
+
 def test_full_flow_and_id_token_verifies_against_jwks(hub):
     tokens = sign_in(hub)
     assert tokens["access_token"].startswith("hf_oauth_")
@@ -145,6 +184,21 @@ def test_mismatched_redirect_uri_at_exchange(hub):
         "http://127.0.0.1:5000/elsewhere/",
         "https://blog.example/demo/extra",
         "http://blog.example/demo/",
+        # loopback: only the port may differ
+        "http://evil@127.0.0.1:5000/hf-oauth-demo/",
+        "http://:@127.0.0.1:5000/hf-oauth-demo/",
+        "http://127.0.0.1:5000/hf-oauth-demo/#",
+        "http://127.0.0.1:5000/hf-oauth-demo/#x",
+        "http://127.0.0.1:5000/hf-oauth-demo/?x=1",
+        "http://127.0.0.1:5000/hf-oauth-demo",
+        "http://127.0.0.1:5000/HF-OAUTH-DEMO/",
+        "http://127.0.0.1:99999/hf-oauth-demo/",
+        "http://127.0.0.1:/hf-oauth-demo/",
+        "http://localhost:5000/hf-oauth-demo/",
+        "http://localhost:5000/callback",
+        "http://localhost:5000/callback?app=blog#",
+        "http://localhost:5000/callback?app=other",
+        "https://127.0.0.1:5000/hf-oauth-demo/",
     ],
 )
 def test_unregistered_redirect_uri_is_never_redirected_to(hub, redirect_uri):
@@ -167,9 +221,44 @@ def test_unregistered_redirect_uri_is_never_redirected_to(hub, redirect_uri):
 
 
 def test_loopback_redirect_accepts_any_port_but_https_must_match_exactly(hub):
-    for uri in ("http://127.0.0.1:1234/hf-oauth-demo/", "https://blog.example/demo/"):
+    for uri in (
+        "http://127.0.0.1:1234/hf-oauth-demo/",
+        "http://127.0.0.1/hf-oauth-demo/",
+        "http://localhost:8000/callback?app=blog",
+        "https://blog.example/demo/",
+    ):
         verifier, query = authorize(hub, redirect_uri=uri)
         assert exchange(hub, query["code"], verifier, redirect_uri=uri).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("application/json", "json"),
+        ("text/plain", "form"),  # a "simple" cross-origin request, no preflight
+        ("multipart/form-data; boundary=x", "form"),
+        (None, "form"),
+    ],
+)
+def test_token_endpoint_reads_form_encoded_bodies_only(hub, content_type, body):
+    verifier, query = authorize(hub)
+    fields = {
+        "grant_type": "authorization_code",
+        "code": query["code"],
+        "redirect_uri": REDIRECT,
+        "code_verifier": verifier,
+        "client_id": CLIENT,
+    }
+    content = json.dumps(fields) if body == "json" else urlencode(fields)
+    headers = {"Content-Type": content_type} if content_type else {}
+    response = hub.post("/oauth/token", content=content, headers=headers)
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_request"
+    assert "application/x-www-form-urlencoded" in response.json()["error_description"]
+    # the code was not spent: the same exchange, form-encoded as browsers send it, works
+    form = {"Content-Type": "application/x-www-form-urlencoded;charset=UTF-8"}
+    response = hub.post("/oauth/token", content=urlencode(fields), headers=form)
+    assert response.status_code == 200, response.text
 
 
 def test_unknown_client(hub):
@@ -357,6 +446,18 @@ def test_error_in_the_middle_of_the_stream(hub):
     assert "[DONE]" not in chunks
 
 
+def test_truncated_stream_ends_without_done(hub):
+    token = sign_in(hub)["access_token"]
+    response = chat(hub, token, "test/truncated")
+    assert response.status_code == 200
+    chunks = events(response)
+    assert "[DONE]" not in chunks
+    assert not any("error" in chunk for chunk in chunks)
+    assert all(chunk["choices"][0]["finish_reason"] is None for chunk in chunks)
+    text = "".join(c["choices"][0]["delta"].get("content", "") for c in chunks)
+    assert text == "You asked: “Why "
+
+
 def test_inference_needs_a_valid_token_with_the_inference_scope(hub):
     assert chat(hub, "hf_oauth_forged", "m").status_code == 401
     token = sign_in(hub, "openid profile")["access_token"]
@@ -377,6 +478,10 @@ def test_server_runs_on_loopback_and_stops():
         assert server.url.startswith("http://127.0.0.1:")
         meta = httpx.get(server.url + "/.well-known/openid-configuration").json()
         assert meta["issuer"] == server.url
+        spoofed = httpx.get(
+            server.url + "/.well-known/openid-configuration", headers={"Host": "evil.example"}
+        ).json()
+        assert spoofed["issuer"] == server.url == server.settings.issuer
         url = server.url
     with pytest.raises(httpx.ConnectError):
         httpx.get(url + "/.well-known/openid-configuration", timeout=2)

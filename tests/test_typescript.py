@@ -287,3 +287,24 @@ def test_build_fails_on_compile_error_unless_not_strict(components, monkeypatch)
     html = components.read("demo/index.html")
     assert 'class="typescript-error"' in html
     assert '<script type="module"' not in html
+
+
+def test_the_script_url_is_html_escaped():
+    """Whatever a component's URL holds, it stays inside the src attribute."""
+    from types import SimpleNamespace
+
+    from shinmun_hf.components import script_placeholder
+    from shinmun_hf.outputs import link_components
+    from shinmun_hf.urls import Urls
+
+    site = SimpleNamespace(
+        urls=Urls("https://blog.example", "/blog", "/{slug}/"),
+        component_urls={"file:x.ts": 'assets/x"><script>alert(1)</script>&y.js'},
+        component_errors={},
+        fact=lambda key: None,
+    )
+    html = link_components("<p>a</p>" + script_placeholder("file:x.ts"), site)
+    assert html == (
+        '<p>a</p><script type="module" '
+        'src="/blog/assets/x&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;&amp;y.js"></script>'
+    )

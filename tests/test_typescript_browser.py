@@ -12,6 +12,8 @@ from test_typescript import add_components, bundler, components, ref  # noqa: F4
 pytestmark = pytest.mark.browser
 
 SVG = "http://www.w3.org/2000/svg"
+GIF = "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7"
+"""The image of the JSX rules' ``<img id="data-image">``."""
 PLAIN = 'document.getElementById("plain")!.textContent = ["plain", "script", "ran"].join(" ");\n'
 
 
@@ -156,6 +158,37 @@ def test_jsx_runtime_events_and_no_script_urls_or_inline_handlers(opened):
     assert page.locator("#web-link").get_attribute("href") == "https://example.org/"
     page.locator("#script-link").click()
     assert page.evaluate("window.pwned") is None
+
+
+def test_jsx_runtime_drops_script_and_data_urls_and_srcdoc(opened):
+    page = opened
+    page.wait_for_timeout(200)  # an inline document, had it been kept, runs by now
+    attributes = page.evaluate(
+        """() => Object.fromEntries([
+            ["tab-script", "href"], ["newline-script", "href"], ["return-script", "href"],
+            ["data-link", "href"], ["data-tab-link", "href"], ["data-form", "action"],
+            ["data-object", "data"], ["inline-doc", "srcdoc"], ["inline-doc-upper", "srcdoc"],
+            ["data-frame", "src"], ["data-image", "src"], ["relative-link", "href"],
+        ].map(([id, name]) => [id, document.getElementById(id).getAttribute(name)]))"""
+    )
+    assert attributes == {
+        "tab-script": None,
+        "newline-script": None,
+        "return-script": None,
+        "data-link": None,
+        "data-tab-link": None,
+        "data-form": None,
+        "data-object": None,
+        "inline-doc": None,
+        "inline-doc-upper": None,
+        "data-frame": None,
+        "data-image": GIF,  # images may use data: URLs
+        "relative-link": "javascript-tips/",  # a path, not a scheme
+    }
+    for link in ("tab-script", "newline-script", "return-script"):
+        page.locator(f"#{link}").click()
+    assert page.evaluate("window.pwned") is None
+    assert page.locator("#data-image").evaluate("img => img.complete && img.naturalWidth") == 1
 
 
 # --- through the engine

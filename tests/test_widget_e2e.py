@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
@@ -36,6 +37,8 @@ pytestmark = pytest.mark.browser
 
 DEMO = "hf-oauth-demo/"
 TWO = "two-widgets/"
+BARE = "no-front-matter/"
+"""A page with the widget whose front matter says nothing about the referrer."""
 SIGN_IN = "Sign in with Hugging Face"
 QUESTION = re.compile("Your question")
 RESULT_KEY = "hf-oauth:result"
@@ -91,6 +94,7 @@ def _widget_project(root: Path) -> Project:
     project.page("hf-oauth-demo", title="Sign in with Hugging Face", body=body, **front)
     two = f"{EMBED.format(id='first')}\n\nBetween.\n\n{EMBED.format(id='second')}\n"
     project.page("two-widgets", title="Two widgets", body=two, **front)
+    project.page("no-front-matter", title="Bare", body=f"{EMBED.format(id='hf-demo')}\n")
     return project
 
 
@@ -352,6 +356,29 @@ def test_static_space_variables_are_used_without_a_client_id(page: Page, demo: D
     assert page.evaluate("window.HF_OAUTH_CLIENT_ID") is None
 
 
+def test_every_page_with_a_component_sends_no_referer(page: Page, demo: Demo) -> None:
+    """The layout gives a page with a component no-referrer, whatever its front matter says:
+    the callback's ?code=&state= must reach neither the page's own requests nor a link's."""
+    requests: list[Any] = []
+    page.on("request", lambda request: requests.append(request))
+    page.goto(f"{demo.origin}/{BARE}?code=stolen&state=forged")
+    expect(page.locator("meta[name=referrer]")).to_have_attribute("content", "no-referrer")
+    alert_code(page, "state_mismatch")
+    with page.expect_navigation() as home:
+        page.locator("a.site-title").click()  # a same-origin link, to the home page
+    assert home.value.url == f"{demo.origin}/"
+    assert page.evaluate("document.referrer") == ""
+    sent = requests[: requests.index(home.value.request) + 1]
+    paths = {urlsplit(request.url).path for request in sent}
+    assert {f"/{BARE}", "/css/style.css", "/"} <= paths
+    assert any(path.startswith("/assets/") for path in paths)  # the widget's module
+    assert [r.url for r in sent if "referer" in r.all_headers()] == []
+    # a page without components keeps the default policy
+    expect(page.locator("meta[name=referrer]")).to_have_attribute(
+        "content", "strict-origin-when-cross-origin"
+    )
+
+
 def test_works_under_a_strict_content_security_policy(page: Page, demo: Demo) -> None:
     violations: list[str] = []
     page.on(
@@ -448,6 +475,33 @@ def test_discovery_issuer_mismatch_stops_before_leaving(page: Page, demo: Demo, 
     page.get_by_role("button", name=SIGN_IN).click()
     alert_code(page, "issuer_mismatch")
     assert page.url == demo.url
+
+
+def test_a_plain_http_provider_is_refused_before_any_request(page: Page, demo: Demo) -> None:
+    """RFC 6749 §3.1: not even the discovery document is read over plain http (not loopback)."""
+    seen: list[str] = []
+    page.route(
+        "http://hub.example/**", lambda route: (seen.append(route.request.url), route.abort())
+    )
+    page.goto(demo.url)
+    set_global(page, "HF_OPENID_PROVIDER_URL", "http://hub.example")
+    page.get_by_role("button", name=SIGN_IN).click()
+    alert_code(page, "insecure_endpoint")
+    expect(page.get_by_role("alert")).to_contain_text("must be an https URL")
+    assert seen == [] and page.url == demo.url
+
+
+def test_scopes_separated_by_any_whitespace_are_normalised(
+    page: Page, demo: Demo, hub: Any
+) -> None:
+    hub.settings.faults = Faults(id_token_nonce="someone-elses")
+    page.goto(demo.url)
+    set_global(page, "HF_OAUTH_SCOPES", "openid\tprofile\n  inference-api")
+    page.get_by_role("button", name=SIGN_IN).click()
+    page.wait_for_url(f"{demo.hub.url}/oauth/authorize?**")
+    assert parse_qs(urlsplit(page.url).query)["scope"] == ["openid profile inference-api"]
+    page.get_by_role("button", name="Approve").click()
+    alert_code(page, "nonce_mismatch")  # `openid` was recognised: the id_token was checked
 
 
 def test_wrong_iss_on_the_redirect_is_rejected(page: Page, demo: Demo) -> None:
@@ -593,6 +647,42 @@ def test_a_short_retry_after_is_honoured(page: Page, demo: Demo) -> None:
     alert_code(page, "429")
     assert len(seen) == 3
     assert time.monotonic() - started < 2.5  # no 1 s + 2 s backoff
+
+
+def test_403_says_the_sign_in_lacks_the_inference_scope(page: Page, demo: Demo) -> None:
+    page.goto(demo.url)
+    set_global(page, "HF_OAUTH_SCOPES", "openid profile")  # no inference-api
+    sign_in(page, demo)
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    ask(page)
+    alert_code(page, "403")
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("lacks the inference-api scope")
+    expect(alert).to_contain_text("HF_OAUTH_SCOPES")
+    expect(alert).to_contain_text("sign in again")
+
+
+def test_a_plain_http_inference_url_never_gets_the_token(page: Page, demo: Demo) -> None:
+    signed_in(page, demo)
+    seen: list[str] = []
+    page.route(
+        "http://router.example/**", lambda route: (seen.append(route.request.url), route.abort())
+    )
+    set_global(page, "HF_INFERENCE_URL", "http://router.example/v1")
+    ask(page)
+    alert_code(page, "insecure_endpoint")
+    expect(page.get_by_role("alert")).to_contain_text("inference URL must be an https URL")
+    assert seen == []
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def test_a_stream_cut_off_before_done_is_an_error(page: Page, demo: Demo) -> None:
+    signed_in(page, demo)
+    set_global(page, "HF_INFERENCE_MODEL", "test/truncated")
+    ask(page)
+    alert_code(page, "0")
+    expect(page.get_by_role("alert")).to_contain_text("cut off")
+    expect(page.get_by_role("region", name="Answer")).to_have_text("You asked: “What ")
 
 
 def test_error_inside_the_stream_is_shown_after_the_text_so_far(page: Page, demo: Demo) -> None:

@@ -92,7 +92,7 @@ function describe(error: unknown): string {
   if (error instanceof OAuthError) {
     return error.code === "access_denied"
       ? `Sign-in cancelled: the app was not approved on Hugging Face (${error.message}).`
-      : `Sign-in failed: ${error.message}.`;
+      : `${error.code === "insecure_endpoint" ? "Not sent" : "Sign-in failed"}: ${error.message}.`;
   }
   if (error instanceof InferenceError) {
     const id = error.requestId ? ` (request id ${error.requestId})` : "";
@@ -102,6 +102,8 @@ function describe(error: unknown): string {
         "Your Hugging Face session has expired or the app's access was revoked. Please sign in again.",
       402:
         `You have no inference credits left on Hugging Face: add credits or upgrade to PRO in your Hugging Face billing settings, then try again. (${error.message})`,
+      403:
+        `Your sign-in lacks the inference-api scope: check HF_OAUTH_SCOPES, then sign in again. (${error.message})`,
       429: "Hugging Face is rate-limiting your requests. Wait a minute, then try again.",
       503:
         "The model is unavailable right now (its providers are busy or down). Try again later or use another model.",

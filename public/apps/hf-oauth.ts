@@ -185,7 +185,11 @@ function readJson(key: string): Json | null {
 
 const notify = () => dispatchEvent(new Event(OAUTH_CHANGE_EVENT));
 
-/** RFC 6749 §3.1, §3.2: endpoints need TLS; plain http only on loopback (the local hub). */
+/**
+ * RFC 6749 §3.1, §3.2 and RFC 6750 §5.3: the provider's endpoints (discovery included) and the
+ * inference URL, which gets the bearer token, need TLS; plain http only on loopback (the local
+ * hub).
+ */
 function checkEndpoint(url: unknown, name: string): string {
   let parsed: URL | undefined;
   try {
@@ -238,7 +242,9 @@ export async function generateOAuthLoginUrl(options: LoginOptions = {}): Promise
   check(crypto.subtle, "insecure_context", "RFC 7636 §4.2", "Sign-in needs an https page");
 
   const issuer = trimSlash(config.providerUrl);
-  const response = await fetch(`${issuer}/.well-known/openid-configuration`);
+  const response = await fetch(
+    checkEndpoint(`${issuer}/.well-known/openid-configuration`, "address"),
+  );
   check(
     response.ok,
     "discovery_failed",
@@ -274,7 +280,8 @@ export async function generateOAuthLoginUrl(options: LoginOptions = {}): Promise
     clientId,
     issuer,
     redirectUri: options.redirectUri ?? config.redirectUri ?? defaultRedirectUri(),
-    scope: options.scopes ?? config.scopes,
+    // Separated by single spaces (RFC 6749 §3.3), however the configuration separates them.
+    scope: (options.scopes ?? config.scopes).replace(/\s+/g, " ").trim(),
     tokenEndpoint: checkEndpoint(meta.token_endpoint, "token endpoint"),
     userinfoEndpoint: checkEndpoint(
       meta.userinfo_endpoint ?? `${issuer}/oauth/userinfo`,
@@ -392,7 +399,7 @@ async function completeRedirect(): Promise<OAuthResult | null> {
   );
 
   let subject: unknown;
-  if (attempt.scope.split(" ").includes("openid")) {
+  if (attempt.scope.split(/\s+/).includes("openid")) {
     // OpenID Connect Core §3.1.3.3: with scope openid the token response carries an id_token.
     check(
       typeof token.id_token === "string",
@@ -612,7 +619,9 @@ async function* serverSentData(body: ReadableStream<BufferSource>): AsyncGenerat
 
 /**
  * Stream a chat completion from `POST {HF_INFERENCE_URL}/chat/completions`, yielding text as it
- * arrives. Throws `InferenceError` (a 401 also signs out) or the signal's AbortError.
+ * arrives. Throws `InferenceError` (a 401 also signs out; status 0 for an error in the stream,
+ * or a stream cut off before `[DONE]`), `OAuthError` "insecure_endpoint" for a plain-http URL
+ * that is not loopback, or the signal's AbortError.
  */
 export async function* chatCompletionStream(options: ChatOptions): AsyncGenerator<string, void> {
   const config = getConfig();
@@ -621,7 +630,8 @@ export async function* chatCompletionStream(options: ChatOptions): AsyncGenerato
     signOut(); // the stored token has expired: tell every widget
     throw new InferenceError("Sign in with Hugging Face first", 401);
   }
-  const response = await post(`${config.inferenceUrl}/chat/completions`, {
+  const url = checkEndpoint(`${config.inferenceUrl}/chat/completions`, "inference URL");
+  const response = await post(url, {
     method: "POST",
     headers: {
       authorization: `Bearer ${token}`,
@@ -664,6 +674,8 @@ export async function* chatCompletionStream(options: ChatOptions): AsyncGenerato
     const content = choices?.[0]?.delta?.content;
     if (typeof content === "string" && content) yield content;
   }
+  // The stream ended without its final `data: [DONE]`: the connection broke off mid-answer.
+  throw new InferenceError("The answer was cut off", 0, requestId);
 }
 
 /** `chatCompletionStream` with a callback per token; resolves to the whole answer. */

@@ -18,6 +18,8 @@ __all__ = ["create_hub_app"]
 def create_hub_app(
     settings: HubSettings, state: HubState | None = None, signer: Signer | None = None
 ) -> ASGIApp:
+    if not settings.issuer:
+        raise ValueError("HubSettings.issuer must be the hub's own URL, e.g. http://127.0.0.1:8765")
     state = state or HubState()
     signer = signer or Signer()
     routes = [*oauth_routes(settings, state, signer), *inference_routes(settings, state)]

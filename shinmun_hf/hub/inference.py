@@ -11,6 +11,7 @@ make it fail the ways the real router does, for tests of the widget:
 ``test/unavailable``       503 ``{"error": {"message": ...}}`` with ``Retry-After: 0``
 ``test/flaky``             503 for the first two requests of each token, then a normal reply
 ``test/mid-stream-error``  three tokens, then a chunk with an ``error`` key
+``test/truncated``         three tokens, then the stream ends without ``data: [DONE]``
 ``test/slow``              a normal reply, streamed slowly (a quarter second a word)
 =========================  =====================================================================
 A ``:provider`` suffix (``model:fastest``) is accepted and ignored.
@@ -93,9 +94,9 @@ def inference_routes(settings: HubSettings, state: HubState) -> list[Route]:
         if not body.get("stream"):
             return JSONResponse(_completion(request_id, model, "".join(words)), headers=headers)
         delay = 0.25 if model == "test/slow" else settings.stream_delay
-        fail_after = 3 if model == "test/mid-stream-error" else None
+        stop_after = 3 if model in ("test/mid-stream-error", "test/truncated") else None
         return StreamingResponse(
-            _stream(request_id, model, words, delay, fail_after),
+            _stream(request_id, model, words, delay, stop_after, model == "test/truncated"),
             media_type="text/event-stream",
             headers={**headers, "Cache-Control": "no-cache"},
         )
@@ -104,8 +105,15 @@ def inference_routes(settings: HubSettings, state: HubState) -> list[Route]:
 
 
 async def _stream(
-    request_id: str, model: str, words: list[str], delay: float, fail_after: int | None
+    request_id: str,
+    model: str,
+    words: list[str],
+    delay: float,
+    stop_after: int | None,
+    silently: bool = False,
 ) -> AsyncIterator[bytes]:
+    """The reply as events; after ``stop_after`` words an error chunk, or (``silently``) just the
+    end of the stream, with neither a finish reason nor ``[DONE]``."""
     created = int(time.time())
 
     def chunk(delta: dict[str, str], finish: str | None = None) -> bytes:
@@ -120,9 +128,10 @@ async def _stream(
 
     yield chunk({"role": "assistant", "content": ""})
     for index, word in enumerate(words):
-        if fail_after is not None and index == fail_after:
-            error = {"error": {"message": "The model provider failed mid-stream"}}
-            yield f"data: {json.dumps(error)}\n\n".encode()
+        if index == stop_after:
+            if not silently:
+                error = {"error": {"message": "The model provider failed mid-stream"}}
+                yield f"data: {json.dumps(error)}\n\n".encode()
             return
         await asyncio.sleep(delay)
         yield chunk({"content": word})

@@ -2,7 +2,9 @@
 
 As strict as huggingface.co: unknown clients and unregistered redirect URIs get an error page
 and are never redirected to; PKCE S256 is required and verified; codes are single use and
-expire after a minute; the redirect URI of the exchange must equal the authorize request's.
+expire after a minute; the redirect URI of the exchange must equal the authorize request's; the
+token endpoint reads form-encoded bodies only. The issuer, and every URL the hub advertises, is
+its configured own URL (``HubSettings.issuer``), never taken from a request's Host header.
 """
 
 from __future__ import annotations
@@ -26,30 +28,24 @@ from .tokens import Signer
 
 __all__ = ["oauth_routes", "redirect_uri_allowed"]
 
-LOOPBACK = frozenset({"127.0.0.1", "localhost", "[::1]", "::1"})
+LOOPBACK_URI = re.compile(r"http://(127\.0\.0\.1|localhost|\[::1\])(?::(\d{1,5}))?([/?][^#]*)?\Z")
+"""An http loopback URI: host, optional port, then path and query; no userinfo, no fragment."""
 VERIFIER = re.compile(r"[A-Za-z0-9._~-]{43,128}\Z")
+FORM = "application/x-www-form-urlencoded"
 
 
 def redirect_uri_allowed(client: Client, uri: str) -> bool:
-    """Exact match, except that an http loopback URI may use any port (RFC 8252 §7.3)."""
+    """Exact match, except that an http loopback URI may use any port (RFC 8252 §7.3): every
+    other part (no userinfo, host, path, query, no fragment) must equal a registered URI's."""
     if uri in client.redirect_uris:
         return True
-    asked = urlsplit(uri)
-    if asked.scheme != "http" or asked.hostname not in LOOPBACK:
+    asked = LOOPBACK_URI.match(uri)
+    if asked is None or int(asked[2] or 80) > 65535:
         return False
-    for registered in map(urlsplit, client.redirect_uris):
-        if (
-            registered.scheme == "http"
-            and registered.hostname == asked.hostname
-            and registered.path == asked.path
-            and registered.query == asked.query
-        ):
+    for registered in map(LOOPBACK_URI.match, client.redirect_uris):
+        if registered and (registered[1], registered[3]) == (asked[1], asked[3]):
             return True
     return False
-
-
-def _issuer(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
 
 
 def _redirect(uri: str, params: dict[str, str]) -> RedirectResponse:
@@ -66,8 +62,11 @@ def _token_error(status: int, error: str, description: str) -> JSONResponse:
 
 
 def oauth_routes(settings: HubSettings, state: HubState, signer: Signer) -> list[Route]:
+    def own_url() -> str:
+        return settings.issuer.rstrip("/")
+
     async def discovery(request: Request) -> JSONResponse:
-        issuer = _issuer(request)
+        issuer = own_url()
         return JSONResponse(
             {
                 "issuer": settings.faults.discovery_issuer or issuer,
@@ -195,6 +194,9 @@ def oauth_routes(settings: HubSettings, state: HubState, signer: Signer) -> list
         return _redirect(request_params["redirect_uri"], params)
 
     async def token(request: Request) -> JSONResponse:
+        media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+        if media_type != FORM:
+            return _token_error(400, "invalid_request", f"The request body must be {FORM}")
         form = await _form(request)
         if form.get("grant_type") != "authorization_code":
             return _token_error(
@@ -223,14 +225,14 @@ def oauth_routes(settings: HubSettings, state: HubState, signer: Signer) -> list
             "scope": " ".join(grant.scope),
         }
         if "openid" in grant.scope:
-            body["id_token"] = signer.id_token(id_token_claims(request, grant))
+            body["id_token"] = signer.id_token(id_token_claims(grant))
         return JSONResponse(body, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
 
-    def id_token_claims(request: Request, grant: Grant) -> dict[str, Any]:
+    def id_token_claims(grant: Grant) -> dict[str, Any]:
         faults = settings.faults
         now = signer.now()
         claims: dict[str, Any] = {
-            "iss": faults.id_token_issuer or _issuer(request),
+            "iss": faults.id_token_issuer or own_url(),
             "aud": faults.id_token_audience or grant.client_id,
             "sub": settings.user.sub,
             "iat": now - (7200 if faults.id_token_expired else 0),
@@ -241,16 +243,16 @@ def oauth_routes(settings: HubSettings, state: HubState, signer: Signer) -> list
         if nonce:
             claims["nonce"] = nonce
         if "profile" in grant.scope:
-            claims.update(profile_claims(request))
+            claims.update(profile_claims())
         return claims
 
-    def profile_claims(request: Request) -> dict[str, Any]:
+    def profile_claims() -> dict[str, Any]:
         user = settings.user
         return {
             "name": user.name,
             "preferred_username": user.preferred_username,
-            "profile": f"{_issuer(request)}/{user.preferred_username}",
-            "picture": f"{_issuer(request)}/avatars/{user.preferred_username}.svg",
+            "profile": f"{own_url()}/{user.preferred_username}",
+            "picture": f"{own_url()}/avatars/{user.preferred_username}.svg",
         }
 
     async def userinfo(request: Request) -> JSONResponse:
@@ -264,12 +266,12 @@ def oauth_routes(settings: HubSettings, state: HubState, signer: Signer) -> list
             )
         user = settings.user
         orgs = [
-            {"picture": f"{_issuer(request)}/avatars/{org['preferred_username']}.svg", **org}
+            {"picture": f"{own_url()}/avatars/{org['preferred_username']}.svg", **org}
             for org in user.orgs
         ]
         body: dict[str, Any] = {"sub": user.sub, "isPro": user.is_pro, "orgs": orgs}
         if "profile" in record.scope:
-            body.update(profile_claims(request))
+            body.update(profile_claims())
         if "email" in record.scope:
             body.update(email=user.email, email_verified=True)
         if "read-billing" in record.scope:

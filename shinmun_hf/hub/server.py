@@ -43,6 +43,8 @@ class HubServer:
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._socket.bind((host, port))
         self.host, self.port = self._socket.getsockname()[:2]
+        if not self.settings.issuer:
+            self.settings.issuer = self.url
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
 

@@ -71,6 +71,10 @@ class HubSettings:
     auto_approve: bool = False
     """Skip the consent page (tests of the redirect handling only)."""
     faults: Faults = field(default_factory=Faults)
+    issuer: str = ""
+    """The hub's own URL (``http://127.0.0.1:8765``, no trailing slash): its issuer and the base
+    of every URL it advertises, whatever Host header a request carries. ``HubServer`` sets it to
+    its address when left empty."""
 
     def register(self, client_id: str, redirect_uris: list[str], name: str = "") -> Client:
         client = Client(client_id, name or client_id, list(redirect_uris))

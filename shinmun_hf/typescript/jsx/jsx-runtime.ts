@@ -3,7 +3,8 @@
 //
 // Text children become text nodes, never HTML, and there is deliberately no innerHTML escape
 // hatch (no `dangerouslySetInnerHTML`). `on…` props only ever add listeners (a string is
-// ignored, so no inline handler attribute can be created), and `javascript:` URLs are dropped.
+// ignored, so no inline handler attribute can be created), `javascript:` URLs are dropped, and
+// so are `data:` URLs (except an <img>'s) and `srcdoc` (an iframe's inline document).
 
 export type Child = Node | string | number | bigint | boolean | null | undefined | Child[];
 export type Props = { [name: string]: unknown; children?: Child };
@@ -11,8 +12,10 @@ export type Props = { [name: string]: unknown; children?: Child };
 const SVG = "http://www.w3.org/2000/svg";
 // Set as properties, after the children (a <select>'s value needs its options to exist).
 const PROPERTIES = ["value", "checked", "selected", "disabled", "indeterminate"];
-const URL_ATTRIBUTE = /^(href|src|action|formaction|xlink:href)$/i;
-const SCRIPT_URL = /^[\s\0-\x1f]*javascript:/i;
+const URL_ATTRIBUTE = /^(href|src|action|formaction|xlink:href|data)$/i;
+// Tested once tabs and newlines are gone: the URL parser drops them anywhere (`java\tscript:`
+// is `javascript:`), and controls and spaces in front.
+const SCRIPT_URL = /^[\s\0-\x1f]*(javascript|(data)):/i;
 
 export const Fragment = (props: { children?: Child }): Node => {
   const fragment = document.createDocumentFragment();
@@ -61,10 +64,12 @@ function set(element: Element, name: string, value: unknown): void {
     }
   } else if (name.startsWith("aria-") && typeof value === "boolean") {
     element.setAttribute(name, String(value)); // ARIA states are the words "true"/"false"
-  } else if (value !== false) {
+  } else if (value !== false && !/^srcdoc$/i.test(name)) {
     const attribute = name === "className" ? "class" : name === "htmlFor" ? "for" : name;
     const text = value === true ? "" : String(value);
-    if (!(URL_ATTRIBUTE.test(attribute) && SCRIPT_URL.test(text))) {
+    const unsafe = URL_ATTRIBUTE.test(attribute) &&
+      SCRIPT_URL.exec(text.replace(/[\t\n\r]/g, ""));
+    if (!unsafe || (unsafe[2] && element.localName === "img")) {
       element.setAttribute(attribute, text);
     }
   }
