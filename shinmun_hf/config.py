@@ -116,8 +116,12 @@ def load_config(
         try:
             values[key] = option.resolve(loaded.data.get(key))
         except opt.ValidationError as exc:
+            line = loaded.line_of(f"{key}.{exc.subkey}") if exc.subkey else None
             raise ConfigError(
-                f"{key}: {exc}", file=name, line=loaded.line_of(key), hint=option.help or None
+                f"{key}: {exc}",
+                file=name,
+                line=line or loaded.line_of(key),
+                hint=option.help or None,
             ) from None
 
     extra = {}

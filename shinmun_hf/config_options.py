@@ -31,7 +31,13 @@ PATH_CHARACTER = re.compile(r"[A-Za-z0-9/._~!$&'()*+,;=:@-]|%[0-9A-Fa-f]{2}")
 
 
 class ValidationError(ValueError):
-    """A value does not fit its option; the message says what was expected."""
+    """A value does not fit its option; the message says what was expected.
+
+    ``subkey`` names the entry of a mapping at fault, so the error can point at its line."""
+
+    def __init__(self, message: str, *, subkey: str | None = None) -> None:
+        super().__init__(message)
+        self.subkey = subkey
 
 
 class Option:
@@ -188,7 +194,8 @@ class Variables(Option):
             if not isinstance(key, str) or not VARIABLE_NAME.match(key):
                 raise ValidationError(
                     f"variable name {key!r} is not a valid JavaScript identifier "
-                    "(letters, digits and _, not starting with a digit)"
+                    "(letters, digits and _, not starting with a digit)",
+                    subkey=str(key),
                 )
         return dict(value)
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+import jinja2
 from markupsafe import Markup
 
 from .components import PLACEHOLDER
@@ -34,6 +35,31 @@ MONTHS = [
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 ]  # fmt: skip
+
+
+class MissingField(jinja2.StrictUndefined):
+    """A front-matter field a document lacks: false in ``{% if %}``, empty in ``{% for %}``,
+    ``default()``-able, but an error when printed, so a typo (``post.titel``) fails the build
+    instead of printing "None"."""
+
+    __slots__ = ()
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+    # Compared and hashed like a lenient Undefined: `{% if post.x == "y" %}` is just false.
+    __eq__ = jinja2.Undefined.__eq__
+    __ne__ = jinja2.Undefined.__ne__
+    __hash__ = jinja2.Undefined.__hash__
+
+    def __contains__(self, item: object) -> bool:
+        return False
 
 
 class Document:
@@ -166,7 +192,15 @@ class Document:
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
             raise AttributeError(name)
-        return self.entry.meta.get(name)
+        meta = self.entry.meta
+        if name in meta:
+            return meta[name]
+        return MissingField(
+            f"{self.source} has no front-matter field {name!r} (test an optional field with "
+            f"{{% if {self.kind}.{name} %}} before printing it)",
+            obj=self,
+            name=name,
+        )
 
     def __repr__(self) -> str:
         return f"<{self.kind} {self.source}>"

@@ -48,7 +48,6 @@ def test_unknown_key_warns_with_suggestion(project):
         ("timezone: Mars/Olympus\n", "timezone", "unknown time zone"),
         ("categories: Guides\n", "categories", "list"),
         ("nav:\n  - title: About\n", "nav", "'title' and 'url'"),
-        ("variables:\n  1abc: x\n", "variables", "JavaScript identifier"),
         ("allow_secret_like_variables: yes please\n", "allow_secret_like_variables", "true or"),
     ],
 )
@@ -59,6 +58,14 @@ def test_invalid_values_are_explained(project, yaml_text, key, fragment):
     assert caught.value.line == 2
     assert key in caught.value.message
     assert fragment in caught.value.message
+
+
+def test_invalid_variable_name_points_at_its_own_line(project):
+    project.config("title: Blog\nvariables:\n  GOOD: 1\n  1abc: x\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(project.root, environ={})
+    assert caught.value.line == 4
+    assert "'1abc' is not a valid JavaScript identifier" in caught.value.message
 
 
 def test_yaml_syntax_error_names_line(project):

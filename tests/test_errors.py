@@ -194,3 +194,24 @@ def test_refuses_foreign_non_empty_directory(project, capsys, tmp_path):
     assert "was not created by shinmun" in capsys.readouterr().err
     assert (foreign / "thesis.txt").read_text() == "precious"
     assert sorted(p.name for p in foreign.iterdir()) == ["thesis.txt"]
+
+
+def test_a_misspelt_front_matter_field_fails_instead_of_printing_none(project, capsys):
+    layout = project.root / "layouts/post.html"
+    layout.write_text(
+        layout.read_text().replace(
+            "{% block main %}",
+            "{% block main %}{% if post.cover %}COVER{% endif %}"
+            "{% for x in post.gallery %}{{ x }}{% endfor %}"
+            "<i>{{ post.mood | default('calm') }}</i><b>{{ post.series }}</b>",
+            1,
+        )
+    )
+    project.post("p", title="P", series="Part one")
+    project.build()
+    html = project.read("2024/3/p/index.html")
+    assert "<i>calm</i><b>Part one</b>" in html and "COVER" not in html
+    layout.write_text(layout.read_text().replace("{{ post.series }}", "{{ post.sereis }}"))
+    line = build_error(project, capsys)
+    assert "layouts/post.html:" in line
+    assert "content/posts/p.md has no front-matter field 'sereis'" in line
