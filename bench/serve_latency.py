@@ -6,8 +6,10 @@ Usage: ``python bench/serve_latency.py [--sizes 1000 10000] [--edits 20] [--paus
 For each size, a generated blog (``bench/generate.py``, kept in ``bench/_work/serve-<N>`` and
 reused) is served by a real ``shinmun serve`` process. A client holds the live-reload event
 stream open like a browser tab; each round appends a line to one post and measures from just
-before the write until the ``change`` event naming that post's page arrives. Prints the median
-and p90, and the engine's share (the server's own "rebuilt in" figure). ``--profile`` then
+before the write until the ``change`` event naming that post's page arrives (the edited page is
+rendered first), and until the server reports the whole rebuild done (listings, neighbours,
+feeds: the served site then equals a fresh build). Prints the median, p90 and maximum of the
+first, the median of the second, and the engine's own "rebuilt in" figure. ``--profile`` then
 profiles one such rebuild in-process with the same reused ``Builder`` the server uses, to show
 where the engine spends the time.
 """
@@ -68,7 +70,8 @@ class Server:
             cwd=REPO,
             env={**os.environ, "PYTHONPATH": str(REPO)},
         )
-        self.builds: queue.Queue[float] = queue.Queue()
+        self.builds: queue.Queue[tuple[float, float]] = queue.Queue()
+        """(arrival time, seconds the engine reported) of each finished rebuild."""
         ready: queue.Queue[str] = queue.Queue()
         threading.Thread(target=self._read, args=(ready,), daemon=True).start()
         try:
@@ -83,7 +86,7 @@ class Server:
             if match := re.search(r"serving (http://\S+?)/ ", line):
                 ready.put(match.group(1))
             elif match := re.search(r"rebuilt in (\d+) ms", line):
-                self.builds.put(int(match.group(1)) / 1000)
+                self.builds.put((time.perf_counter(), int(match.group(1)) / 1000))
             elif line.startswith("built "):
                 print("  " + line.strip(), flush=True)
 
@@ -134,10 +137,14 @@ def posts_to_edit(project: Path, count: int) -> Iterator[tuple[Path, str]]:
         yield source, f"{year}/{month}/{source.stem}/index.html"
 
 
-def measure(project: Path, edits: int, pause: float) -> tuple[list[float], list[float]]:
-    """(edit-to-event latencies, engine build times) in seconds, warm-up rounds excluded."""
+def measure(
+    project: Path, edits: int, pause: float
+) -> tuple[list[float], list[float], list[float]]:
+    """(edit-to-reload latencies, edit-to-whole-rebuild latencies, engine build times) in
+    seconds, warm-up rounds excluded."""
     server = Server(project)
     latencies: list[float] = []
+    whole: list[float] = []
     builds: list[float] = []
     try:
         tab = Tab(server.url)
@@ -151,14 +158,15 @@ def measure(project: Path, edits: int, pause: float) -> tuple[list[float], list[
                     break
                 if name == "failed":
                     raise SystemExit(f"build failed: {data}")
-            build = server.builds.get(timeout=TIMEOUT)
+            done, build = server.builds.get(timeout=TIMEOUT)
             if number >= WARMUP:
                 latencies.append(arrived - started)
+                whole.append(done - started)
                 builds.append(build)
             time.sleep(pause)  # an author saves every second or so, not continuously
     finally:
         server.stop()
-    return latencies, builds
+    return latencies, whole, builds
 
 
 PHASES = (
@@ -285,16 +293,20 @@ def main() -> None:
     for posts in args.sizes:
         project = project_for(posts, args.regenerate)
         print(f"{posts} posts: {args.edits} edits", flush=True)
-        latencies, builds = measure(project, args.edits, args.pause)
-        rows.append((posts, latencies, builds))
+        latencies, whole, builds = measure(project, args.edits, args.pause)
+        rows.append((posts, latencies, whole, builds))
         if args.profile:
             profile(project)
-    print(f"\n{'posts':>6}  {'median':>8}  {'p90':>8}  {'max':>8}  {'engine median':>14}")
-    for posts, latencies, builds in rows:
+    print(
+        f"\n{'':>6}  {'edit to page reload':^28}  {'edit to whole site':>18}  {'engine':>8}"
+        f"\n{'posts':>6}  {'median':>8}  {'p90':>8}  {'max':>8}  {'median':>18}  {'median':>8}"
+    )
+    for posts, latencies, whole, builds in rows:
         ms = [v * 1000 for v in latencies]
         print(
             f"{posts:>6}  {statistics.median(ms):>6.0f}ms  {percentile(ms, 0.9):>6.0f}ms  "
-            f"{max(ms):>6.0f}ms  {statistics.median(builds) * 1000:>12.0f}ms"
+            f"{max(ms):>6.0f}ms  {statistics.median(whole) * 1000:>16.0f}ms  "
+            f"{statistics.median(builds) * 1000:>6.0f}ms"
         )
 
 

@@ -23,7 +23,7 @@ from .sitemap import sitemap
 from .templates import Layouts, template_error
 from .urls import output_file
 
-__all__ = ["Output", "link_components", "plan_outputs"]
+__all__ = ["Output", "document_output", "link_components", "plan_outputs"]
 
 
 @dataclass(slots=True)
@@ -85,19 +85,22 @@ def _page(title: str, url: str, kind: str, description: str = "") -> dict[str, s
     return {"title": title, "url": url, "kind": kind, "description": description}
 
 
+def document_output(doc: Document) -> Output:
+    """The page of one post or page."""
+
+    def make() -> dict[str, Any]:
+        record(f"entry:{doc.source}", doc.digest)
+        page = _page(doc.title, doc.url, doc.kind, doc.description)
+        return {"post" if doc.is_post else "page_doc": doc, "document": doc, "page": page}
+
+    layout = doc.layout or ("post.html" if doc.is_post else "page.html")
+    return Output(doc.output_file, layout, f"{doc.kind} {doc.source}", doc.source, make)
+
+
 def plan_outputs(site: Site) -> list[Output]:
     outputs: list[Output] = []
     urls = site.urls
     config = site.config
-
-    def document_output(doc: Document) -> Output:
-        def make() -> dict[str, Any]:
-            record(f"entry:{doc.source}", doc.digest)
-            page = _page(doc.title, doc.url, doc.kind, doc.description)
-            return {"post" if doc.is_post else "page_doc": doc, "document": doc, "page": page}
-
-        layout = doc.layout or ("post.html" if doc.is_post else "page.html")
-        return Output(doc.output_file, layout, f"{doc.kind} {doc.source}", doc.source, make)
 
     outputs.extend(document_output(doc) for doc in site.posts)
     outputs.extend(document_output(doc) for doc in site.pages)

@@ -72,6 +72,13 @@ class Document:
         self._content_digest = content_digest
         self._site = site
 
+    def replace_entry(self, entry: Entry, content_digest: str) -> None:
+        """Swap in a new version of the same document (see ``Builder.render_edited_first``)."""
+        self.entry = entry
+        self._content_digest = content_digest
+        self.__dict__.pop("digest", None)
+        self.__dict__.pop("card_digest", None)
+
     # Digests are computed on first use: a cached build decides most outputs without them.
     @cached_property
     def digest(self) -> str:
@@ -513,7 +520,7 @@ class Site:
             elif kind == "listing":  # which posts a page lists follows from the rankings too
                 found = self._listing_page(arg)
                 if found is not None:
-                    sources.update(d.source for d in found[1])
+                    sources.update(d.source for d in found[2])
                     continue
             elif kind == "recent":
                 sources.update(d.source for d in self.posts[: int(arg)])
@@ -535,6 +542,10 @@ class Site:
         return self.posts[:limit]
 
     # --- facts: the values dependency keys stand for
+    def forget_facts(self) -> None:
+        """Drop computed fact digests (a document was swapped in place)."""
+        self._facts.clear()
+
     def fact(self, key: str) -> str | None:
         """The current digest of a recorded fact; ``None`` when it no longer exists."""
         if key not in self._facts:
@@ -599,11 +610,12 @@ class Site:
         found = self._listing_page(arg)
         if found is None:
             return None
-        total, chunk = found
-        return digest_of((str(total), _list_digest(chunk)))
+        count, total, chunk = found
+        return digest_of((str(count), str(total), _list_digest(chunk)))
 
-    def _listing_page(self, arg: str) -> tuple[int, Sequence[Document]] | None:
-        """(number of pages, posts of the page) for ``<name>:<page>``; None if there is none."""
+    def _listing_page(self, arg: str) -> tuple[int, int, Sequence[Document]] | None:
+        """(posts in the listing, number of pages, posts of the page) for ``<name>:<page>``;
+        None if there is none. A page shows all three ("11 posts", "page 2 of 3")."""
         name, _, page_text = arg.rpartition(":")
         items = self.listing_items(name)
         if items is None:
@@ -613,7 +625,7 @@ class Site:
         total = max(1, -(-len(items) // per_page))
         if page > total:
             return None
-        return total, items[(page - 1) * per_page : page * per_page]
+        return len(items), total, items[(page - 1) * per_page : page * per_page]
 
     def listing_items(self, name: str) -> list[Document] | None:
         """The posts of a listing: ``index``, ``category/<slug>``, ``tag/<slug>``."""

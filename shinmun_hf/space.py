@@ -9,8 +9,6 @@ the always-granted ``openid profile`` so the widget may call Inference Providers
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +16,7 @@ import yaml
 
 from .config import Config
 from .errors import ShinmunError
+from .writer import write_file_atomically
 
 __all__ = [
     "SPACE_SCOPES",
@@ -92,15 +91,7 @@ def write_space_readme(project: Path, out: Path, config: Config, warnings: list[
             "links point there: set it to https://OWNER-SPACE.hf.space"
         )
     target = out / README
-    handle, temporary = tempfile.mkstemp(prefix=f".{README}.", dir=out)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(space_readme(config))
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_file_atomically(target, space_readme(config).encode())
     return target
 
 

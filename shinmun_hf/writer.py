@@ -12,12 +12,13 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import tempfile
 import uuid
 from pathlib import Path
 
 from .errors import BuildError
 
-__all__ = ["MARKER", "SiteWriter", "read_marker", "remove_live_staging"]
+__all__ = ["MARKER", "SiteWriter", "read_marker", "remove_live_staging", "write_file_atomically"]
 
 MARKER = ".shinmun-output"
 
@@ -121,6 +122,19 @@ def remove_live_staging() -> None:
     for staging in list(_live_staging):
         shutil.rmtree(staging, ignore_errors=True)
     _live_staging.clear()
+
+
+def write_file_atomically(target: Path, data: bytes) -> None:
+    """Replace one file in a published folder: readers see the old bytes or the new, never half."""
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def _prune_empty_parents(directory: Path, root: Path) -> None:

@@ -79,6 +79,14 @@ EDITS = {
         tags=["t0", "t1"],
         body="Body of post 4.\n\nSecond paragraph.",
     ),
+    "tag swapped, page counts unchanged": lambda p: p.post(
+        "post-04",
+        title="Post 4",
+        date="2024-02-05",
+        category="Beta",
+        tags=["t0", "t2"],  # t1 loses a post, t2 gains one: "N posts" on their pages
+        body="Body of post 4.\n\nSecond paragraph.",
+    ),
     "new post": lambda p: p.post("post-99", title="Newest", date="2024-04-01", tags=["t1"]),
     "deleted post": lambda p: (p.root / "content/posts/post-07.md").unlink(),
     "renamed post": lambda p: (p.root / "content/posts/post-02.md").rename(

@@ -139,6 +139,8 @@ class Rebuilder:
             return paths, self._received
 
     def _build(self, paths: set[str], *, first: bool) -> None:
+        if not first and self.state.failure is None:
+            self._render_edited_first(paths)
         was = self.state
         try:
             result = self.builder.build()
@@ -159,6 +161,18 @@ class Rebuilder:
             return
         self.state = State(self._next_version(), config.base_path)
         self.publish(Event("change", {"version": self.state.version, **change.as_data()}))
+
+    def _render_edited_first(self, paths: set[str]) -> None:
+        """The edited pages first, reloaded at once; the full build follows (see
+        ``Builder.render_edited_first``), and reloads whatever else it changes."""
+        try:
+            written = self.builder.render_edited_first(paths)
+        except Exception:  # the full build that follows reports it, with the overlay
+            return
+        if written:
+            self.state = State(self._next_version(), self.state.base_path)
+            change = Change(tuple(written), everything=False)
+            self.publish(Event("change", {"version": self.state.version, **change.as_data()}))
 
     def _next_version(self) -> str:
         self._generation += 1
