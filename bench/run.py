@@ -86,6 +86,23 @@ def bench(posts: int, runs: int) -> dict[str, float]:
     }
 
 
+def markdown_calibration(project: Path, sample: int = 200) -> float:
+    """Plain Python-Markdown's ms per generated post on one core, best of three: this
+    machine's speed today (it varies by up to 2x from day to day), to compare runs by."""
+    import markdown
+
+    posts = sorted((project / "content" / "posts").rglob("*.md"))[:sample]
+    texts = [path.read_text(encoding="utf-8").split("---\n", 2)[2] for path in posts]
+    converter = markdown.Markdown(extensions=["fenced_code", "tables"])
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        for text in texts:
+            converter.reset().convert(text)
+        best = min(best, (time.perf_counter() - started) * 1000 / len(texts))
+    return best
+
+
 def widget_size() -> str | None:
     script = Path(__file__).resolve().parent / "widget_size.py"
     if not script.exists():
@@ -112,6 +129,11 @@ def main() -> None:
             f"{figures['warm']:>8.2f} {figures['edit']:>9.2f} {figures['peak']:>9.0f}",
             flush=True,
         )
+    calibration = markdown_calibration(WORK / f"blog-{args.sizes[0]}")
+    print(
+        f"calibration: plain Python-Markdown takes {calibration:.2f} ms per post on one core "
+        "on this machine today"
+    )
     size = widget_size()
     if size:
         print(size)

@@ -1,7 +1,5 @@
 """``python -m shinmun_hf`` is the ``shinmun`` command."""
 
-import sys
+from .cli import run
 
-from .cli import main
-
-sys.exit(main())
+run()
