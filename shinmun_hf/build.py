@@ -146,15 +146,25 @@ class Builder:
         self._changed_sources: set[str] = set()
         self._layouts: Layouts | None = None
         self._layouts_key = ""
+        self._collecting = True
+        """Whether the garbage collector was on when the build started."""
         self._last_site: Site | None = None
         """The previous build's site model (``render_edited_first`` renders from it)."""
         """Content files whose bytes differ from the previous build's (added and removed too)."""
 
     def build(self) -> BuildResult:
+        # Loading the manifest, the entries and the site model makes hundreds of thousands of
+        # long-lived objects and next to no garbage: collections in the middle of it would
+        # only walk them again and again (half the load time on 10,000 posts). The collector
+        # is back on, with those objects frozen out of its reach, for rendering.
+        self._collecting = gc.isenabled()
+        gc.disable()
         try:
             return self._build()
         finally:
             gc.unfreeze()  # a long-lived process (serve) must be able to free old models
+            if self._collecting:
+                gc.enable()
 
     def _build(self) -> BuildResult:
         started = time.perf_counter()
@@ -205,6 +215,8 @@ class Builder:
         # collector's reach, or every collection walks them again (a fifth of a 10,000-post
         # rebuild). Objects made while rendering are still collected as usual.
         gc.freeze()
+        if self._collecting:
+            gc.enable()
 
         writer = SiteWriter(
             self.out,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import ctypes
+import gc
 import multiprocessing
 import os
 import signal
@@ -34,6 +35,7 @@ def fork_pool(workers: int) -> concurrent.futures.ProcessPoolExecutor:
 def _die_with_parent(parent: int) -> None:
     # The parent's SIGTERM handler cleans up the build; a worker just stops.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    gc.enable()  # forked while the parent loads with the collector off (Builder.build)
     if sys.platform.startswith("linux"):
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
