@@ -456,6 +456,10 @@ class Builder:
         assets: dict[str, bytes],
     ) -> None:
         layouts = self._layouts_for(site)
+        layouts_key = layouts.content_key()
+        remembered = previous.layout_closures if previous is not None else None
+        if remembered is not None and remembered[0] == layouts_key:
+            layouts.adopt_closures(remembered[1])
         outputs = plan_outputs(site)
         claimed = self._claim_files(site, outputs, assets)
         for output in outputs:
@@ -524,6 +528,7 @@ class Builder:
             self._count(file, written, result)
 
         self._copy_public(previous, manifest, writer, result, claimed)
+        manifest.layout_closures = (layouts_key, layouts.closures())
 
     def _run_render_job(self, job: _RenderJob) -> list[Rendered]:
         workers = min(self.options.jobs or os.cpu_count() or 1, 8)
@@ -543,7 +548,9 @@ class Builder:
         only the globals, which are bound to this build's site, are replaced."""
         key = _tree_signature(self.project / "layouts")
         if self._layouts is None or self._layouts_key != key:
-            self._layouts = Layouts(self.project, make_globals(site), make_filters())
+            self._layouts = Layouts(
+                self.project, make_globals(site), make_filters(), cache_dir=self.cache_dir
+            )
             self._layouts_key = key
         else:
             self._layouts.env.globals.update(make_globals(site))

@@ -158,6 +158,8 @@ class Manifest:
     """Timestamp of the next future post to come due: from then on the site changes."""
     component_inputs: list[str] = field(default_factory=list)
     """Files the component bundles read (part of the fingerprint)."""
+    layout_closures: tuple[str, dict[str, str]] | None = None
+    """(content key of the layouts, layout -> closure digest), reused while layouts are equal."""
     membership: str = ""
     """Digest of which documents the site had, in order (see ``Site.membership``)."""
     started_ns: int = 0

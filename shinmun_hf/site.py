@@ -213,6 +213,15 @@ class Document:
         return f"<{self.kind} {self.source}>"
 
 
+WHOLE_SITE: dict[str, Callable[[Site], Sequence[Document]]] = {
+    "posts": lambda site: site.posts,
+    "pages": lambda site: site.pages,
+    "archives": lambda site: site.posts,  # posts per month: any post's date
+    "addresses": lambda site: [*site.posts, *site.pages],
+    "search": lambda site: [*site.posts, *site.pages],
+}
+"""Facts about every post or page (``Site.split_facts``): read by a handful of outputs."""
+
 RelatedMemo = tuple[str, dict[str, tuple[str, ...]]]
 """(ranking signature, ``"source:limit"`` -> related sources) of a previous build."""
 
@@ -493,10 +502,11 @@ class Site:
         """(sources, shared keys) of an output's facts.
 
         The facts fixed by the rankings (an entry, its neighbours, its related posts, the posts
-        on a page of a listing, the recent posts) are reduced to the documents they are made
-        of: while membership and rankings stay the same, such a fact can only change if one of
-        those documents' files changed, which a set intersection tells. Every other fact is
-        shared by many outputs and compared by digest.
+        on a page of a listing or in a month, the recent posts, and the lists of the whole
+        site that few outputs read) are reduced to the documents they are made of: while
+        membership and rankings stay the same, such a fact can only change if one of those
+        documents' files changed, which a set intersection tells. Every other fact (the
+        category list every page's navigation shows, say) is compared by digest.
         """
         sources: set[str] = set()
         shared: list[str] = []
@@ -524,6 +534,14 @@ class Site:
                     continue
             elif kind == "recent":
                 sources.update(d.source for d in self.posts[: int(arg)])
+                continue
+            elif kind == "archive":  # a month's posts: a date change is a change of the post
+                archive = self.archive_by_key.get(arg)
+                if archive is not None:
+                    sources.update(d.source for d in archive.items)
+                    continue
+            elif kind in WHOLE_SITE:
+                sources.update(d.source for d in WHOLE_SITE[kind](self))
                 continue
             shared.append(key)
         return tuple(sorted(sources)), tuple(shared)

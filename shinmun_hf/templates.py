@@ -21,10 +21,19 @@ __all__ = ["Layouts", "template_error"]
 
 
 class Layouts:
-    def __init__(self, project: Path, globals_: dict, filters: dict) -> None:
+    def __init__(
+        self, project: Path, globals_: dict, filters: dict, *, cache_dir: Path | None = None
+    ) -> None:
         self.root = project / "layouts"
+        # Compiled layouts are kept between processes (Jinja checks each against its source):
+        # compiling the theme costs more than rendering the page a small edit needs.
+        bytecode_cache = None
+        if cache_dir is not None:
+            (cache_dir / "layouts").mkdir(parents=True, exist_ok=True)
+            bytecode_cache = jinja2.FileSystemBytecodeCache(str(cache_dir / "layouts"))
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(self.root),
+            bytecode_cache=bytecode_cache,
             autoescape=jinja2.select_autoescape(["html", "htm", "xml"], default=True),
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
@@ -60,6 +69,21 @@ class Layouts:
             raise BuildError(
                 f"layout layouts/{exc.name} is missing", file=f"layouts/{name}"
             ) from None
+
+    def content_key(self) -> str:
+        """Digest of every layout file's name and text: equal keys, equal closures."""
+        hasher = hashlib.blake2b(digest_size=16)
+        for name in self.env.list_templates():
+            hasher.update(name.encode() + b"\0" + (self._source(name) or "").encode() + b"\0")
+        return hasher.hexdigest()
+
+    def closures(self) -> dict[str, str]:
+        """The closure digests computed so far (a later build with the same layouts reuses
+        them: finding the references means parsing every layout)."""
+        return dict(self._closures)
+
+    def adopt_closures(self, closures: dict[str, str]) -> None:
+        self._closures.update(closures)
 
     def closure_digest(self, name: str) -> str:
         """Digest of ``name`` and of every template it references, transitively."""
