@@ -80,8 +80,9 @@ class BuildResult:
     seconds: float = 0.0
     written_files: list[str] = field(default_factory=list)
     site: Site | None = None
-    config: Config | None = None
     """The site model of the build (``shinmun check`` maps pages back to their sources)."""
+    config: Config | None = None
+    """The configuration the build used (variables overridden by ``BuildOptions``)."""
 
 
 @dataclass(slots=True)
@@ -144,13 +145,13 @@ class Builder:
         self._memory: dict[str, Entry] = {}
         self._last_manifest: Manifest | None = None
         self._changed_sources: set[str] = set()
+        """Content files whose bytes differ from the previous build's (added and removed too)."""
         self._layouts: Layouts | None = None
         self._layouts_key = ""
         self._collecting = True
         """Whether the garbage collector was on when the build started."""
         self._last_site: Site | None = None
         """The previous build's site model (``render_edited_first`` renders from it)."""
-        """Content files whose bytes differ from the previous build's (added and removed too)."""
 
     def build(self) -> BuildResult:
         # Loading the manifest, the entries and the site model makes hundreds of thousands of
@@ -456,7 +457,7 @@ class Builder:
         assets: dict[str, bytes],
     ) -> None:
         layouts = self._layouts_for(site)
-        layouts_key = layouts.content_key()
+        layouts_key = layouts.content_key
         remembered = previous.layout_closures if previous is not None else None
         if remembered is not None and remembered[0] == layouts_key:
             layouts.adopt_closures(remembered[1])

@@ -16,6 +16,7 @@ import yaml
 
 from .config import Config
 from .errors import ShinmunError
+from .urls import is_local
 from .writer import write_file_atomically
 
 __all__ = [
@@ -85,7 +86,7 @@ def write_space_readme(project: Path, out: Path, config: Config, warnings: list[
             f"config.yml: base_path is {config.base_path}, but a Space serves the site at the "
             'root of its own host: set base_path: "" for the Space build'
         )
-    if "localhost" in config.site_url:
+    if is_local(config.site_url):
         warnings.append(
             f"config.yml: site_url is {config.site_url}, so feeds, the sitemap and canonical "
             "links point there: set it to https://OWNER-SPACE.hf.space"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import sys
 import traceback
+from functools import cached_property
 from pathlib import Path
 from types import TracebackType
 
@@ -70,8 +71,10 @@ class Layouts:
                 f"layout layouts/{exc.name} is missing", file=f"layouts/{name}"
             ) from None
 
+    @cached_property
     def content_key(self) -> str:
-        """Digest of every layout file's name and text: equal keys, equal closures."""
+        """Digest of every layout file's name and text: equal keys, equal closures. (A
+        ``Layouts`` is replaced as soon as a layout file changes, like ``_sources``.)"""
         hasher = hashlib.blake2b(digest_size=16)
         for name in self.env.list_templates():
             hasher.update(name.encode() + b"\0" + (self._source(name) or "").encode() + b"\0")

@@ -10,7 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-__all__ = ["Urls", "output_file"]
+__all__ = ["Urls", "is_local", "output_file"]
+
+
+def is_local(url: str) -> bool:
+    """Whether ``url`` points at this machine: feeds and links built with it work nowhere else."""
+    from urllib.parse import urlsplit
+
+    return urlsplit(url).hostname in ("localhost", "127.0.0.1", "::1")
 
 
 class Urls:

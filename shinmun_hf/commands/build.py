@@ -43,6 +43,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..build import Builder, BuildOptions
+    from ..urls import is_local
 
     out = output_folder(args)
     options = BuildOptions(drafts=args.drafts, future=args.future, jobs=args.jobs)
@@ -55,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
         from ..space import write_space_readme
 
         write_space_readme(args.project.resolve(), result.out, result.config, result.warnings)
-    elif result.config and _is_local(result.config.site_url):
+    elif result.config and is_local(result.config.site_url):
         result.warnings.append(
             f"config.yml: site_url is {result.config.site_url}, so feeds, the sitemap and "
             "canonical links point there: set it to where the site is published"
@@ -68,12 +69,6 @@ def run(args: argparse.Namespace) -> int:
         f"{result.rendered_entries} entries rendered)"
     )
     return 0
-
-
-def _is_local(url: str) -> bool:
-    from urllib.parse import urlsplit
-
-    return urlsplit(url).hostname in ("localhost", "127.0.0.1", "::1")
 
 
 def output_folder(args: argparse.Namespace) -> Path:
