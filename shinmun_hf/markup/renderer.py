@@ -19,7 +19,9 @@ from ..components import ComponentRef
 from .directives import DirectiveContext, DirectivePreprocessor
 from .highlight_directive import highlight_directive
 from .highlighting import CSS_CLASS, formatter_for
+from .inline_prefilter import InlinePrefilterExtension
 from .smart_punctuation import SmartPunctuationExtension
+from .table_of_contents import TableOfContentsExtension
 from .typescript_directive import typescript_file_directive, typescript_inline_directive
 
 __all__ = ["RENDERER_VERSION", "RenderedMarkdown", "render_markdown"]
@@ -33,7 +35,7 @@ EXTENSIONS: list[str | Extension] = [
     "codehilite",
     "tables",
     "footnotes",
-    "toc",
+    TableOfContentsExtension(toc_depth="2-6"),
     "attr_list",
     "def_list",
 ]
@@ -44,7 +46,6 @@ EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {
         "wrapcode": True,
         "pygments_formatter": formatter_for,
     },
-    "toc": {"toc_depth": "2-6"},
     "footnotes": {"BACKLINK_TITLE": "Back to reference %d"},
 }
 
@@ -104,7 +105,12 @@ def _markdown() -> Markdown:
     global _md
     if _md is None:
         _md = Markdown(
-            extensions=[*EXTENSIONS, SmartPunctuationExtension(), _ShinmunExtension(_holder)],
+            extensions=[
+                *EXTENSIONS,
+                SmartPunctuationExtension(),
+                InlinePrefilterExtension(),
+                _ShinmunExtension(_holder),
+            ],
             extension_configs=EXTENSION_CONFIGS,
             output_format="html",
         )

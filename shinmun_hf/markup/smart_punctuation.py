@@ -49,6 +49,11 @@ BLOCKS = frozenset(
 )
 
 
+def _has_token(text: str) -> bool:
+    """Whether ``TOKENS`` can match anywhere in ``text``."""
+    return "'" in text or '"' in text or "--" in text or "..." in text
+
+
 class _SmartPunctuation(Treeprocessor):
     def run(self, root: ET.Element) -> None:
         self._previous = " "
@@ -68,6 +73,9 @@ class _SmartPunctuation(Treeprocessor):
                     child.tail = self._convert(child.tail)
 
     def _convert(self, text: str) -> str:
+        if not _has_token(text):  # most text: four substring tests instead of a regex pass
+            self._previous = text[-1]
+            return text
         before = self._previous
 
         def replace(match: re.Match[str]) -> str:
