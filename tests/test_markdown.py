@@ -139,3 +139,21 @@ def test_plain_text_and_word_count_exclude_code():
     result = render("One two three.\n\n```\nnot counted at all\n```\n")
     assert result.word_count == 3
     assert result.text == "One two three."
+
+
+def test_fence_options_for_highlighted_lines_and_line_numbers_are_honoured():
+    """``hl_lines`` and ``linenums`` on a fence reach Pygments (the shared formatters are kept
+    per set of options, not one per language)."""
+    marked = render('```python hl_lines="2"\na = 1\nb = 2\n```\n').html
+    lines = marked.split("<code>")[1].split("\n")
+    assert '<span class="hll">' not in lines[0]
+    assert lines[1].startswith('<span class="hll">')
+    numbered = render('```{.python linenums="1"}\na = 1\nb = 2\n```\n').html
+    assert 'class="linenos"' in numbered and ">2</span>" in numbered
+    plain = render("```python\na = 1\n```\n").html
+    assert "hll" not in plain and "linenos" not in plain  # options do not leak between blocks
+
+
+def test_unknown_fence_language_is_plain_text():
+    html = render("```nosuchlanguage\n<b>x</b>\n```\n").html
+    assert "&lt;b&gt;x&lt;/b&gt;" in html and "<b>" not in html

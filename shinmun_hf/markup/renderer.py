@@ -18,7 +18,7 @@ from markdown.extensions import Extension
 from ..components import ComponentRef
 from .directives import DirectiveContext, DirectivePreprocessor
 from .highlight_directive import highlight_directive
-from .highlighting import CSS_CLASS, formatter_for
+from .highlighting import CSS_CLASS, formatter_for, use_in_codehilite
 from .inline_prefilter import InlinePrefilterExtension
 from .smart_punctuation import SmartPunctuationExtension
 from .table_of_contents import TableOfContentsExtension
@@ -26,7 +26,7 @@ from .typescript_directive import typescript_file_directive, typescript_inline_d
 
 __all__ = ["RENDERER_VERSION", "RenderedMarkdown", "render_markdown"]
 
-RENDERER_VERSION = "7"
+RENDERER_VERSION = "8"
 """Part of every cache key: bump when the HTML produced for the same text, or what a cached
 entry holds (its digests among it), changes."""
 
@@ -104,6 +104,7 @@ _md: Markdown | None = None
 def _markdown() -> Markdown:
     global _md
     if _md is None:
+        use_in_codehilite()
         _md = Markdown(
             extensions=[
                 *EXTENSIONS,
