@@ -2,8 +2,11 @@
 
 Usage: ``python bench/run.py [--sizes 1000 10000] [--runs 3]`` (``make bench`` runs the
 default). Each figure is the whole-process wall time of ``shinmun build`` (start-up included),
-the median of ``--runs`` runs; peak memory is the largest resident set of the build process or
-any of its workers. Prints the widget's gzipped size too when the widget exists.
+the median of ``--runs`` runs: cold (no output, no cache), warm (nothing changed), one post
+edited, and the output folder deleted with the cache kept. Peak memory is the largest resident
+set of the build process or any of its workers. The calibration, plain Python-Markdown's time per
+post on one core, is measured before every cold build: this machine's speed drifts by up to 2x
+within an hour, so figures are only comparable next to it. Prints the widget's gzipped size too.
 """
 
 from __future__ import annotations
@@ -65,8 +68,10 @@ def edit_one_post(project: Path, round_number: int) -> None:
 
 def bench(posts: int, runs: int) -> dict[str, float]:
     project = generate(WORK / f"blog-{posts}", posts)
-    cold, warm, edit, memory = [], [], [], []
+    cold, warm, edit, output_only, memory, calibration = [], [], [], [], [], []
     for number in range(runs):
+        # The machine's speed drifts within minutes: calibrate next to every cold build.
+        calibration.append(markdown_calibration(project))
         clean(project)
         seconds, peak = timed_build(project)
         cold.append(seconds)
@@ -78,15 +83,22 @@ def bench(posts: int, runs: int) -> dict[str, float]:
         seconds, peak = timed_build(project)
         edit.append(seconds)
         memory.append(peak)
+        # The output folder deleted, the build cache kept (a CI job restoring the cache).
+        shutil.rmtree(project / "_site")
+        seconds, peak = timed_build(project)
+        output_only.append(seconds)
+        memory.append(peak)
     return {
         "cold": statistics.median(cold),
         "warm": statistics.median(warm),
         "edit": statistics.median(edit),
+        "output_only": statistics.median(output_only),
         "peak": max(memory),
+        "calibration": statistics.median(calibration),
     }
 
 
-def markdown_calibration(project: Path, sample: int = 200) -> float:
+def markdown_calibration(project: Path, sample: int = 100) -> float:
     """Plain Python-Markdown's ms per generated post on one core, best of three: this
     machine's speed today (it varies by up to 2x from day to day), to compare runs by."""
     import markdown
@@ -120,19 +132,20 @@ def main() -> None:
     args = parser.parse_args()
     print(f"shinmun-hf build benchmark ({os.cpu_count()} cores, median of {args.runs} runs)")
     print(
-        f"{'posts':>7} {'cold s':>8} {'ms/post':>8} {'warm s':>8} {'1 edit s':>9} {'peak MiB':>9}"
+        f"{'posts':>7} {'cold s':>8} {'ms/post':>8} {'warm s':>8} {'1 edit s':>9} "
+        f"{'no _site s':>11} {'peak MiB':>9} {'calib. ms':>10}"
     )
     for posts in args.sizes:
         figures = bench(posts, args.runs)
         print(
             f"{posts:>7} {figures['cold']:>8.2f} {figures['cold'] * 1000 / posts:>8.2f} "
-            f"{figures['warm']:>8.2f} {figures['edit']:>9.2f} {figures['peak']:>9.0f}",
+            f"{figures['warm']:>8.2f} {figures['edit']:>9.2f} {figures['output_only']:>11.2f} "
+            f"{figures['peak']:>9.0f} {figures['calibration']:>10.2f}",
             flush=True,
         )
-    calibration = markdown_calibration(WORK / f"blog-{args.sizes[0]}")
     print(
-        f"calibration: plain Python-Markdown takes {calibration:.2f} ms per post on one core "
-        "on this machine today"
+        "cold: no output, no cache; no _site: output deleted, cache kept; calib.: plain "
+        "Python-Markdown ms per post on one core, measured before each cold build (median)"
     )
     size = widget_size()
     if size:

@@ -13,7 +13,6 @@ import contextlib
 import os
 import shutil
 import tempfile
-import uuid
 from pathlib import Path
 
 from .errors import BuildError
@@ -49,7 +48,7 @@ class SiteWriter:
                     f"refusing to replace {out}: it is not empty and was not created by shinmun",
                     hint="empty it, or choose another directory with --out",
                 )
-        self.build_id = uuid.uuid4().hex
+        self.build_id = os.urandom(16).hex()  # random, like uuid4, without importing uuid
         self.staging = self.out.parent / f".{self.out.name}.staging-{self.build_id[:8]}"
         self.staging.mkdir(parents=True)
         _live_staging.add(self.staging)
