@@ -2,7 +2,8 @@
 
 - ``entries.sqlite``: parsed and rendered entries keyed by a hash of the file's path and bytes,
   the time zone, ``base_path`` and the engine/renderer versions; shared by every output folder.
-  Bodies live in their own table and are read only for the outputs a build renders.
+  Bodies live in their own table and are read only for the outputs a build renders; the rest
+  of each entry is a marshalled tuple (see :mod:`shinmun_hf.entry_codec`).
 - ``manifest-<out>.marshal``: per output folder, what the last build wrote, the facts each
   output read (see :mod:`shinmun_hf.deps`), the stat signature of every source so an unchanged
   file is not even read, and a fingerprint of all inputs so an unchanged site costs nothing.
@@ -16,12 +17,13 @@ import dataclasses
 import hashlib
 import marshal
 import os
-import pickle
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from .entry_codec import decode_entry, encode_entry
 
 if TYPE_CHECKING:
     from .content import Entry
@@ -75,17 +77,15 @@ class EntryCache:
             rows = self.db.execute(f"SELECT key, value FROM entries WHERE key IN ({marks})", chunk)
             for key, value in rows:
                 try:
-                    found[key] = pickle.loads(value)
-                except Exception:  # a damaged row is a cache miss
+                    found[key] = decode_entry(value)
+                except Exception:  # a damaged row, or one from another version: a cache miss
                     continue
         return found
 
     def put_many(self, entries: Iterable[Entry]) -> None:
         metadata, bodies = [], []
         for entry in entries:
-            rendered = dataclasses.replace(entry.rendered, html=None)
-            bare = dataclasses.replace(entry, rendered=rendered)
-            metadata.append((entry.cache_key, pickle.dumps(bare, pickle.HIGHEST_PROTOCOL)))
+            metadata.append((entry.cache_key, encode_entry(entry)))
             bodies.append((entry.cache_key, entry.rendered.html))
         if not metadata:
             return

@@ -1,0 +1,195 @@
+"""Entries as the build cache stores them: plain tuples, written with ``marshal``.
+
+Every cached build loads every entry (the site model needs them all), so this is on the path of
+each rebuild of a large site. Pickled, an entry costs about 30 us to load: class lookups, the
+reduce protocol, and above all its dates, whose ZoneInfo alone takes 8 to 24 us to unpickle.
+As a tuple of strings, numbers, lists and dicts it loads with ``marshal`` in a few, and its
+dates are rebuilt from their parts and the zone's name. An entry holding anything else (a date
+in its front matter, a component) keeps that part, or failing that the whole entry, pickled:
+nothing is ever changed in type on the way through.
+
+Only this program writes the cache (as with the manifest, which is marshalled too); a row that
+does not decode is a cache miss.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import marshal
+import pickle
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from .content import Entry
+from .markup import RenderedMarkdown
+
+__all__ = ["decode_entry", "encode_entry"]
+
+_MARSHALLED = b"m"
+_PICKLED = b"p"
+
+
+def encode_entry(entry: Entry) -> bytes:
+    """The entry without its body (``rendered.html``), as bytes for the cache."""
+    rendered = entry.rendered
+    try:
+        fields = (
+            entry.source,
+            entry.kind,
+            entry.title,
+            entry.slug,
+            _encode_date(entry.date),
+            _encode_date(entry.updated),
+            entry.category,
+            entry.tags,
+            entry.description,
+            entry.draft,
+            entry.author,
+            entry.layout,
+            _plain_or_pickled(entry.meta),
+            entry.lines,
+            entry.card_digest,
+            entry.search_digest,
+            entry.cache_key,
+            rendered.toc,
+            rendered.summary_html,
+            rendered.text,
+            rendered.word_count,
+            _plain_or_pickled(rendered.components),
+            rendered.warnings,
+        )
+        return _MARSHALLED + marshal.dumps(fields)
+    except ValueError:  # a value marshal cannot hold exactly (a str subclass, say)
+        bare = RenderedMarkdown(
+            None,
+            rendered.toc,
+            rendered.summary_html,
+            rendered.text,
+            rendered.word_count,
+            rendered.components,
+            rendered.warnings,
+        )
+        copy = Entry(*(getattr(entry, name) for name in _ENTRY_FIELDS))
+        copy.rendered = bare
+        return _PICKLED + pickle.dumps(copy, pickle.HIGHEST_PROTOCOL)
+
+
+def decode_entry(data: bytes) -> Entry:
+    """The entry :func:`encode_entry` made (its ``rendered.html`` is None)."""
+    view = memoryview(data)
+    if data[:1] == _PICKLED:
+        return pickle.loads(view[1:])
+    if data[:1] != _MARSHALLED:
+        raise ValueError("not an encoded entry")
+    (
+        source,
+        kind,
+        title,
+        slug,
+        date,
+        updated,
+        category,
+        tags,
+        description,
+        draft,
+        author,
+        layout,
+        meta,
+        lines,
+        card_digest,
+        search_digest,
+        cache_key,
+        toc,
+        summary_html,
+        text,
+        word_count,
+        components,
+        warnings,
+    ) = marshal.loads(view[1:])
+    rendered = RenderedMarkdown(
+        None, toc, summary_html, text, word_count, _unpickled(components), warnings
+    )
+    return Entry(
+        source,
+        kind,
+        title,
+        slug,
+        _decode_date(date),
+        _decode_date(updated),
+        category,
+        tags,
+        description,
+        draft,
+        author,
+        layout,
+        _unpickled(meta),
+        rendered,
+        lines,
+        card_digest,
+        search_digest,
+        cache_key,
+    )
+
+
+_ENTRY_FIELDS = tuple(Entry.__dataclass_fields__)
+
+_Date = tuple[int, int, int, int, int, int, int, int, str | int]
+
+
+def _encode_date(moment: dt.datetime | None) -> _Date | None:
+    """A datetime as its parts and its zone: a ZoneInfo's name or a fixed offset in seconds."""
+    if moment is None:
+        return None
+    if type(moment) is not dt.datetime:
+        raise ValueError("not a plain datetime")
+    zone = moment.tzinfo
+    if isinstance(zone, ZoneInfo) and zone.key and ZoneInfo(zone.key) is zone:
+        where: str | int = zone.key
+    elif type(zone) is dt.timezone and zone == _fixed(int(zone.utcoffset(None).total_seconds())):
+        where = int(zone.utcoffset(None).total_seconds())
+        if zone.tzname(None) != _fixed(where).tzname(None):  # a named offset: keep it pickled
+            raise ValueError("named fixed offset")
+    else:
+        raise ValueError("a time zone marshal cannot name")
+    return (
+        moment.year,
+        moment.month,
+        moment.day,
+        moment.hour,
+        moment.minute,
+        moment.second,
+        moment.microsecond,
+        moment.fold,
+        where,
+    )
+
+
+def _decode_date(parts: _Date | None) -> dt.datetime | None:
+    if parts is None:
+        return None
+    *fields, fold, where = parts
+    zone = ZoneInfo(where) if isinstance(where, str) else _fixed(where)
+    return dt.datetime(*fields, tzinfo=zone, fold=fold)
+
+
+_offsets: dict[int, dt.timezone] = {}
+
+
+def _fixed(seconds: int) -> dt.timezone:
+    zone = _offsets.get(seconds)
+    if zone is None:
+        zone = _offsets[seconds] = dt.timezone(dt.timedelta(seconds=seconds))
+    return zone
+
+
+def _plain_or_pickled(value: Any) -> Any:
+    """``value`` itself if marshal keeps it exactly, else its pickle (front-matter dates...)."""
+    try:
+        marshal.dumps(value)
+    except ValueError:
+        return pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+    return value
+
+
+def _unpickled(value: Any) -> Any:
+    return pickle.loads(value) if isinstance(value, bytes) else value
