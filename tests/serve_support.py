@@ -91,10 +91,11 @@ def snapshot(directory: Path) -> dict[str, str]:
 class EventReader:
     """Reads ``/__shinmun/events`` on a thread; ``next()`` returns (name, data) in order."""
 
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, since: str | None = None) -> None:
         self.events: queue.Queue[tuple[str, dict]] = queue.Queue()
         self._client = httpx.Client(timeout=httpx.Timeout(TIMEOUT, read=None))
-        self._stream = self._client.stream("GET", f"{base_url}/__shinmun/events")
+        params = {"since": since} if since is not None else None
+        self._stream = self._client.stream("GET", f"{base_url}/__shinmun/events", params=params)
         self._response = self._stream.__enter__()
         self._thread = threading.Thread(target=self._read, daemon=True)
         self._thread.start()

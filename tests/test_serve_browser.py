@@ -7,7 +7,7 @@ import io
 
 import pytest
 from playwright.sync_api import Page, expect
-from serve_support import running, wait_for
+from serve_support import edit, running, wait_for
 
 from shinmun_hf.build import BuildOptions
 from shinmun_hf.serve import DevServer, ServeOptions
@@ -17,6 +17,8 @@ pytestmark = pytest.mark.browser
 
 WAIT_MS = 15_000
 POST_URL = "/2024/3/hello/"
+HELLO_DATE = "2024-03-05 10:00"
+OTHER_DATE = "2024-02-01 10:00"
 
 
 @pytest.fixture
@@ -40,6 +42,40 @@ def test_post_edit_appears_without_manual_reload(page, project, server):
     project.post("hello", title="Hello", date="2024-03-05 10:00", body="Second version.")
     expect(page.locator("main")).to_contain_text("Second version.", timeout=WAIT_MS)
     assert page.evaluate("window.__kept") is None  # it was a real reload
+
+
+def test_page_connecting_late_reloads_only_for_a_change_of_its_own(page, project, server):
+    """The event stream of a page still loading when a rebuild is announced connects after the
+    announcement: the page must reload if that rebuild changed it, and only then."""
+    held = []
+    page.route("**/__shinmun/events*", lambda route: held.append(route))  # held till released
+
+    def connect_late(change) -> None:
+        pump_until(page, lambda: bool(held))
+        edit(server, change)
+        held.pop().continue_()
+
+    page.goto(server.url + POST_URL)
+    page.evaluate("window.__kept = 1")
+    connect_late(lambda: project.post("other", title="Other", date=OTHER_DATE, body="Edit."))
+    wait_for(lambda: server.broadcaster.listeners >= 1)
+    page.wait_for_timeout(500)  # time to reload, were it going to
+    assert page.evaluate("window.__kept") == 1
+
+    page.reload()
+    page.evaluate("window.__kept = 2")
+    connect_late(lambda: project.post("hello", title="Hello", date=HELLO_DATE, body="New."))
+    expect(page.locator("main")).to_contain_text("New.", timeout=WAIT_MS)
+    assert page.evaluate("window.__kept") is None
+
+
+def pump_until(page: Page, condition, timeout_ms: int = WAIT_MS) -> None:
+    """Wait for ``condition``, letting Playwright run its handlers (routes) meanwhile."""
+    for _ in range(timeout_ms // 20):
+        if condition():
+            return
+        page.wait_for_timeout(20)
+    raise AssertionError("condition not met in time")
 
 
 def test_edit_of_another_post_leaves_this_page_alone(page, project, server):

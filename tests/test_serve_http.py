@@ -197,3 +197,23 @@ def test_events_report_css_only_changes_and_failures(server, blog, http):
         assert http.get("/blog/2024/3/hello/").status_code == 200
     finally:
         events.close()
+
+
+def test_greeting_tells_a_late_page_what_it_missed(server, blog):
+    """A page reloaded by one rebuild may connect after the next was announced: the greeting
+    lists what changed since the version the page shows, so it can tell whether to reload."""
+    old = server.rebuilder.state.version
+    css = blog.root / "public" / "css" / "style.css"
+    edit(server, lambda: css.write_text(css.read_text() + "\n.late { color: red }\n"))
+    events = EventReader(server.url, since=old)
+    try:
+        name, hello = events.next()
+        assert name == "hello" and hello["version"] == server.rebuilder.state.version != old
+        assert (hello["files"], hello["everything"]) == (["css/style.css"], False)
+    finally:
+        events.close()
+    events = EventReader(server.url, since="from-another-server")
+    try:
+        assert events.next()[1]["everything"] is True
+    finally:
+        events.close()

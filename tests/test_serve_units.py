@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from shinmun_hf.build import BuildResult
-from shinmun_hf.serve.changes import classify
+from shinmun_hf.serve.changes import Change, classify
 from shinmun_hf.serve.livereload import inject, script_tag
 from shinmun_hf.serve.media import media_type
 from shinmun_hf.serve.overlay import overlay_page
 from shinmun_hf.serve.paths import Found, Missing, Redirect, Rejected, resolve
-from shinmun_hf.serve.state import Failure
+from shinmun_hf.serve.state import HISTORY_LIMIT, Failure, State
 
 
 @pytest.fixture
@@ -171,3 +171,27 @@ def test_change_classification():
     assert classify(result(["js/search.js"])).everything  # type: ignore[union-attr]
     assert classify(result(["img/logo.png"])).everything  # type: ignore[union-attr]
     assert classify(result([], removed=1)).everything  # type: ignore[union-attr]
+
+
+def test_a_late_page_learns_what_changed_since_its_version():
+    post, other = "2024/3/hello/index.html", "2024/3/other/index.html"
+    state = State.initial("a.0")
+    assert state.missed_since("a.0") == Change((), everything=False)
+    state = state.advanced("a.1", Change((post,), everything=False), base_path="")
+    state = state.advanced("a.2", Change((other, post), everything=False), base_path="")
+    assert state.missed_since("a.2") == Change((), everything=False)
+    assert state.missed_since("a.1") == Change((other, post), everything=False)
+    assert state.missed_since("a.0") == Change((post, other), everything=False)
+    state = state.advanced("a.3", Change((), everything=True), base_path="")
+    assert state.missed_since("a.1").everything
+    assert state.missed_since("b.7").everything  # another server instance: anything may differ
+    assert state.missed_since("").everything
+
+
+def test_the_history_forgets_old_versions():
+    state = State.initial("a.0")
+    for number in range(1, HISTORY_LIMIT + 5):
+        state = state.advanced(f"a.{number}", Change(("x.html",), everything=False), base_path="")
+    assert len(state.history) == HISTORY_LIMIT
+    assert state.missed_since("a.0").everything  # forgotten: assume the worst
+    assert state.missed_since(f"a.{HISTORY_LIMIT}").files == ("x.html",)

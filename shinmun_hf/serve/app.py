@@ -38,7 +38,10 @@ def create_app(
         return Response(client, media_type=media_type(CLIENT_PATH), headers=HEADERS)
 
     async def events(request: Request) -> Response:
-        hello = Event("hello", {"version": current().version})
+        # The page says which version it shows: the greeting tells it what it missed since.
+        state = current()
+        missed = state.missed_since(request.query_params.get("since", ""))
+        hello = Event("hello", {"version": state.version, **missed.as_data()})
         return StreamingResponse(
             event_stream(broadcaster, hello),
             media_type="text/event-stream",

@@ -3,7 +3,7 @@
 // Listens to the server's events and reloads this page when a rebuild changed it (or a script,
 // image or font it may use), swaps stylesheets in place when only CSS changed, and shows the
 // build-error page when a build failed. EventSource reconnects by itself after a restart; the
-// version in the server's greeting says whether this page missed a rebuild meanwhile.
+// server's greeting says what this page missed meanwhile (everything, after a restart).
 (() => {
   "use strict";
   const script = document.currentScript;
@@ -32,20 +32,30 @@
     }
   };
 
-  const source = new EventSource(new URL("events", script.src));
-  source.addEventListener("hello", (event) => {
-    const data = JSON.parse(event.data);
-    if (version && data.version !== version) reload();
-    version = data.version;
-  });
-  source.addEventListener("failed", reload);
-  source.addEventListener("change", (event) => {
-    const data = JSON.parse(event.data);
-    if (mode !== "page" || data.everything || data.files.includes(file)) return reload();
+  // Reload when a change concerns this page; swap stylesheets when only they changed.
+  const apply = (data) => {
+    if (mode !== "page" || data.everything || data.files.includes(file)) {
+      reload();
+      return;
+    }
     const sheets = data.files.filter((f) => f.endsWith(".css"));
     if (sheets.length) swapStylesheets(sheets);
     version = data.version;
+  };
+
+  const events = new URL("events", script.src);
+  events.searchParams.set("since", version);
+  const source = new EventSource(events);
+  // The greeting carries what changed since this page's version: a page that connects just
+  // after a rebuild was announced (it was loading, say) learns of it, and reloads only if the
+  // change concerns it.
+  source.addEventListener("hello", (event) => {
+    const data = JSON.parse(event.data);
+    if (version && data.version !== version) apply(data);
+    else version = data.version;
   });
+  source.addEventListener("failed", reload);
+  source.addEventListener("change", (event) => apply(JSON.parse(event.data)));
   // pages restored from the back/forward cache may be stale: check again
   window.addEventListener("pageshow", (event) => {
     if (event.persisted) reload();

@@ -9,6 +9,7 @@ builds at once, and once more if files changed while a build ran.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import secrets
 import threading
@@ -30,6 +31,7 @@ QUIET_SECONDS = 0.02
 TIDY_AFTER_SECONDS = 0.5
 """Idle this long after a build before the heap is tidied (see :func:`tidy_heap`)."""
 TIDY = "tidy"
+EVERYTHING = Change((), everything=True)
 
 
 class Rebuilder:
@@ -47,7 +49,7 @@ class Rebuilder:
         self.quiet = quiet
         self._instance = secrets.token_hex(4)
         self._generation = 0
-        self.state = State(self._version())
+        self.state = State.initial(self._version())
         self._cond = threading.Condition()
         self._pending: set[str] = set()
         self._received = 0
@@ -149,7 +151,9 @@ class Rebuilder:
             failure = Failure.from_exception(exc)
             self.console.failed(failure)
             if failure != was.failure:  # the same error saved again: pages already show it
-                self.state = State(self._next_version(), was.base_path, failure)
+                self.state = was.advanced(
+                    self._next_version(), EVERYTHING, base_path=was.base_path, failure=failure
+                )
                 self.publish(Event("failed", {"version": self.state.version, **failure.as_data()}))
             return
         self.console.built(result, paths, first)
@@ -157,9 +161,9 @@ class Rebuilder:
         if was.failure is not None:  # open pages show the overlay: all of them reload
             change = Change((), everything=True)
         if first or change is None:
-            self.state = State(was.version, config.base_path)
+            self.state = dataclasses.replace(was, base_path=config.base_path, failure=None)
             return
-        self.state = State(self._next_version(), config.base_path)
+        self.state = was.advanced(self._next_version(), change, base_path=config.base_path)
         self.publish(Event("change", {"version": self.state.version, **change.as_data()}))
 
     def _render_edited_first(self, paths: set[str]) -> None:
@@ -170,8 +174,10 @@ class Rebuilder:
         except Exception:  # the full build that follows reports it, with the overlay
             return
         if written:
-            self.state = State(self._next_version(), self.state.base_path)
             change = Change(tuple(written), everything=False)
+            self.state = self.state.advanced(
+                self._next_version(), change, base_path=self.state.base_path
+            )
             self.publish(Event("change", {"version": self.state.version, **change.as_data()}))
 
     def _next_version(self) -> str:

@@ -10,6 +10,7 @@ import traceback
 from dataclasses import dataclass
 
 from ..errors import ShinmunError, location, one_line
+from .changes import Change
 
 __all__ = ["Failure", "State"]
 
@@ -45,9 +46,43 @@ class Failure:
         return {"message": self.message, "file": self.file, "line": self.line, "hint": self.hint}
 
 
+HISTORY_LIMIT = 64
+"""Versions remembered: a page older than that reloads when it reconnects."""
+
+
 @dataclass(frozen=True, slots=True)
 class State:
     version: str
     """Changes whenever what the server answers changes; pages carry the one they show."""
     base_path: str = ""
     failure: Failure | None = None
+    history: tuple[tuple[str, Change], ...] = ()
+    """(version, the change that made it) of the latest versions, oldest first."""
+
+    @classmethod
+    def initial(cls, version: str) -> State:
+        return cls(version, history=((version, Change((), everything=False)),))
+
+    def advanced(
+        self, version: str, change: Change, *, base_path: str, failure: Failure | None = None
+    ) -> State:
+        """The state after a build that made ``change``."""
+        history = (*self.history, (version, change))[-HISTORY_LIMIT:]
+        return State(version, base_path, failure, history)
+
+    def missed_since(self, version: str) -> Change:
+        """What changed after ``version``, for a page that connects to the event stream late.
+
+        A page reloaded by one change can connect after the next one was announced: it must
+        learn of that change, but reload only if the change concerns it (else the page would
+        reload twice for one edit). An unknown version (too old, or from before a restart)
+        means everything may have changed.
+        """
+        for index, (seen, _) in enumerate(self.history):
+            if seen == version:
+                later = [change for _, change in self.history[index + 1 :]]
+                if any(change.everything for change in later):
+                    return Change((), everything=True)
+                files = dict.fromkeys(file for change in later for file in change.files)
+                return Change(tuple(files), everything=False)
+        return Change((), everything=True)
