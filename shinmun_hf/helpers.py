@@ -64,8 +64,8 @@ def paginate(
     """Split ``items`` into pages; ``url_for_page(n)`` gives each page's URL."""
     total = max(1, math.ceil(len(items) / per_page))
     page = min(max(1, page), total)
-    urls = [url_for_page(n) if url_for_page else "" for n in range(1, total + 1)]
-    return Pagination(items[(page - 1) * per_page : page * per_page], page, total, len(items), urls)
+    chunk = items[(page - 1) * per_page : page * per_page]
+    return Pagination(chunk, page, total, len(items), url_for_page)
 
 
 def toc_html(document: Document | list[dict[str, Any]]) -> Markup:

@@ -292,13 +292,25 @@ class Archive(_PostGroup):
 
 @dataclass
 class Pagination:
-    """One page of a listing: its items and links to its neighbours."""
+    """One page of a listing: its items and links to its neighbours.
+
+    Page URLs are made on demand: listing every page's URL on every page would make a listing
+    of P pages cost P² (a million URLs for the index of 10,000 posts)."""
 
     items: list[Document]
     page: int
     total_pages: int
     total_items: int
-    urls: list[str]
+    url_for_page: Callable[[int], str] | None = None
+
+    def url(self, number: int) -> str:
+        """The URL of page ``number`` of this listing."""
+        return self.url_for_page(number) if self.url_for_page else ""
+
+    @property
+    def urls(self) -> list[str]:
+        """Every page's URL, first to last (for numbered page links)."""
+        return [self.url(number) for number in range(1, self.total_pages + 1)]
 
     @property
     def has_previous(self) -> bool:
@@ -310,11 +322,11 @@ class Pagination:
 
     @property
     def previous_url(self) -> str | None:
-        return self.urls[self.page - 2] if self.has_previous else None
+        return self.url(self.page - 1) if self.has_previous else None
 
     @property
     def next_url(self) -> str | None:
-        return self.urls[self.page] if self.has_next else None
+        return self.url(self.page + 1) if self.has_next else None
 
 
 class Site:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import html5lib
 import pytest
 
+from shinmun_hf.helpers import paginate
+
 HELPERS_LAYOUT = """<!doctype html>
 <html lang="en"><head><title>helpers</title>
 {{ seo_meta_tags() }}
@@ -141,3 +143,22 @@ def test_post_description_defaults_to_summary_cut_to_160(project):
     assert len(description) <= 160
     assert description.endswith("…")
     assert description.startswith("lorem lorem")
+
+
+def test_a_page_of_a_long_listing_makes_only_the_urls_it_shows():
+    """Each page used to list every page's URL: P² URLs for a listing of P pages (a million
+    for the index of 10,000 posts). Now a page makes the URLs it is asked for."""
+    made: list[int] = []
+
+    def url_for(number: int) -> str:
+        made.append(number)
+        return f"/page/{number}/"
+
+    pagination = paginate(list(range(10_000)), 10, 500, url_for)
+    assert made == []
+    assert (pagination.previous_url, pagination.next_url) == ("/page/499/", "/page/501/")
+    assert made == [499, 501]
+    assert pagination.items == list(range(4990, 5000))
+    assert pagination.urls[:2] == ["/page/1/", "/page/2/"] and len(pagination.urls) == 1000
+    last = paginate(list(range(25)), 10, 3, url_for)
+    assert (last.has_next, last.next_url, last.previous_url) == (False, None, "/page/2/")
