@@ -191,6 +191,21 @@ def test_jsx_runtime_drops_script_and_data_urls_and_srcdoc(opened):
     assert page.locator("#data-image").evaluate("img => img.complete && img.naturalWidth") == 1
 
 
+def test_jsx_runtime_refuses_svg_animations_of_a_url(opened):
+    """``<set attributeName="href" to="javascript:…">`` would turn a safe SVG link into a
+    script URL after the runtime checked its href: animations of URL attributes are dropped."""
+    page = opened
+    names = page.evaluate(
+        """() => ["set-href", "animate-href", "animate-radius"].map(
+            (id) => document.getElementById(id).getAttribute("attributeName"))"""
+    )
+    assert names == [None, None, "r"]  # other animations work as written
+    page.wait_for_timeout(100)
+    assert page.locator("#animated-link").evaluate("a => a.href.animVal") == "#safe"
+    page.locator("#animated-link circle").click()
+    assert page.evaluate("window.pwned") is None
+
+
 # --- through the engine
 PAGE = """Two counters share one bundle.
 

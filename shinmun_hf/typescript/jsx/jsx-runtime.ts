@@ -4,7 +4,8 @@
 // Text children become text nodes, never HTML, and there is deliberately no innerHTML escape
 // hatch (no `dangerouslySetInnerHTML`). `on…` props only ever add listeners (a string is
 // ignored, so no inline handler attribute can be created), `javascript:` URLs are dropped, and
-// so are `data:` URLs (except an <img>'s) and `srcdoc` (an iframe's inline document).
+// so are `data:` URLs (except an <img>'s), `srcdoc` (an iframe's inline document) and SVG
+// animations of a URL attribute (`<set attributeName="href" to="javascript:…">`).
 
 export type Child = Node | string | number | bigint | boolean | null | undefined | Child[];
 export type Props = { [name: string]: unknown; children?: Child };
@@ -16,6 +17,8 @@ const URL_ATTRIBUTE = /^(href|src|action|formaction|xlink:href|data)$/i;
 // Tested once tabs and newlines are gone: the URL parser drops them anywhere (`java\tscript:`
 // is `javascript:`), and controls and spaces in front.
 const SCRIPT_URL = /^[\s\0-\x1f]*(javascript|(data)):/i;
+// SVG animations set their target's attribute to any value they like, checked by no one.
+const ANIMATION = /^(animate|set|animateTransform)$/;
 
 export const Fragment = (props: { children?: Child }): Node => {
   const fragment = document.createDocumentFragment();
@@ -69,6 +72,9 @@ function set(element: Element, name: string, value: unknown): void {
     const text = value === true ? "" : String(value);
     const unsafe = URL_ATTRIBUTE.test(attribute) &&
       SCRIPT_URL.exec(text.replace(/[\t\n\r]/g, ""));
+    const animatesUrl = attribute === "attributeName" && ANIMATION.test(element.localName) &&
+      URL_ATTRIBUTE.test(text.trim());
+    if (animatesUrl) return;
     if (!unsafe || (unsafe[2] && element.localName === "img")) {
       element.setAttribute(attribute, text);
     }
