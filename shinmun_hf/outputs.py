@@ -78,7 +78,26 @@ def link_components(html: str, site: Site) -> str:
             )
         return ""
 
-    return PLACEHOLDER.sub(replace, html)
+    return _without_referrer(PLACEHOLDER.sub(replace, html))
+
+
+REFERRER_META = re.compile(r"<meta\s[^>]*\bname\s*=\s*[\"']?referrer\b", re.I)
+HEAD_TAG = re.compile(r"<head(?:\s[^>]*)?>", re.I)
+
+
+def _without_referrer(html: str) -> str:
+    """A page with a component sends no Referer, whatever its layout.
+
+    The sign-in widget's callback URL carries the authorization code: no request the page makes
+    may repeat it to another site. The default theme sets ``no-referrer`` on such pages; a
+    layout that does not extend it gets the same policy here, unless it sets one itself."""
+    if REFERRER_META.search(html):
+        return html
+    head = HEAD_TAG.search(html)
+    if head is None:
+        return html
+    tag = '<meta name="referrer" content="no-referrer">'
+    return html[: head.end()] + tag + html[head.end() :]
 
 
 def _page(title: str, url: str, kind: str, description: str = "") -> dict[str, str]:

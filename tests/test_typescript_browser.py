@@ -7,6 +7,7 @@ with the engine.
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 from test_typescript import add_components, bundler, components, ref  # noqa: F401
 
 pytestmark = pytest.mark.browser
@@ -268,3 +269,38 @@ def test_sources_are_not_published(built):
     project, _ = built
     assert not list(project.out.rglob("*.ts")) and not list(project.out.rglob("*.tsx"))
     assert len(list((project.out / "assets").rglob("*.js"))) == 2
+
+
+BARE_LAYOUT = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{{ page.title }}</title></head>
+<body>{{ document.content }}<a id="away" href="{{ url('') }}">Home</a></body></html>
+"""
+
+
+def test_a_page_with_a_component_sends_no_referer_whatever_its_layout(
+    project, page, serve_directory
+):
+    """A layout of the author's own, which does not extend the theme's base.html, still gets
+    no-referrer on a page with a component: the sign-in callback's ?code= never leaves in a
+    Referer. A policy the layout sets itself is left alone."""
+    add_components(project)
+    project.write("layouts/bare.html", BARE_LAYOUT)
+    body = "@@typescript-file[first](public/apps/counter.tsx)\n"
+    project.page("bare", title="Bare", body=body, layout="bare.html")
+    own = BARE_LAYOUT.replace("<title>", '<meta name="referrer" content="origin"><title>')
+    project.write("layouts/own.html", own)
+    project.page("own", title="Own", body=body, layout="own.html")
+    project.build()
+    origin = serve_directory(project.out)
+    requests = []
+    page.on("request", lambda request: requests.append(request))
+    page.goto(f"{origin}/bare/?code=secret&state=x")
+    expect(page.locator("#first .counter")).to_be_visible()  # the component ran
+    with page.expect_navigation() as home:
+        page.locator("#away").click()
+    assert page.evaluate("document.referrer") == ""
+    sent = requests[: requests.index(home.value.request) + 1]  # the bare page's own requests
+    assert any("/assets/" in r.url for r in sent)  # the component's module among them
+    assert [r.url for r in sent if "referer" in r.all_headers()] == []
+    page.goto(f"{origin}/own/")
+    assert page.locator("meta[name=referrer]").get_attribute("content") == "origin"
