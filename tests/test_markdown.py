@@ -157,3 +157,12 @@ def test_fence_options_for_highlighted_lines_and_line_numbers_are_honoured():
 def test_unknown_fence_language_is_plain_text():
     html = render("```nosuchlanguage\n<b>x</b>\n```\n").html
     assert "&lt;b&gt;x&lt;/b&gt;" in html and "<b>" not in html
+
+
+def test_one_code_block_does_not_change_how_a_later_one_is_highlighted():
+    """Some lexers keep state between texts (Modula-2 switches dialect on a comment): each
+    block gets a lexer of its own, so the second block below is highlighted as if alone."""
+    later = "```modula2\nMODULE B; VAR x : OCTET; END B.\n```\n"
+    alone = render(later).html
+    render("```modula2\n(*!m2pim*)\nMODULE A; END A.\n```\n")
+    assert render(later).html == alone

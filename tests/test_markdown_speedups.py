@@ -61,6 +61,19 @@ def test_inline_prefilter_output_equals_stock(text):
     assert stock([InlinePrefilterExtension()]).convert(text) == expected
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "see [^1](http://e.com)\n\n[^1]: note",
+        "see [^1][x]\n\n[x]: https://example.org/\n[^1]: note",
+    ],
+)
+def test_first_document_of_a_new_instance_runs_patterns_by_priority(text):
+    """The registry is sorted on first use: the first document a process renders must see the
+    patterns in priority order too (footnote references before links)."""
+    assert stock([InlinePrefilterExtension()]).convert(text) == stock([]).convert(text)
+
+
 def test_inline_prefilter_equals_stock_on_the_whole_sample_document():
     text = "\n\n".join(SAMPLES)
     assert stock([InlinePrefilterExtension()]).convert(text) == stock([]).convert(text)

@@ -2,9 +2,9 @@
 
 Building an ``HtmlFormatter`` computes a whole stylesheet, and codehilite builds one for every
 code block; Pygments' ``get_lexer_by_name`` scans the aliases of every lexer it knows, and
-codehilite calls it for every block too. Both are kept here per language and options (together
-a tenth of a typical post's rendering time). Fenced code (through codehilite) and ``@@<lang>``
-blocks share them, so one stylesheet serves both.
+codehilite calls it for every block too. Formatters are kept here per language and options,
+lexer classes per language (together a tenth of a typical post's rendering time). Fenced code
+(through codehilite) and ``@@<lang>`` blocks share them, so one stylesheet serves both.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ CSS_CLASS = "highlight"
 CACHE_LIMIT = 256
 """Formatters and lexers kept at most (fences with many different ``hl_lines`` make many)."""
 _formatters: dict[str, HtmlFormatter] = {}
-_lexers: dict[str, Lexer] = {}
+_lexer_classes: dict[str, type[Lexer]] = {}
 
 
 def _key(name: str, options: dict[str, Any]) -> str:
@@ -49,15 +49,17 @@ def formatter_for(lang_str: str = "", **options: Any) -> HtmlFormatter:
 
 
 def lexer_by_name(alias: str, **options: Any) -> Lexer:
-    """``pygments.lexers.get_lexer_by_name``, one shared lexer per language and options
-    (lexers keep no state between texts). Raises ``ClassNotFound`` for unknown names."""
-    key = _key(alias, options)
-    lexer = _lexers.get(key)
-    if lexer is None:
-        if len(_lexers) >= CACHE_LIMIT:
-            _lexers.clear()
-        lexer = _lexers[key] = get_lexer_by_name(alias, **options)
-    return lexer
+    """``pygments.lexers.get_lexer_by_name``, with the alias lookup done once per language.
+
+    A new lexer each time: some lexers keep state from one text to the next (Modula-2's
+    dialect, MIME's boundary), so sharing instances would let one code block change how a
+    later one is highlighted. Raises ``ClassNotFound`` for unknown names, like Pygments."""
+    lexer_class = _lexer_classes.get(alias)
+    if lexer_class is None:
+        if len(_lexer_classes) >= CACHE_LIMIT:
+            _lexer_classes.clear()
+        lexer_class = _lexer_classes[alias] = type(get_lexer_by_name(alias))
+    return lexer_class(**options)
 
 
 def use_in_codehilite() -> None:

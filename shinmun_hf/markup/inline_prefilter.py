@@ -60,10 +60,11 @@ class PrefilteredInlineProcessor(InlineProcessor):
     """The stock inline processor with the trigger test in front of every pattern."""
 
     def run(self, tree: ET.Element, ancestors: list[str] | None = None) -> ET.Element:
+        # Iterating the registry sorts it by priority first: only then do the names line up.
+        patterns = list(self.inlinePatterns)
         names = [item.name for item in self.inlinePatterns._priority]
-        self._patterns = [
-            (self.inlinePatterns[name], _trigger(name, self.inlinePatterns[name])) for name in names
-        ]
+        pairs = zip(names, patterns, strict=True)
+        self._patterns = [(pattern, _trigger(name, pattern)) for name, pattern in pairs]
         triggers = [trigger for _, trigger in self._patterns]
         self._any = (
             re.compile("|".join(t.pattern for t in triggers if t is not None))

@@ -26,7 +26,7 @@ from .typescript_directive import typescript_file_directive, typescript_inline_d
 
 __all__ = ["RENDERER_VERSION", "RenderedMarkdown", "render_markdown"]
 
-RENDERER_VERSION = "8"
+RENDERER_VERSION = "9"
 """Part of every cache key: bump when the HTML produced for the same text, or what a cached
 entry holds (its digests among it), changes."""
 
