@@ -82,7 +82,10 @@ def link_components(html: str, site: Site) -> str:
 
 
 REFERRER_META = re.compile(r"<meta\s[^>]*\bname\s*=\s*[\"']?referrer\b", re.I)
-HEAD_TAG = re.compile(r"<head(?:\s[^>]*)?>", re.I)
+COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
+BODY_START = re.compile(r"<body\b", re.I)
+HEAD_START = re.compile(r"<head(?:\s[^>]*)?>|<html(?:\s[^>]*)?>|<!doctype\b[^>]*>", re.I)
+NO_REFERRER = '<meta name="referrer" content="no-referrer">'
 
 
 def _without_referrer(html: str) -> str:
@@ -90,14 +93,19 @@ def _without_referrer(html: str) -> str:
 
     The sign-in widget's callback URL carries the authorization code: no request the page makes
     may repeat it to another site. The default theme sets ``no-referrer`` on such pages; a
-    layout that does not extend it gets the same policy here, unless it sets one itself."""
-    if REFERRER_META.search(html):
+    layout that does not extend it gets the same policy here, unless its head sets one itself.
+    Comments are ignored both ways, and a layout that leaves out the optional ``<head>`` tag
+    gets the policy after ``<html>`` or the doctype (where the parser opens the head)."""
+    # Comments blanked out, same length: positions found in ``scan`` are positions in ``html``.
+    scan = COMMENT.sub(lambda m: " " * len(m.group()), html)
+    body = BODY_START.search(scan)
+    head = scan[: body.start()] if body else scan
+    if REFERRER_META.search(head):
         return html
-    head = HEAD_TAG.search(html)
-    if head is None:
-        return html
-    tag = '<meta name="referrer" content="no-referrer">'
-    return html[: head.end()] + tag + html[head.end() :]
+    first = {m.group()[:5].lower(): m for m in reversed(list(HEAD_START.finditer(head)))}
+    found = first.get("<head") or first.get("<html") or first.get("<!doc")
+    at = found.end() if found else 0
+    return html[:at] + NO_REFERRER + html[at:]
 
 
 def _page(title: str, url: str, kind: str, description: str = "") -> dict[str, str]:

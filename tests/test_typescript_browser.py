@@ -277,14 +277,23 @@ BARE_LAYOUT = """<!doctype html>
 """
 
 
+HEADLESS_LAYOUT = """<!doctype html>
+<html lang="en"><!-- <meta name="referrer" content="origin"> (not in force) -->
+<meta charset="utf-8"><title>{{ page.title }}</title>
+<body>{{ document.content }}<a id="away" href="{{ url('') }}">Home</a></body></html>
+"""
+
+
+@pytest.mark.parametrize("layout", [BARE_LAYOUT, HEADLESS_LAYOUT], ids=["bare", "no-head-tag"])
 def test_a_page_with_a_component_sends_no_referer_whatever_its_layout(
-    project, page, serve_directory
+    project, page, serve_directory, layout
 ):
-    """A layout of the author's own, which does not extend the theme's base.html, still gets
-    no-referrer on a page with a component: the sign-in callback's ?code= never leaves in a
-    Referer. A policy the layout sets itself is left alone."""
+    """A layout of the author's own, which does not extend the theme's base.html (even one
+    without a <head> tag, with a policy only in a comment), still gets no-referrer on a page
+    with a component: the sign-in callback's ?code= never leaves in a Referer. A policy the
+    layout sets itself is left alone."""
     add_components(project)
-    project.write("layouts/bare.html", BARE_LAYOUT)
+    project.write("layouts/bare.html", layout)
     body = "@@typescript-file[first](public/apps/counter.tsx)\n"
     project.page("bare", title="Bare", body=body, layout="bare.html")
     own = BARE_LAYOUT.replace("<title>", '<meta name="referrer" content="origin"><title>')
@@ -296,6 +305,7 @@ def test_a_page_with_a_component_sends_no_referer_whatever_its_layout(
     page.on("request", lambda request: requests.append(request))
     page.goto(f"{origin}/bare/?code=secret&state=x")
     expect(page.locator("#first .counter")).to_be_visible()  # the component ran
+    assert page.locator("meta[name=referrer]").get_attribute("content") == "no-referrer"
     with page.expect_navigation() as home:
         page.locator("#away").click()
     assert page.evaluate("document.referrer") == ""
