@@ -69,6 +69,31 @@ def test_page_connecting_late_reloads_only_for_a_change_of_its_own(page, project
     assert page.evaluate("window.__kept") is None
 
 
+def test_page_reconnects_with_the_version_it_shows_now(page, project, server):
+    """After a dropped stream the page reconnects saying which version it shows now, not the
+    one it first loaded with (EventSource's own reconnection would repeat its first URL, and
+    the server would then report changes the page already handled, or everything)."""
+    first = server.rebuilder.state.version
+    stream = (
+        f'event: hello\ndata: {{"version": "{first}", "files": [], "everything": false}}\n\n'
+        'event: change\ndata: {"version": "v.9", "files": ["css/x.css"], "everything": false}\n\n'
+    )
+    urls: list[str] = []
+
+    def events(route) -> None:
+        urls.append(route.request.url)
+        if len(urls) == 1:  # a stream with one change to a stylesheet, then dropped
+            route.fulfill(status=200, headers={"content-type": "text/event-stream"}, body=stream)
+        else:
+            route.abort()
+
+    page.route("**/__shinmun/events*", events)
+    page.goto(server.url + POST_URL)
+    pump_until(page, lambda: len(urls) >= 2)
+    assert f"since={first}" in urls[0]
+    assert "since=v.9" in urls[1]
+
+
 def pump_until(page: Page, condition, timeout_ms: int = WAIT_MS) -> None:
     """Wait for ``condition``, letting Playwright run its handlers (routes) meanwhile."""
     for _ in range(timeout_ms // 20):

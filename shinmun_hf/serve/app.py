@@ -38,12 +38,16 @@ def create_app(
         return Response(client, media_type=media_type(CLIENT_PATH), headers=HEADERS)
 
     async def events(request: Request) -> Response:
-        # The page says which version it shows: the greeting tells it what it missed since.
-        state = current()
-        missed = state.missed_since(request.query_params.get("since", ""))
-        hello = Event("hello", {"version": state.version, **missed.as_data()})
+        since = request.query_params.get("since", "")
+
+        def greeting() -> Event:
+            # The page says which version it shows: the greeting tells it what it missed since.
+            state = current()
+            missed = state.missed_since(since)
+            return Event("hello", {"version": state.version, **missed.as_data()})
+
         return StreamingResponse(
-            event_stream(broadcaster, hello),
+            event_stream(broadcaster, greeting),
             media_type="text/event-stream",
             headers={**HEADERS, "x-accel-buffering": "no"},
         )

@@ -13,6 +13,7 @@
   let version = script.dataset.version || "";
 
   const reload = () => location.reload();
+  const RETRY_MS = 500; // as the server's `retry:`
 
   const swapStylesheets = (files) => {
     const links = [...document.querySelectorAll('link[rel~="stylesheet"][href]')];
@@ -43,19 +44,28 @@
     version = data.version;
   };
 
-  const events = new URL("events", script.src);
-  events.searchParams.set("since", version);
-  const source = new EventSource(events);
-  // The greeting carries what changed since this page's version: a page that connects just
-  // after a rebuild was announced (it was loading, say) learns of it, and reloads only if the
-  // change concerns it.
-  source.addEventListener("hello", (event) => {
-    const data = JSON.parse(event.data);
-    if (version && data.version !== version) apply(data);
-    else version = data.version;
-  });
-  source.addEventListener("failed", reload);
-  source.addEventListener("change", (event) => apply(JSON.parse(event.data)));
+  const connect = () => {
+    const events = new URL("events", script.src);
+    events.searchParams.set("since", version);
+    const source = new EventSource(events);
+    // The greeting carries what changed since this page's version: a page that connects just
+    // after a rebuild was announced (it was loading, say) learns of it, and reloads only if
+    // the change concerns it.
+    source.addEventListener("hello", (event) => {
+      const data = JSON.parse(event.data);
+      if (version && data.version !== version) apply(data);
+      else version = data.version;
+    });
+    source.addEventListener("failed", reload);
+    source.addEventListener("change", (event) => apply(JSON.parse(event.data)));
+    // EventSource would reconnect by itself, but always with the version it first sent:
+    // reconnect here instead, saying which version the page shows now.
+    source.addEventListener("error", () => {
+      source.close();
+      setTimeout(connect, RETRY_MS);
+    });
+  };
+  connect();
   // pages restored from the back/forward cache may be stale: check again
   window.addEventListener("pageshow", (event) => {
     if (event.persisted) reload();

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import html
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from importlib import resources
 
 from .events import Broadcaster, Event
@@ -53,15 +53,20 @@ def inject(document: bytes, tag: str) -> bytes:
     return document[: match.start()] + encoded + document[match.start() :]
 
 
-async def event_stream(broadcaster: Broadcaster, hello: Event) -> AsyncIterator[bytes]:
-    """One client's stream: ``hello`` (the current version), then each event as it happens.
+async def event_stream(
+    broadcaster: Broadcaster, greeting: Callable[[], Event]
+) -> AsyncIterator[bytes]:
+    """One client's stream: the greeting (the current version, what the page missed), then
+    each event as it happens.
 
-    Ends when the broadcaster closes (server shutting down), so shutdown never waits for
-    open tabs; the browser's EventSource then reconnects to the next server by itself.
+    The greeting is made after subscribing: a change announced in between is then in the
+    queue (and maybe in the greeting too, which is harmless), never in neither. Ends when the
+    broadcaster closes (server shutting down), so shutdown never waits for open tabs; the page
+    then reconnects to the next server by itself.
     """
     queue = broadcaster.subscribe()
     try:
-        yield f"retry: {RETRY_MS}\n\n".encode() + hello.encode()
+        yield f"retry: {RETRY_MS}\n\n".encode() + greeting().encode()
         while True:
             try:
                 event = await asyncio.wait_for(queue.get(), KEEPALIVE_SECONDS)
