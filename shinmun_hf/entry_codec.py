@@ -14,6 +14,7 @@ does not decode is a cache miss.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import marshal
 import pickle
@@ -60,18 +61,8 @@ def encode_entry(entry: Entry) -> bytes:
         )
         return _MARSHALLED + marshal.dumps(fields)
     except ValueError:  # a value marshal cannot hold exactly (a str subclass, say)
-        bare = RenderedMarkdown(
-            None,
-            rendered.toc,
-            rendered.summary_html,
-            rendered.text,
-            rendered.word_count,
-            rendered.components,
-            rendered.warnings,
-        )
-        copy = Entry(*(getattr(entry, name) for name in _ENTRY_FIELDS))
-        copy.rendered = bare
-        return _PICKLED + pickle.dumps(copy, pickle.HIGHEST_PROTOCOL)
+        bare = dataclasses.replace(entry, rendered=dataclasses.replace(rendered, html=None))
+        return _PICKLED + pickle.dumps(bare, pickle.HIGHEST_PROTOCOL)
 
 
 def decode_entry(data: bytes) -> Entry:
@@ -130,8 +121,6 @@ def decode_entry(data: bytes) -> Entry:
         cache_key,
     )
 
-
-_ENTRY_FIELDS = tuple(Entry.__dataclass_fields__)
 
 _Date = tuple[int, int, int, int, int, int, int, int, str | int]
 

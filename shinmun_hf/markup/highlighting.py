@@ -14,7 +14,7 @@ from typing import Any
 from markdown.extensions import codehilite
 from pygments.formatters import HtmlFormatter
 from pygments.lexer import Lexer
-from pygments.lexers import get_lexer_by_name
+from pygments.lexers import find_lexer_class_by_name
 from pygments.util import ClassNotFound
 
 __all__ = ["CSS_CLASS", "formatter_for", "lexer_by_name", "lexer_for", "use_in_codehilite"]
@@ -58,7 +58,7 @@ def lexer_by_name(alias: str, **options: Any) -> Lexer:
     if lexer_class is None:
         if len(_lexer_classes) >= CACHE_LIMIT:
             _lexer_classes.clear()
-        lexer_class = _lexer_classes[alias] = type(get_lexer_by_name(alias))
+        lexer_class = _lexer_classes[alias] = find_lexer_class_by_name(alias)
     return lexer_class(**options)
 
 
