@@ -12,14 +12,15 @@ import gc
 import hashlib
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .cache import (
     CACHE_DIR,
-    BodyLoader,
+    CacheReader,
     EntryCache,
     Manifest,
     OutputRecord,
@@ -28,8 +29,9 @@ from .cache import (
 )
 from .components import BuiltComponent, ComponentRef
 from .config import Config, load_config
-from .content import PAGE, POST, Entry, parse_entry
+from .content import PAGE, POST, Entry, EntryOutline, parse_entry
 from .deps import digest_of
+from .entry_codec import decode_outline, encode_outline
 from .errors import BuildError, ShinmunError
 from .helpers import make_filters, make_globals
 from .markup import RENDERER_VERSION
@@ -75,6 +77,9 @@ class BuildResult:
     rendered_files: list[str] = field(default_factory=list)
     """Outputs rendered because something they read changed (written or not)."""
     rendered_entries: int = 0
+    loaded_entries: int = 0
+    """Full entries read from the cache for the outputs rendered (the rest stayed outlines);
+    counted in this process only, not in workers."""
     compiled_components: int = 0
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -143,6 +148,10 @@ class Builder:
         self._component_inputs: list[str] = []
         # Kept between builds of one Builder (``serve``): no reloading from disk.
         self._memory: dict[str, Entry] = {}
+        """Full entries by cache key: parsed or loaded by this process."""
+        self._outlines: dict[str, EntryOutline] = {}
+        """The outlines of the last build's entries, by cache key."""
+        self._reader = CacheReader(self.cache_dir)
         self._last_manifest: Manifest | None = None
         self._changed_sources: set[str] = set()
         """Content files whose bytes differ from the previous build's (added and removed too)."""
@@ -209,6 +218,7 @@ class Builder:
             now=now,
             related_memo=previous.related if previous else None,
             load_body=self._body_loader(config),
+            load_entries=self._entry_loader(config, result),
         )
         site.check_unique_urls()
         result.site = site
@@ -231,6 +241,7 @@ class Builder:
         )
         try:
             manifest = Manifest(writer.build_id, ENGINE, config.digest, sources=stats)
+            manifest.outlines = self._recorded_outlines(previous)
             assets = self._bundle_components(site, result)
             self._render_outputs(site, previous, trusted, manifest, writer, result, assets)
             manifest.related = site.related_memo()
@@ -284,7 +295,7 @@ class Builder:
                 entry = parse_entry(path, document.kind, data, config.timezone, config.base_path)
             except (OSError, ShinmunError):
                 return []  # the full build reports it
-            if _place_in_site(entry) != _place_in_site(document.entry):
+            if _place_in_site(entry.outline()) != _place_in_site(document.outline):
                 return []
             swaps.append((document, entry, hashlib.blake2b(data, digest_size=16).hexdigest()))
         for document, entry, digest in swaps:
@@ -342,7 +353,10 @@ class Builder:
         config: Config,
         previous: Manifest | None,
         result: BuildResult,
-    ) -> tuple[list[Entry], dict[str, str], dict[str, tuple[int, int, str]]]:
+    ) -> tuple[list[Entry | EntryOutline], dict[str, str], dict[str, tuple[int, int, str]]]:
+        """Every entry, in the order of ``sources``: in full where this process has it (just
+        rendered, or kept by ``serve``), else as the outline the previous build recorded, else
+        from the entry cache, else rendered now. Records the outlines in ``self._outlines``."""
         known = previous.sources if previous else {}
         digests: dict[str, str] = {}
         data: dict[str, bytes] = {}
@@ -367,38 +381,99 @@ class Builder:
             path for path, digest in digests.items() if known.get(path, (0, 0, ""))[2] != digest
         } | (set(known) - set(digests))
         keys = {s.path: _entry_key(s, digests[s.path], config) for s in sources}
-        cache = EntryCache(self.cache_dir)
-        try:
-            cached = {k: self._memory[k] for k in keys.values() if k in self._memory}
-            cached.update(cache.get_many(k for k in keys.values() if k not in cached))
-            missing = [s for s in sources if keys[s.path] not in cached]
-            jobs = []
-            for source in missing:
-                raw = data.get(source.path)
-                if raw is None:
-                    raw = (self.project / source.path).read_bytes()
-                jobs.append((source.path, source.kind, raw, config.timezone, config.base_path))
-            fresh = self._parse_all(jobs)
-            for entry in fresh:
-                entry.cache_key = keys[entry.source]
-            cache.put_many(fresh)
-            cache.prune(keep=keys.values())
-        finally:
-            cache.close()
-        by_source = {e.source: e for e in fresh}
-        entries = [by_source.get(s.path) or cached[keys[s.path]] for s in sources]
-        self._memory = {e.cache_key: e for e in entries}
+        current = set(keys.values())
+        memory = self._memory = {k: e for k, e in self._memory.items() if k in current}
+        outlines = {k: o for k, o in self._outlines.items() if k in current}
+        recorded = previous.outlines if previous else {}
+        items: dict[str, Entry | EntryOutline] = {}
+        wanted: list[SourceFile] = []
+        for source in sources:
+            key = keys[source.path]
+            item: Entry | EntryOutline | None = memory.get(key) or outlines.get(key)
+            if item is None and key in recorded:
+                try:
+                    item = outlines[key] = decode_outline(recorded[key])
+                except Exception:  # a damaged record: load the entry instead
+                    item = None
+            if item is None:
+                wanted.append(source)
+            else:
+                items[source.path] = item
+        fresh: list[Entry] = []
+        if wanted:
+            cache = EntryCache(self.cache_dir)
+            try:
+                cached = cache.get_many(keys[s.path] for s in wanted)
+                jobs = []
+                for source in wanted:
+                    entry = cached.get(keys[source.path])
+                    if entry is not None:
+                        items[source.path] = entry
+                        continue
+                    raw = data.get(source.path)
+                    if raw is None:
+                        raw = (self.project / source.path).read_bytes()
+                    jobs.append((source.path, source.kind, raw, config.timezone, config.base_path))
+                fresh = self._parse_all(jobs)
+                for entry in fresh:
+                    entry.cache_key = keys[entry.source]
+                    items[entry.source] = entry
+                cache.put_many(fresh)
+                if fresh:
+                    cache.prune(keep=current)
+            finally:
+                cache.close()
+        ordered = [items[s.path] for s in sources]
+        for item in ordered:
+            if isinstance(item, Entry):
+                memory[item.cache_key] = item
+                outlines[item.cache_key] = item.outline()
+        self._outlines = outlines
         result.rendered_entries = len(fresh)
-        for entry in entries:
-            result.warnings.extend(entry.rendered.warnings)
-        return entries, digests, stats
+        for source in sources:
+            result.warnings.extend(outlines[keys[source.path]].warnings)
+        return ordered, digests, stats
+
+    def _recorded_outlines(self, previous: Manifest | None) -> dict[str, tuple[Any, ...]]:
+        """The outlines for the manifest: unchanged ones as recorded, new ones encoded."""
+        recorded = previous.outlines if previous else {}
+        encoded: dict[str, tuple[Any, ...]] = {}
+        for key, outline in self._outlines.items():
+            fields = recorded.get(key) or encode_outline(outline)
+            if fields is not None:
+                encoded[key] = fields
+        return encoded
+
+    def _entry_loader(
+        self, config: Config, result: BuildResult
+    ) -> Callable[[Sequence[EntryOutline]], list[Entry]]:
+        """Full entries for outlines: from memory, the cache, or (damaged cache) the file."""
+        reader, memory = self._reader, self._memory
+
+        def load(outlines: Sequence[EntryOutline]) -> list[Entry]:
+            found = reader.entries(o.cache_key for o in outlines if o.cache_key not in memory)
+            result.loaded_entries += len(found)
+            loaded = []
+            for outline in outlines:
+                entry = memory.get(outline.cache_key) or found.get(outline.cache_key)
+                if entry is None:
+                    data = (self.project / outline.source).read_bytes()
+                    entry = parse_entry(
+                        outline.source, outline.kind, data, config.timezone, config.base_path
+                    )
+                    entry.cache_key = outline.cache_key
+                memory[outline.cache_key] = entry
+                loaded.append(entry)
+            return loaded
+
+        return load
 
     def _body_loader(self, config: Config) -> Callable[[Entry], str]:
         """Bodies come from the cache; a missing one (damaged cache) is rendered again."""
-        from_cache = BodyLoader(self.cache_dir)
+        reader = self._reader
 
         def load(entry: Entry) -> str:
-            html = from_cache(entry.cache_key)
+            html = reader.body(entry.cache_key)
             if html is None:
                 data = (self.project / entry.source).read_bytes()
                 html = parse_entry(
@@ -419,7 +494,7 @@ class Builder:
     # --- components
     def _bundle_components(self, site: Site, result: BuildResult) -> dict[str, bytes]:
         refs: list[ComponentRef] = [
-            ref for doc in site.by_source.values() for ref in doc.entry.rendered.components
+            ref for doc in site.by_source.values() for ref in doc.outline.components
         ]
         if not refs:
             return {}
@@ -510,6 +585,10 @@ class Builder:
                     layouts.closure_digest(output.layout)
 
         result.rendered_files = [output.file for output in stale]
+        # The documents these outputs showed last time, loaded in one batch (and before any
+        # worker forks, so loaded once): the rest of the site stays outlines.
+        shown = {source for output in stale for source in old.get(output.file, _NO_RECORD)[3]}
+        site.load_entries([site.by_source[s] for s in sorted(shown) if s in site.by_source])
         job = _RenderJob(stale, layouts, site, old, writer)
         for file, layout_digest, facts, digest, written, sources, shared in self._run_render_job(
             job
@@ -624,6 +703,8 @@ class Builder:
         return sorted(before - after)
 
 
+_NO_RECORD: OutputRecord = ("", {}, "", (), ())
+
 Rendered = tuple[str, str, dict[str, str], str, bool, tuple[str, ...], tuple[str, ...]]
 """(file, layout digest, facts, content digest, written, sources, shared keys) for one rendered
 output (see ``OutputRecord``)."""
@@ -689,9 +770,9 @@ def _tree_signature(root: Path) -> str:
     return digest_of(parts)
 
 
-def _place_in_site(entry: Entry) -> tuple[object, ...]:
+def _place_in_site(entry: EntryOutline) -> tuple[object, ...]:
     """What decides where an entry stands in the site model (its URL, rankings, listings)."""
-    components = tuple((ref.key, ref.mount_id) for ref in entry.rendered.components)
+    components = tuple((ref.key, ref.mount_id) for ref in entry.components)
     return (
         entry.kind,
         entry.slug,
@@ -704,7 +785,9 @@ def _place_in_site(entry: Entry) -> tuple[object, ...]:
     )
 
 
-def _next_due(entries: list[Entry], now: dt.datetime, options: BuildOptions) -> float | None:
+def _next_due(
+    entries: Sequence[Entry | EntryOutline], now: dt.datetime, options: BuildOptions
+) -> float | None:
     """When the earliest future post not yet published becomes due (None: no such post)."""
     if options.future:
         return None

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CACHE_DIR",
-    "BodyLoader",
+    "CacheReader",
     "EntryCache",
     "Manifest",
     "OutputRecord",
@@ -39,7 +39,7 @@ __all__ = [
 ]
 
 CACHE_DIR = ".shinmun-cache"
-FORMAT = 6
+FORMAT = 7
 
 
 class EntryCache:
@@ -47,7 +47,7 @@ class EntryCache:
 
     Entries are stored without their HTML: a build needs every entry's metadata for the site
     model but the bodies of only the few outputs it renders, so bodies are a separate table
-    read on demand (:class:`BodyLoader`).
+    read on demand (:class:`CacheReader`).
     """
 
     def __init__(self, directory: Path) -> None:
@@ -69,18 +69,7 @@ class EntryCache:
 
     def get_many(self, keys: Iterable[str]) -> dict[str, Entry]:
         """Entries by key, without bodies (``rendered.html`` is None)."""
-        keys = list(keys)
-        found: dict[str, Entry] = {}
-        for start in range(0, len(keys), 500):
-            chunk = keys[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = self.db.execute(f"SELECT key, value FROM entries WHERE key IN ({marks})", chunk)
-            for key, value in rows:
-                try:
-                    found[key] = decode_entry(value)
-                except Exception:  # a damaged row, or one from another version: a cache miss
-                    continue
-        return found
+        return _entries(self.db, keys)
 
     def put_many(self, entries: Iterable[Entry]) -> None:
         metadata, bodies = [], []
@@ -113,20 +102,53 @@ class EntryCache:
         self.db.close()
 
 
-class BodyLoader:
-    """Reads one entry body from the cache; safe to use in forked worker processes."""
+class CacheReader:
+    """Reads entries and bodies from the cache on demand; safe to use in forked workers."""
 
     def __init__(self, directory: Path) -> None:
         self.path = directory / "entries.sqlite"
         self._db: sqlite3.Connection | None = None
         self._pid = 0
 
-    def __call__(self, key: str) -> str | None:
+    @property
+    def db(self) -> sqlite3.Connection:
         if self._db is None or self._pid != os.getpid():  # connections must not cross fork
             self._db = sqlite3.connect(self.path, isolation_level=None)
             self._pid = os.getpid()
-        row = self._db.execute("SELECT html FROM bodies WHERE key = ?", (key,)).fetchone()
+        return self._db
+
+    def entries(self, keys: Iterable[str]) -> dict[str, Entry]:
+        """Entries by key, without bodies; a key the cache lacks is left out."""
+        if not self.path.exists():
+            return {}
+        try:
+            return _entries(self.db, keys)
+        except sqlite3.Error:  # a damaged cache: the caller renders the entries again
+            return {}
+
+    def body(self, key: str) -> str | None:
+        if not self.path.exists():
+            return None
+        try:
+            row = self.db.execute("SELECT html FROM bodies WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error:
+            return None
         return row[0] if row else None
+
+
+def _entries(db: sqlite3.Connection, keys: Iterable[str]) -> dict[str, Entry]:
+    keys = list(keys)
+    found: dict[str, Entry] = {}
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        rows = db.execute(f"SELECT key, value FROM entries WHERE key IN ({marks})", chunk)
+        for key, value in rows:
+            try:
+                found[key] = decode_entry(value)
+            except Exception:  # a damaged row, or one from another version: a cache miss
+                continue
+    return found
 
 
 OutputRecord = tuple[str, dict[str, str], str, tuple[str, ...], tuple[str, ...]]
@@ -150,6 +172,9 @@ class Manifest:
     """Output file copied from public/ -> (size, mtime_ns) of its source."""
     sources: dict[str, tuple[int, int, str]] = field(default_factory=dict)
     """Content file -> (size, mtime_ns, digest): unchanged stat means unchanged bytes."""
+    outlines: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    """Entry cache key -> encoded :class:`~shinmun_hf.content.EntryOutline` of every entry:
+    the next build makes its site model of these, loading only the entries it renders."""
     related: tuple[str, dict[str, tuple[str, ...]]] | None = None
     """(signature, lists) of the site's related posts, reused while rankings are unchanged."""
     fingerprint: str = ""

@@ -21,10 +21,10 @@ import pickle
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from .content import Entry
+from .content import Entry, EntryOutline
 from .markup import RenderedMarkdown
 
-__all__ = ["decode_entry", "encode_entry"]
+__all__ = ["decode_entry", "decode_outline", "encode_entry", "encode_outline"]
 
 _MARSHALLED = b"m"
 _PICKLED = b"p"
@@ -116,6 +116,71 @@ def decode_entry(data: bytes) -> Entry:
         _unpickled(meta),
         rendered,
         lines,
+        card_digest,
+        search_digest,
+        cache_key,
+    )
+
+
+def encode_outline(outline: EntryOutline) -> tuple[Any, ...] | None:
+    """The outline as a marshallable tuple (for the manifest); None if it cannot be one
+    exactly (the build then loads the entry instead)."""
+    try:
+        fields = (
+            outline.source,
+            outline.kind,
+            outline.slug,
+            _encode_date(outline.date),
+            _encode_date(outline.updated),
+            outline.category,
+            outline.tags,
+            outline.draft,
+            outline.layout,
+            outline.word_count,
+            _plain_or_pickled(outline.components),
+            outline.warnings,
+            outline.card_digest,
+            outline.search_digest,
+            outline.cache_key,
+        )
+        marshal.dumps(fields)  # a str subclass in a tag, say, must not break the manifest
+    except ValueError:
+        return None
+    return fields
+
+
+def decode_outline(fields: tuple[Any, ...]) -> EntryOutline:
+    """The outline :func:`encode_outline` made."""
+    (
+        source,
+        kind,
+        slug,
+        date,
+        updated,
+        category,
+        tags,
+        draft,
+        layout,
+        word_count,
+        components,
+        warnings,
+        card_digest,
+        search_digest,
+        cache_key,
+    ) = fields
+    return EntryOutline(
+        source,
+        kind,
+        slug,
+        _decode_date(date),
+        _decode_date(updated),
+        category,
+        tags,
+        draft,
+        layout,
+        word_count,
+        _unpickled(components),
+        warnings,
         card_digest,
         search_digest,
         cache_key,

@@ -148,6 +148,7 @@ def plan_outputs(site: Site) -> list[Output]:
                 key = f"listing:{name}:{number}"
                 record(key, site.fact(key) or "")
                 pagination = paginate(items, per_page, number, page_url)
+                site.load_entries(pagination.items)
                 page_title = title if number == 1 else f"{title} (page {number})"
                 page = _page(page_title, page_url(number), "listing", config.description)
                 return {**extra, "pagination": pagination, "posts": pagination.items, "page": page}
@@ -180,6 +181,7 @@ def plan_outputs(site: Site) -> list[Output]:
 
         def make_archive(archive=archive) -> dict[str, Any]:  # type: ignore[no-untyped-def]
             record(f"archive:{archive.key}", site.fact(f"archive:{archive.key}") or "")
+            site.load_entries(archive.items)
             page = _page(archive.title, archive.url, "archive")
             return {"archive": archive, "posts": archive.items, "page": page}
 
@@ -195,6 +197,7 @@ def plan_outputs(site: Site) -> list[Output]:
 
     def make_archives() -> dict[str, Any]:
         record("archives", site.fact("archives") or "")
+        site.load_entries(site.posts)  # the theme lists every post's title
         return {
             "archives": site.archives,
             "page": _page("Archives", urls.url("archives/"), "archives"),
@@ -214,7 +217,9 @@ def plan_outputs(site: Site) -> list[Output]:
     )
 
     def feed_posts() -> list[Document]:
-        return site.recent_posts(config.feed_limit)
+        posts = site.recent_posts(config.feed_limit)
+        site.load_entries(posts)
+        return posts
 
     outputs.append(
         Output("index.rss", None, "the RSS feed", None, lambda: rss_feed(site, feed_posts()))
@@ -240,6 +245,7 @@ def plan_outputs(site: Site) -> list[Output]:
 
     def make_search_index() -> bytes:
         record("search", site.fact("search") or "")
+        site.load_entries()
         return search_index([*site.posts, *site.pages])
 
     outputs.append(Output("search-index.json", None, "the search index", None, make_search_index))

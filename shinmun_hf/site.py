@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from .components import PLACEHOLDER
 from .config import Config
-from .content import PAGE, POST, Entry, reading_minutes
+from .content import PAGE, POST, Entry, EntryOutline, reading_minutes
 from .deps import digest_of, record
 from .errors import BuildError
 from .related import RelatedIndex
@@ -63,18 +63,48 @@ class MissingField(jinja2.StrictUndefined):
 
 
 class Document:
-    """A post or a page as templates see it. Unknown attributes read the front matter."""
+    """A post or a page as templates see it. Unknown attributes read the front matter.
 
-    def __init__(self, entry: Entry, site_path: str, content_digest: str, site: Site) -> None:
-        self.entry = entry
+    Made from the entry's outline; the full entry (title, front matter, summary) is loaded
+    the first time anything reads it (see :class:`~shinmun_hf.content.EntryOutline`).
+    """
+
+    def __init__(
+        self,
+        outline: EntryOutline,
+        site_path: str,
+        content_digest: str,
+        site: Site,
+        entry: Entry | None = None,
+    ) -> None:
+        self.outline = outline
+        self._entry = entry
         self.site_path = site_path
         self.output_file = output_file(site_path)
         self._content_digest = content_digest
         self._site = site
 
+    @property
+    def entry(self) -> Entry:
+        entry = self._entry
+        if entry is None:
+            self._site.load_entries([self])
+            entry = self._entry
+            assert entry is not None
+        return entry
+
+    @property
+    def entry_loaded(self) -> bool:
+        return self._entry is not None
+
+    def adopt_entry(self, entry: Entry) -> None:
+        """Attach the full entry this document's outline was made from."""
+        self._entry = entry
+
     def replace_entry(self, entry: Entry, content_digest: str) -> None:
         """Swap in a new version of the same document (see ``Builder.render_edited_first``)."""
-        self.entry = entry
+        self.outline = entry.outline()
+        self._entry = entry
         self._content_digest = content_digest
         self.__dict__.pop("digest", None)
         self.__dict__.pop("card_digest", None)
@@ -88,20 +118,20 @@ class Document:
     @cached_property
     def card_digest(self) -> str:
         """What lists of documents depend on; reading the body records ``body:`` too."""
-        return digest_of((self.entry.card_digest, self.site_path))
+        return digest_of((self.outline.card_digest, self.site_path))
 
-    # --- identity and front matter
-    source = property(lambda self: self.entry.source)
-    kind = property(lambda self: self.entry.kind)
-    is_post = property(lambda self: self.entry.kind == POST)
+    # --- identity (from the outline) and front matter (from the entry)
+    source = property(lambda self: self.outline.source)
+    kind = property(lambda self: self.outline.kind)
+    is_post = property(lambda self: self.outline.kind == POST)
+    slug = property(lambda self: self.outline.slug)
+    date = property(lambda self: self.outline.date)
+    updated = property(lambda self: self.outline.updated)
+    category = property(lambda self: self.outline.category)
+    tags = property(lambda self: self.outline.tags)
+    draft = property(lambda self: self.outline.draft)
+    layout = property(lambda self: self.outline.layout)
     title = property(lambda self: self.entry.title)
-    slug = property(lambda self: self.entry.slug)
-    date = property(lambda self: self.entry.date)
-    updated = property(lambda self: self.entry.updated)
-    category = property(lambda self: self.entry.category)
-    tags = property(lambda self: self.entry.tags)
-    draft = property(lambda self: self.entry.draft)
-    layout = property(lambda self: self.entry.layout)
     meta = property(lambda self: self.entry.meta)
 
     @property
@@ -143,14 +173,14 @@ class Document:
     def word_count(self) -> int:
         # its own fact, not part of the card: most layouts show only the reading time, which
         # a small edit rarely changes
-        words = self.entry.rendered.word_count
+        words = self.outline.word_count
         record(f"words:{self.source}", str(words))
         return words
 
     @property
     def reading_minutes(self) -> int:
         """Minutes to read (see :func:`~shinmun_hf.content.reading_minutes`)."""
-        minutes = reading_minutes(self.entry.rendered.word_count)
+        minutes = reading_minutes(self.outline.word_count)
         record(f"minutes:{self.source}", str(minutes))
         return minutes
 
@@ -335,7 +365,7 @@ class Site:
     def __init__(
         self,
         config: Config,
-        entries: Sequence[Entry],
+        entries: Sequence[Entry | EntryOutline],
         digests: dict[str, str],
         *,
         include_drafts: bool = False,
@@ -343,24 +373,34 @@ class Site:
         now: dt.datetime | None = None,
         related_memo: RelatedMemo | None = None,
         load_body: Callable[[Entry], str] | None = None,
+        load_entries: Callable[[Sequence[EntryOutline]], list[Entry]] | None = None,
     ) -> None:
+        """``entries`` are full entries or outlines; the full entries of outlines are read
+        through ``load_entries`` when first needed, and bodies through ``load_body``."""
         self.config = config
         self._load_body = load_body
+        self._load_entries = load_entries
         self.urls = Urls(config.site_url, config.base_path, config.permalink)
         now = now or dt.datetime.now(dt.UTC)
         posts: list[Document] = []
         pages: list[Document] = []
-        for entry in entries:
-            if entry.draft and not include_drafts:
+        for item in entries:
+            if isinstance(item, Entry):
+                entry: Entry | None = item
+                outline = item.outline()
+            else:
+                entry, outline = None, item
+            if outline.draft and not include_drafts:
                 continue
-            if entry.kind == POST:
-                assert entry.date is not None
-                if entry.date > now and not include_future:
+            digest = digests[outline.source]
+            if outline.kind == POST:
+                assert outline.date is not None
+                if outline.date > now and not include_future:
                     continue
-                site_path = self.urls.post_path(entry.date, entry.slug)
-                posts.append(Document(entry, site_path, digests[entry.source], self))
-            elif entry.kind == PAGE:
-                pages.append(Document(entry, entry.slug + "/", digests[entry.source], self))
+                site_path = self.urls.post_path(outline.date, outline.slug)
+                posts.append(Document(outline, site_path, digest, self, entry))
+            elif outline.kind == PAGE:
+                pages.append(Document(outline, outline.slug + "/", digest, self, entry))
         # Newest first, ties by path: two stable sorts compare datetimes in C.
         posts.sort(key=lambda d: d.source)
         posts.sort(key=lambda d: d.date, reverse=True)  # type: ignore[arg-type, return-value]
@@ -429,6 +469,23 @@ class Site:
         if self._load_body is None:
             raise RuntimeError(f"no body loader for {entry.source}")
         return self._load_body(entry)
+
+    def load_entries(self, documents: Sequence[Document] | None = None) -> None:
+        """Load the full entries of ``documents`` (default: every one) that have none yet,
+        in one batch: cheaper than one by one when an output shows many."""
+        pending = [
+            d
+            for d in (self.by_source.values() if documents is None else documents)
+            if not d.entry_loaded
+        ]
+        if not pending:
+            return
+        if self._load_entries is None:
+            raise RuntimeError(f"no entry loader for {pending[0].source}")
+        for document, entry in zip(
+            pending, self._load_entries([d.outline for d in pending]), strict=True
+        ):
+            document.adopt_entry(entry)
 
     # --- relations
     def neighbour(self, post: Document, step: int) -> Document | None:
@@ -591,7 +648,7 @@ class Site:
             document = self.by_source.get(arg)
             if document is None:
                 return None
-            words = document.entry.rendered.word_count
+            words = document.outline.word_count
             return str(words if kind == "words" else reading_minutes(words))
         if kind == "posts":
             return _list_digest(self.posts)
@@ -601,7 +658,7 @@ class Site:
             )
         if kind == "search":  # what the search index shows (see search_index.py)
             return digest_of(
-                f"{d.site_path}\x01{d.entry.search_digest}" for d in (*self.posts, *self.pages)
+                f"{d.site_path}\x01{d.outline.search_digest}" for d in (*self.posts, *self.pages)
             )
         if kind == "pages":
             return _list_digest(self.pages)

@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from shinmun_hf.cache import EntryCache
 from shinmun_hf.content import parse_entry
-from shinmun_hf.entry_codec import decode_entry, encode_entry
+from shinmun_hf.entry_codec import decode_entry, decode_outline, encode_entry, encode_outline
 
 
 def entry(front: str, body: str = "Text.\n\n## A heading\n\nMore.\n", zone: str = "Europe/Berlin"):
@@ -89,3 +89,29 @@ def test_a_row_in_an_older_format_is_a_cache_miss(tmp_path):
     found = cache.get_many(["good", "old"])
     cache.close()
     assert list(found) == ["good"] and found["good"] == good
+
+
+@pytest.mark.parametrize("front", CASES.values(), ids=CASES.keys())
+def test_outline_round_trip_is_exact(front):
+    original = entry(front).outline()
+    decoded = decode_outline(encode_outline(original))
+    assert decoded == original
+    for name in ("date", "updated"):
+        before, after = getattr(original, name), getattr(decoded, name)
+        if before is not None:
+            assert after.tzinfo == before.tzinfo and after.utcoffset() == before.utcoffset()
+
+
+def test_outline_keeps_components():
+    original = entry("title: A\ndate: 2024-05-01", "@@typescript-file[app](public/apps/a.ts)\n")
+    decoded = decode_outline(encode_outline(original.outline()))
+    assert decoded.components == original.rendered.components
+
+
+def test_outline_marshal_cannot_hold_is_not_recorded():
+    original = entry("title: A\ndate: 2024-05-01")
+    original.tags = (Markup("<b>x</b>"),)  # would come back as a plain str
+    assert encode_outline(original.outline()) is None
+    original = entry("title: A\ndate: 2024-05-01")
+    original.updated = dt.datetime(2024, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=1), "CET"))
+    assert encode_outline(original.outline()) is None

@@ -259,3 +259,36 @@ def test_cache_forgets_entries_no_file_has(tmp_path):
     db = sqlite3.connect(tmp_path / "entries.sqlite")
     assert [row[0] for row in db.execute("SELECT key FROM entries")] == ["current"]
     assert db.execute("SELECT count(*) FROM bodies").fetchone() == (0,)
+
+
+def test_body_edit_loads_only_the_entries_the_rendered_pages_show(project, tmp_path):
+    project.config(title="Blog", site_url="https://x.org", posts_per_page=5)
+    for number in range(60):
+        project.post(
+            f"post-{number:02}",
+            title=f"Post {number}",
+            date=f"2024-01-01 {number // 60:02}:{number % 60:02}",
+            tags=[f"t{number % 10}"],
+            body=f"Body of post {number}.\n\n{'Words. ' * 60}\n\nThe end.",
+        )
+    project.build()
+    project.post(  # past the search excerpt, so the search index stays as it is
+        "post-30",
+        title="Post 30",
+        date="2024-01-01 00:30",
+        tags=["t0"],
+        body=f"Body of post 30.\n\n{'Words. ' * 60}\n\nThe end, edited.",
+    )
+    result = project.build()
+    assert result.rendered_files == ["2024/1/post-30/index.html"]
+    # The page, its two neighbours and its related posts (at most five): the other 50-odd
+    # documents of the site are outlines only.
+    assert 1 <= result.loaded_entries <= 8
+    assert snapshot(project.out) == cold_build(project, tmp_path)
+
+
+def test_lost_entry_cache_is_rebuilt_from_the_files(blog, tmp_path):
+    (blog.root / ".shinmun-cache" / "entries.sqlite").unlink()
+    EDITS["post title"](blog)
+    blog.build()
+    assert snapshot(blog.out) == cold_build(blog, tmp_path)
