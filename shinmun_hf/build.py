@@ -244,7 +244,7 @@ class Builder:
             manifest.outlines = self._recorded_outlines(previous)
             assets = self._bundle_components(site, result)
             self._render_outputs(site, previous, trusted, manifest, writer, result, assets)
-            manifest.related = site.related_memo()
+            manifest.related_signature, manifest.related_lists = site.related_memo()
             manifest.membership = site.membership
             manifest.due = _next_due(entries, now, self.options)
             manifest.component_inputs = self._component_inputs
@@ -257,7 +257,7 @@ class Builder:
         except BaseException:
             writer.abort()
             raise
-        save_manifest(self.cache_dir, self.out, manifest)
+        save_manifest(self.cache_dir, self.out, manifest, base=previous)
         self._last_manifest = manifest
         self._last_site = site
         result.outputs = len(manifest.outputs) + len(manifest.copies)
@@ -619,7 +619,11 @@ class Builder:
         try:
             with fork_pool(workers) as pool:
                 chunks = _chunks(len(job.outputs), workers * 4)
-                return [item for part in pool.map(_run_chunk, chunks) for item in part]
+                done: list[Rendered] = []
+                for part, related in pool.map(_run_chunk, chunks):
+                    done.extend(part)
+                    job.site.adopt_related(related)
+                return done
         finally:
             _current_job = None
 
@@ -749,9 +753,21 @@ class _RenderJob:
 _current_job: _RenderJob | None = None
 
 
-def _run_chunk(indexes: range) -> list[Rendered]:
+def _run_chunk(indexes: range) -> tuple[list[Rendered], dict[str, tuple[str, ...]]]:
+    """The chunk's outputs, and the related lists the worker computed so far."""
     assert _current_job is not None, "workers are forked from a process running a job"
-    return _current_job.run(indexes)
+    done = _current_job.run(indexes)
+    related = {
+        key: sources
+        for key, sources in _current_job.site.computed_related().items()
+        if key not in _related_sent
+    }
+    _related_sent.update(related)  # a worker runs several chunks: send each list once
+    return done, related
+
+
+_related_sent: set[str] = set()
+"""Related lists this worker already returned (empty in the parent, which never sends)."""
 
 
 def _chunks(count: int, parts: int) -> list[range]:

@@ -39,7 +39,7 @@ __all__ = [
 ]
 
 CACHE_DIR = ".shinmun-cache"
-FORMAT = 7
+FORMAT = 8
 
 
 class EntryCache:
@@ -175,8 +175,10 @@ class Manifest:
     outlines: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     """Entry cache key -> encoded :class:`~shinmun_hf.content.EntryOutline` of every entry:
     the next build makes its site model of these, loading only the entries it renders."""
-    related: tuple[str, dict[str, tuple[str, ...]]] | None = None
-    """(signature, lists) of the site's related posts, reused while rankings are unchanged."""
+    related_signature: str = ""
+    """Ranking signature of the site's related posts (see ``Site.ranking_signature``)."""
+    related_lists: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """``"source:limit"`` -> related sources, reused while the signature is unchanged."""
     fingerprint: str = ""
     """Digest of every input's stat, the config and the options: equal means nothing to do."""
     due: float | None = None
@@ -191,16 +193,25 @@ class Manifest:
     """When that build started: a file modified since may have changed without its stat
     changing (timestamps are coarse), so it is read again ("racily clean", as in git)."""
 
+    base: dict[str, Any] | None = field(default=None, repr=False, compare=False)
+    """The plain manifest last written in full (see :func:`save_manifest`), if this one
+    was loaded from it or saved; not itself saved."""
+
+    @property
+    def related(self) -> tuple[str, dict[str, tuple[str, ...]]] | None:
+        """(signature, lists) of the related posts, or None if none were recorded."""
+        return (self.related_signature, self.related_lists) if self.related_signature else None
+
     def to_plain(self) -> dict[str, Any]:
         # shallow on purpose: asdict() would deep-copy tens of thousands of records
         return {
             "format": FORMAT,
-            **{f.name: getattr(self, f.name) for f in dataclasses.fields(self)},
+            **{f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name != "base"},
         }
 
     @classmethod
     def from_plain(cls, data: dict[str, Any]) -> Manifest:
-        names = {f.name for f in dataclasses.fields(cls)}
+        names = {f.name for f in dataclasses.fields(cls)} - {"base"}
         return cls(**{k: v for k, v in data.items() if k in names})
 
 
@@ -209,26 +220,110 @@ def _manifest_path(cache_dir: Path, out: Path) -> Path:
     return cache_dir / f"manifest-{name}.marshal"
 
 
+def _delta_path(cache_dir: Path, out: Path) -> Path:
+    return _manifest_path(cache_dir, out).with_suffix(".delta")
+
+
+DELTA_SHARE = 8
+"""A delta holding more than 1/DELTA_SHARE of the manifest's items is written in full."""
+
+
 def load_manifest(cache_dir: Path, out: Path, build_id: str | None) -> Manifest | None:
     """The manifest of the build that produced ``out``, or None if it cannot be trusted.
 
     ``marshal`` of plain tuples and dicts: on a 10,000-post site it loads and saves several
-    times faster than pickled objects, and nothing but this program writes the file.
+    times faster than pickled objects, and nothing but this program writes the file. The
+    manifest is the last one written in full plus, if there is one for it, the delta file of
+    what changed since (see :func:`save_manifest`).
     """
     if build_id is None:
         return None
     try:
-        data = marshal.loads(_manifest_path(cache_dir, out).read_bytes())
-        if data.get("format") != FORMAT or data.get("build_id") != build_id:
+        base = marshal.loads(_manifest_path(cache_dir, out).read_bytes())
+        if base.get("format") != FORMAT:
             return None
-        return Manifest.from_plain(data)
+        plain = base
+        delta = _read_delta(_delta_path(cache_dir, out))
+        if delta is not None and delta.get("base_id") == base.get("build_id"):
+            plain = _patched(base, delta)
+        if plain.get("build_id") != build_id:
+            return None
+        manifest = Manifest.from_plain(plain)
     except Exception:  # missing, damaged or from another version: build from scratch
         return None
+    manifest.base = base
+    return manifest
 
 
-def save_manifest(cache_dir: Path, out: Path, manifest: Manifest) -> None:
+def save_manifest(cache_dir: Path, out: Path, manifest: Manifest, base: Manifest | None) -> None:
+    """Write ``manifest``: as a delta from the full manifest ``base`` was made from, when
+    small, else in full.
+
+    After a one-post edit of a 10,000-post site, a dozen of the manifest's 50,000 items have
+    changed: writing those instead of all 14 MB again spares a tenth of a second.
+    """
     cache_dir.mkdir(parents=True, exist_ok=True)
-    path = _manifest_path(cache_dir, out)
+    plain = manifest.to_plain()
+    full = base.base if base is not None else None
+    delta = _delta(full, plain) if full is not None else None
+    if delta is not None:
+        _write_atomically(_delta_path(cache_dir, out), marshal.dumps(delta))
+        manifest.base = full
+        return
+    _write_atomically(_manifest_path(cache_dir, out), marshal.dumps(plain))
+    _delta_path(cache_dir, out).unlink(missing_ok=True)
+    # A snapshot: the manifest's own dicts may still change (``render_edited_first``).
+    manifest.base = {k: dict(v) if isinstance(v, dict) else v for k, v in plain.items()}
+
+
+def _delta(base: dict[str, Any], plain: dict[str, Any]) -> dict[str, Any] | None:
+    """What turns ``base`` into ``plain``: dict fields item by item, the rest whole; None
+    when that is no longer small."""
+    scalars: dict[str, Any] = {}
+    dicts: dict[str, tuple[dict[str, Any], list[str]]] = {}
+    size = total = 0
+    for name, value in plain.items():
+        before = base.get(name)
+        if not isinstance(value, dict) or not isinstance(before, dict):
+            scalars[name] = value
+            continue
+        changed = {
+            key: item
+            for key, item in value.items()
+            if (old := before.get(key, _MISSING)) is not item and old != item
+        }
+        removed = [key for key in before if key not in value]
+        dicts[name] = (changed, removed)
+        size += len(changed) + len(removed)
+        total += len(value)
+    if size * DELTA_SHARE > total:
+        return None
+    return {"format": FORMAT, "base_id": base.get("build_id"), "scalars": scalars, "dicts": dicts}
+
+
+_MISSING = object()
+
+
+def _patched(base: dict[str, Any], delta: dict[str, Any]) -> dict[str, Any]:
+    plain = {**base, **delta["scalars"]}
+    for name, (changed, removed) in delta["dicts"].items():
+        merged = dict(base.get(name) or {})
+        merged.update(changed)
+        for key in removed:
+            merged.pop(key, None)
+        plain[name] = merged
+    return plain
+
+
+def _read_delta(path: Path) -> dict[str, Any] | None:
+    try:
+        delta = marshal.loads(path.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+    return delta if isinstance(delta, dict) and delta.get("format") == FORMAT else None
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
     temporary = path.with_suffix(f".{os.getpid()}.tmp")
-    temporary.write_bytes(marshal.dumps(manifest.to_plain()))
+    temporary.write_bytes(data)
     os.replace(temporary, path)

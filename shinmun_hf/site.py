@@ -416,6 +416,7 @@ class Site:
         """Component key -> site path of its bundle (filled in by the build)."""
         self._related_cache: dict[tuple[str, int], list[Document]] = {}
         self._related_memo = related_memo
+        self._related_found: dict[str, tuple[str, ...]] = {}
         self.categories = self._categories()
         self.category_by_slug = {t.slug: t for t in self.categories}
         self.tags = self._tags()
@@ -620,9 +621,21 @@ class Site:
         lists: dict[str, tuple[str, ...]] = {}
         if self._related_memo is not None and self._related_memo[0] == self.ranking_signature:
             lists.update(self._related_memo[1])
-        for (source, limit), documents in self._related_cache.items():
-            lists[f"{source}:{limit}"] = tuple(d.source for d in documents)
+        lists.update(self._related_found)
+        lists.update(self.computed_related())
         return (self.ranking_signature, lists)
+
+    def computed_related(self) -> dict[str, tuple[str, ...]]:
+        """The related lists this process computed, as :meth:`related_memo` keeps them."""
+        return {
+            f"{source}:{limit}": tuple(d.source for d in documents)
+            for (source, limit), documents in self._related_cache.items()
+        }
+
+    def adopt_related(self, lists: dict[str, tuple[str, ...]]) -> None:
+        """Keep related lists computed by a worker process for the next build's memo:
+        without them, a cold parallel build would leave the next build to rank anew."""
+        self._related_found.update(lists)
 
     def recent_posts(self, limit: int = 5) -> list[Document]:
         record(f"recent:{limit}", self.fact(f"recent:{limit}") or "")

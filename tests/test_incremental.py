@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+from pathlib import Path
 
 import pytest
 from conftest import Project
@@ -291,4 +292,97 @@ def test_lost_entry_cache_is_rebuilt_from_the_files(blog, tmp_path):
     (blog.root / ".shinmun-cache" / "entries.sqlite").unlink()
     EDITS["post title"](blog)
     blog.build()
+    assert snapshot(blog.out) == cold_build(blog, tmp_path)
+
+
+def test_edit_after_a_parallel_cold_build_does_not_rank_related_posts_again(
+    project, tmp_path, monkeypatch
+):
+    for number in range(40):
+        project.post(
+            f"post-{number:02}",
+            title=f"Post {number}",
+            date=f"2024-01-{number % 28 + 1:02} 10:{number:02}",
+            tags=[f"t{number % 5}", f"u{number % 7}"],
+        )
+    project.build(jobs=2)  # rendered by forked workers, which rank the related posts
+
+    def rank_again(*args: object) -> None:
+        raise AssertionError("related posts ranked again although no ranking changed")
+
+    monkeypatch.setattr("shinmun_hf.site.RelatedIndex", rank_again)
+    project.post(
+        "post-17",
+        title="Post 17, renamed",  # every list showing it is checked again
+        date="2024-01-18 10:17",
+        tags=["t2", "u3"],
+    )
+    result = project.build(jobs=2)
+    assert len(result.rendered_files) > 1
+    monkeypatch.undo()
+    assert snapshot(project.out) == cold_build(project, tmp_path)
+
+
+def manifest_files(project: Project) -> tuple[Path, Path]:
+    (base,) = (project.root / ".shinmun-cache").glob("manifest-*.marshal")
+    return base, base.with_suffix(".delta")
+
+
+@pytest.fixture
+def big_blog(project):
+    """Large enough for a one-post edit to change a small share of the manifest."""
+    for number in range(60):
+        project.post(
+            f"post-{number:02}",
+            title=f"Post {number}",
+            date=f"2024-01-{number % 28 + 1:02} 10:{number:02}",
+            category="Alpha" if number % 2 else "Beta",
+            tags=[f"t{number % 4}", f"t{number % 3}"],
+            body=f"Body of post {number}.\n\nSecond paragraph.",
+        )
+    project.build()
+    return project
+
+
+def edit_body(blog: Project, name: str, body: str) -> None:
+    path = blog.root / "content/posts" / f"{name}.md"
+    front, _, _ = path.read_text().rpartition("---\n")
+    path.write_text(f"{front}---\n{body}\n")
+
+
+def test_small_rebuild_writes_only_what_changed_in_the_manifest(big_blog, tmp_path):
+    blog = big_blog
+    base, delta = manifest_files(blog)
+    written = base.read_bytes()
+    edit_body(blog, "post-04", "Edited body.")
+    assert blog.build().written
+    assert base.read_bytes() == written and delta.stat().st_size < len(written) / 4
+    edit_body(blog, "post-05", "Edited too.")
+    blog.build()
+    assert base.read_bytes() == written  # the delta still counts from the same full manifest
+    assert snapshot(blog.out) == cold_build(blog, tmp_path)
+    assert blog.build().written == 0  # base and delta together say the site is up to date
+
+
+def test_large_change_rewrites_the_whole_manifest(blog, tmp_path):
+    base, delta = manifest_files(blog)
+    EDITS["post body"](blog)
+    blog.build()
+    written = base.read_bytes()
+    EDITS["config"](blog)  # every output changes
+    blog.build()
+    assert base.read_bytes() != written and not delta.exists()
+    assert snapshot(blog.out) == cold_build(blog, tmp_path)
+
+
+def test_damaged_manifest_delta_means_a_full_build(big_blog, tmp_path):
+    blog = big_blog
+    _, delta = manifest_files(blog)
+    edit_body(blog, "post-04", "Edited body.")
+    blog.build()
+    delta.write_bytes(b"\x00garbage")
+    edit_body(blog, "post-05", "Edited too.")
+    result = blog.build()
+    made = {file for file in snapshot(blog.out) if not file.startswith("css/")}
+    assert set(result.rendered_files) == made  # nothing trusted: everything made again
     assert snapshot(blog.out) == cold_build(blog, tmp_path)
