@@ -24,7 +24,10 @@ from .cache import (
     EntryCache,
     Manifest,
     OutputRecord,
+    SourceRecord,
     load_manifest,
+    output_record,
+    recorded_facts,
     save_manifest,
 )
 from .components import BuiltComponent, ComponentRef
@@ -197,7 +200,8 @@ class Builder:
         sources = discover(self.project)
         now = self.options.now or dt.datetime.now(dt.UTC)
         started_ns = time.time_ns()
-        fingerprint, newest = self._fingerprint(config, sources, previous)
+        content = _stat_signature(sources)
+        fingerprint, newest = self._fingerprint(config, content, previous)
         if (
             previous is not None
             and previous.fingerprint == fingerprint
@@ -248,7 +252,7 @@ class Builder:
             manifest.membership = site.membership
             manifest.due = _next_due(entries, now, self.options)
             manifest.component_inputs = self._component_inputs
-            manifest.fingerprint = self._fingerprint(config, sources, manifest)[0]
+            manifest.fingerprint = self._fingerprint(config, content, manifest)[0]
             manifest.started_ns = started_ns
             removed = self._removed(previous, manifest)
             writer.commit(complete=previous is None, removed=removed)
@@ -311,12 +315,14 @@ class Builder:
                 continue
             write_file_atomically(self.out / output.file, data)
             layout_digest = layouts.closure_digest(output.layout) if output.layout else ""
-            manifest.outputs[output.file] = (layout_digest, facts, digest, *site.split_facts(facts))
+            manifest.outputs[output.file] = output_record(
+                layout_digest, facts, digest, *site.split_facts(facts)
+            )
             written.append(output.file)
         return written
 
     def _fingerprint(
-        self, config: Config, sources: list[SourceFile], manifest: Manifest | None
+        self, config: Config, content: tuple[str, int], manifest: Manifest | None
     ) -> tuple[str, int]:
         """Digest of everything a build reads, and the newest modification time among them.
 
@@ -324,11 +330,9 @@ class Builder:
         stats stand for contents, as in ``git``.
         """
         options = self.options
+        signature, newest = content  # the content files' (see ``_stat_signature``)
         parts = [ENGINE, config.digest, f"{options.drafts}{options.future}{options.dev}"]
-        newest = 0
-        for source in sources:
-            parts.append(f"{source.path}\x01{source.size}\x01{source.mtime_ns}")
-            newest = max(newest, source.mtime_ns)
+        parts.append(signature)
         paths = [
             os.path.join(directory, name)
             for folder in ("layouts", "public")
@@ -353,52 +357,65 @@ class Builder:
         config: Config,
         previous: Manifest | None,
         result: BuildResult,
-    ) -> tuple[list[Entry | EntryOutline], dict[str, str], dict[str, tuple[int, int, str]]]:
+    ) -> tuple[list[Entry | EntryOutline], dict[str, str], dict[str, SourceRecord]]:
         """Every entry, in the order of ``sources``: in full where this process has it (just
         rendered, or kept by ``serve``), else as the outline the previous build recorded, else
-        from the entry cache, else rendered now. Records the outlines in ``self._outlines``."""
+        from the entry cache, else rendered now. Records the outlines in ``self._outlines``.
+
+        One pass over the files, reusing the previous build's records of unchanged ones
+        whole: this runs for every file of the site on every build."""
         known = previous.sources if previous else {}
+        # Same engine and config: an unchanged file keeps its cache key.
+        same_keys = (
+            previous is not None
+            and previous.engine == ENGINE
+            and previous.config_digest == config.digest
+        )
+        clean_before = previous.started_ns - RACY_MARGIN_NS if previous else 0
+        recorded = previous.outlines if previous else {}
+        memory, outlines = self._memory, self._outlines
         digests: dict[str, str] = {}
         data: dict[str, bytes] = {}
-        stats: dict[str, tuple[int, int, str]] = {}
-        for source in sources:
-            old = known.get(source.path)
-            if (
-                old
-                and old[0] == source.size
-                and old[1] == source.mtime_ns
-                and previous is not None
-                and source.mtime_ns < previous.started_ns - RACY_MARGIN_NS
-            ):
-                digests[source.path] = old[2]
-            else:
-                raw = (self.project / source.path).read_bytes()
-                data[source.path] = raw
-                digests[source.path] = hashlib.blake2b(raw, digest_size=16).hexdigest()
-            stats[source.path] = (source.size, source.mtime_ns, digests[source.path])
-
-        self._changed_sources = {
-            path for path, digest in digests.items() if known.get(path, (0, 0, ""))[2] != digest
-        } | (set(known) - set(digests))
-        keys = {s.path: _entry_key(s, digests[s.path], config) for s in sources}
-        current = set(keys.values())
-        memory = self._memory = {k: e for k, e in self._memory.items() if k in current}
-        outlines = {k: o for k, o in self._outlines.items() if k in current}
-        recorded = previous.outlines if previous else {}
+        stats: dict[str, SourceRecord] = {}
+        changed: set[str] = set()
         items: dict[str, Entry | EntryOutline] = {}
         wanted: list[SourceFile] = []
+        keys: dict[str, str] = {}
         for source in sources:
-            key = keys[source.path]
+            path = source.path
+            old = known.get(path)
+            if (
+                old is not None
+                and old[0] == source.size
+                and old[1] == source.mtime_ns
+                and source.mtime_ns < clean_before
+            ):
+                digest = old[2]
+                key = old[3] if same_keys else _entry_key(source, digest, config)
+                stats[path] = old if same_keys else (*old[:3], key)
+            else:
+                raw = data[path] = (self.project / path).read_bytes()
+                digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
+                key = _entry_key(source, digest, config)
+                stats[path] = (source.size, source.mtime_ns, digest, key)
+                if old is None or old[2] != digest:
+                    changed.add(path)
+            digests[path] = digest
+            keys[path] = key
             item: Entry | EntryOutline | None = memory.get(key) or outlines.get(key)
-            if item is None and key in recorded:
-                try:
-                    item = outlines[key] = decode_outline(recorded[key])
-                except Exception:  # a damaged record: load the entry instead
-                    item = None
+            if item is None:
+                fields = recorded.get(key)
+                if fields is not None:
+                    try:
+                        item = decode_outline(fields)
+                    except Exception:  # a damaged record: load the entry instead
+                        item = None
             if item is None:
                 wanted.append(source)
             else:
-                items[source.path] = item
+                items[path] = item
+        changed.update(known.keys() - stats.keys())  # removed files
+        self._changed_sources = changed
         fresh: list[Entry] = []
         if wanted:
             cache = EntryCache(self.cache_dir)
@@ -420,18 +437,23 @@ class Builder:
                     items[entry.source] = entry
                 cache.put_many(fresh)
                 if fresh:
-                    cache.prune(keep=current)
+                    cache.prune(keep=keys.values())
             finally:
                 cache.close()
         ordered = [items[s.path] for s in sources]
+        current: dict[str, EntryOutline] = {}
+        for item in ordered:
+            outline = item.outline() if isinstance(item, Entry) else item
+            current[outline.cache_key] = outline
+            if outline.warnings:
+                result.warnings.extend(outline.warnings)
+        # Kept for the next build of this Builder (serve), forgetting removed and old versions.
+        self._outlines = current
+        self._memory = {k: e for k, e in memory.items() if k in current}
         for item in ordered:
             if isinstance(item, Entry):
-                memory[item.cache_key] = item
-                outlines[item.cache_key] = item.outline()
-        self._outlines = outlines
+                self._memory[item.cache_key] = item
         result.rendered_entries = len(fresh)
-        for source in sources:
-            result.warnings.extend(outlines[keys[source.path]].warnings)
         return ordered, digests, stats
 
     def _recorded_outlines(self, previous: Manifest | None) -> dict[str, tuple[Any, ...]]:
@@ -538,8 +560,11 @@ class Builder:
             layouts.adopt_closures(remembered[1])
         outputs = plan_outputs(site)
         claimed = self._claim_files(site, outputs, assets)
+        checked_layouts: set[str] = set()
         for output in outputs:
-            if output.layout is not None and not layouts.exists(output.layout):
+            if output.layout is None or output.layout in checked_layouts:
+                continue
+            if not layouts.exists(output.layout):
                 document = site.by_source.get(output.source) if output.source else None
                 layouts.require(
                     output.layout,
@@ -547,6 +572,7 @@ class Builder:
                     file=output.source,
                     line=document.entry.lines.get("layout") if document else None,
                 )
+            checked_layouts.add(output.layout)
         old = previous.outputs if previous else {}
 
         changed = self._changed_sources
@@ -565,24 +591,37 @@ class Builder:
                 return False
             if output.layout and record[0] != layouts.closure_digest(output.layout):
                 return False
-            facts = record[1]
             if by_sources and changed.isdisjoint(record[3]):
-                return all(fact(key) == facts[key] for key in record[4])
+                return all(fact(key) == digest for key, digest in record[4].items())
             return all(
                 site.proven_unchanged(key, changed) or fact(key) == digest
-                for key, digest in facts.items()
+                for key, digest in recorded_facts(record).items()
             )
 
+        # With the rankings and the layouts as before, only the outputs showing a changed
+        # document or a changed shared fact can be out of date: one pass over the records
+        # finds them, and every other output is fresh without a check of its own. (Each
+        # record's layout digest is that of the build that last checked or made it, and
+        # that build had these layouts.)
+        suspects: set[str] | None = None
+        if by_sources and remembered is not None and remembered[0] == layouts_key:
+            suspects = _suspects(old, changed, fact)
+
         stale: list[Output] = []
+        unchanged = 0
+        outputs_now = manifest.outputs
         for output in outputs:
-            record = old.get(output.file)
-            if fresh(output, record):
-                manifest.outputs[output.file] = record  # type: ignore[assignment]
-                result.unchanged += 1
+            file = output.file
+            record = old.get(file)
+            cleared = record is not None and suspects is not None and file not in suspects
+            if cleared or fresh(output, record):
+                outputs_now[file] = record  # type: ignore[assignment]
+                unchanged += 1
             else:
                 stale.append(output)
                 if output.layout:  # computed before any worker forks, so computed once
                     layouts.closure_digest(output.layout)
+        result.unchanged += unchanged
 
         result.rendered_files = [output.file for output in stale]
         # The documents these outputs showed last time, loaded in one batch (and before any
@@ -590,17 +629,15 @@ class Builder:
         shown = {source for output in stale for source in old.get(output.file, _NO_RECORD)[3]}
         site.load_entries([site.by_source[s] for s in sorted(shown) if s in site.by_source])
         job = _RenderJob(stale, layouts, site, old, writer)
-        for file, layout_digest, facts, digest, written, sources, shared in self._run_render_job(
-            job
-        ):
-            manifest.outputs[file] = (layout_digest, facts, digest, sources, shared)
+        for file, record, written in self._run_render_job(job):
+            manifest.outputs[file] = record
             if written:
                 writer.staged.append(file)
             self._count(file, written, result)
 
         for file, data in assets.items():
             digest = hashlib.blake2b(data, digest_size=16).hexdigest()
-            manifest.outputs[file] = ("asset", {}, digest, (), ())
+            manifest.outputs[file] = output_record("asset", {}, digest, (), ())
             record = old.get(file)
             written = record is None or record[2] != digest
             if written:
@@ -707,11 +744,31 @@ class Builder:
         return sorted(before - after)
 
 
-_NO_RECORD: OutputRecord = ("", {}, "", (), ())
+def _suspects(
+    records: dict[str, OutputRecord], changed: set[str], fact: Callable[[str], str | None]
+) -> set[str]:
+    """Outputs that read one of the ``changed`` documents, or a shared fact whose digest is
+    no longer the one recorded (each fact's verdict is computed once)."""
+    verdicts: dict[tuple[str, str], bool] = {}
+    suspects: set[str] = set()
+    for file, (_, _, _, sources, shared) in records.items():
+        if not changed.isdisjoint(sources):
+            suspects.add(file)
+            continue
+        for key, digest in shared.items():
+            holds = verdicts.get((key, digest))
+            if holds is None:
+                holds = verdicts[(key, digest)] = fact(key) == digest
+            if not holds:
+                suspects.add(file)
+                break
+    return suspects
 
-Rendered = tuple[str, str, dict[str, str], str, bool, tuple[str, ...], tuple[str, ...]]
-"""(file, layout digest, facts, content digest, written, sources, shared keys) for one rendered
-output (see ``OutputRecord``)."""
+
+_NO_RECORD: OutputRecord = output_record("", {}, "", (), ())
+
+Rendered = tuple[str, OutputRecord, bool]
+"""(file, record, written) for one rendered output."""
 
 
 class _RenderJob:
@@ -745,8 +802,8 @@ class _RenderJob:
             if written:
                 self.writer.write_unrecorded(output.file, data)
             layout_digest = self.layouts.closure_digest(output.layout) if output.layout else ""
-            sources, shared = self.site.split_facts(facts)
-            done.append((output.file, layout_digest, facts, digest, written, sources, shared))
+            record = output_record(layout_digest, facts, digest, *self.site.split_facts(facts))
+            done.append((output.file, record, written))
         return done
 
 
@@ -773,6 +830,12 @@ _related_sent: set[str] = set()
 def _chunks(count: int, parts: int) -> list[range]:
     size = max(1, -(-count // parts))
     return [range(start, min(start + size, count)) for start in range(0, count, size)]
+
+
+def _stat_signature(sources: list[SourceFile]) -> tuple[str, int]:
+    """Digest of the content files' paths, sizes and times, and the newest of the times."""
+    digest = digest_of(f"{s.path}\x01{s.size}\x01{s.mtime_ns}" for s in sources)
+    return digest, max((s.mtime_ns for s in sources), default=0)
 
 
 def _tree_signature(root: Path) -> str:

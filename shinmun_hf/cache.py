@@ -34,12 +34,15 @@ __all__ = [
     "EntryCache",
     "Manifest",
     "OutputRecord",
+    "SourceRecord",
     "load_manifest",
+    "output_record",
+    "recorded_facts",
     "save_manifest",
 ]
 
 CACHE_DIR = ".shinmun-cache"
-FORMAT = 8
+FORMAT = 10
 
 
 class EntryCache:
@@ -151,14 +154,33 @@ def _entries(db: sqlite3.Connection, keys: Iterable[str]) -> dict[str, Entry]:
     return found
 
 
-OutputRecord = tuple[str, dict[str, str], str, tuple[str, ...], tuple[str, ...]]
-"""(layout closure digest, facts read, content hash, sources, shared keys) of one output: a plain
-tuple, because a large site has tens of thousands and they are loaded on every build.
+SourceRecord = tuple[int, int, str, str]
+"""(size, mtime_ns, content digest, entry cache key) of one content file."""
 
-*sources* are the documents the output's per-post facts are made of and *shared keys* the rest
-of its facts (see :meth:`shinmun_hf.site.Site.split_facts`): while the site's membership and
-rankings are unchanged, an output none of whose sources changed is checked by its shared keys
-alone."""
+OutputRecord = tuple[str, bytes, str, tuple[str, ...], dict[str, str]]
+"""(layout closure digest, facts read, content hash, sources, shared facts) of one output: a
+plain tuple, because a large site has tens of thousands and they are loaded on every build.
+
+*sources* are the documents the output's per-post facts are made of and *shared facts* the
+rest of its facts (see :meth:`shinmun_hf.site.Site.split_facts`): while the site's membership
+and rankings are unchanged, an output none of whose sources changed is checked by its shared
+facts alone. The whole ``facts`` dict is needed only when that is not enough, so it is kept
+marshalled: a 10,000-post site's 135,000 facts then load as 15,000 byte strings."""
+
+
+def output_record(
+    layout_digest: str,
+    facts: dict[str, str],
+    digest: str,
+    sources: tuple[str, ...],
+    shared: tuple[str, ...],
+) -> OutputRecord:
+    return (layout_digest, marshal.dumps(facts), digest, sources, {k: facts[k] for k in shared})
+
+
+def recorded_facts(record: OutputRecord) -> dict[str, str]:
+    """Every fact the output read, with its digest then."""
+    return marshal.loads(record[1])
 
 
 @dataclass
@@ -170,8 +192,8 @@ class Manifest:
     """Output file -> how it was made."""
     copies: dict[str, tuple[int, int]] = field(default_factory=dict)
     """Output file copied from public/ -> (size, mtime_ns) of its source."""
-    sources: dict[str, tuple[int, int, str]] = field(default_factory=dict)
-    """Content file -> (size, mtime_ns, digest): unchanged stat means unchanged bytes."""
+    sources: dict[str, SourceRecord] = field(default_factory=dict)
+    """Content file -> its record: unchanged stat means unchanged bytes."""
     outlines: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     """Entry cache key -> encoded :class:`~shinmun_hf.content.EntryOutline` of every entry:
     the next build makes its site model of these, loading only the entries it renders."""

@@ -110,14 +110,15 @@ class Entry:
 _ENTRY_FIELDS = tuple(f.name for f in fields(Entry))
 
 
-@dataclass(slots=True, frozen=True)
+@dataclass(slots=True)
 class EntryOutline:
     """What the site model is made of: the fields that place an entry in the site (URL, order,
     taxonomies, layout, components) and the digests that stand for the rest.
 
     A cached build makes the whole model from outlines, which the manifest holds, and loads
     the full :class:`Entry` of only the documents the outputs it renders show: after a
-    one-post edit of a 10,000-post site, a dozen instead of every one.
+    one-post edit of a 10,000-post site, a dozen instead of every one. (Not frozen: a frozen
+    dataclass takes twice as long to make, and every cached build makes one per file.)
     """
 
     source: str

@@ -221,9 +221,15 @@ def _encode_date(moment: dt.datetime | None) -> _Date | None:
 def _decode_date(parts: _Date | None) -> dt.datetime | None:
     if parts is None:
         return None
-    *fields, fold, where = parts
-    zone = ZoneInfo(where) if isinstance(where, str) else _fixed(where)
-    return dt.datetime(*fields, tzinfo=zone, fold=fold)
+    year, month, day, hour, minute, second, microsecond, fold, where = parts
+    zone = _zones.get(where)
+    if zone is None:
+        zone = _zones[where] = ZoneInfo(where) if isinstance(where, str) else _fixed(where)
+    return dt.datetime(year, month, day, hour, minute, second, microsecond, zone, fold=fold)
+
+
+_zones: dict[str | int, dt.tzinfo] = {}
+"""Zones by name or offset: one lookup per build rather than one per date."""
 
 
 _offsets: dict[int, dt.timezone] = {}

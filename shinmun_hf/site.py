@@ -402,13 +402,13 @@ class Site:
             elif outline.kind == PAGE:
                 pages.append(Document(outline, outline.slug + "/", digest, self, entry))
         # Newest first, ties by path: two stable sorts compare datetimes in C.
-        posts.sort(key=lambda d: d.source)
-        posts.sort(key=lambda d: d.date, reverse=True)  # type: ignore[arg-type, return-value]
-        pages.sort(key=lambda d: d.source)
+        posts.sort(key=lambda d: d.outline.source)
+        posts.sort(key=lambda d: d.outline.date, reverse=True)  # type: ignore[arg-type, return-value]
+        pages.sort(key=lambda d: d.outline.source)
         self.posts = posts
         self.pages = pages
-        self.by_source = {d.source: d for d in (*posts, *pages)}
-        self.post_rank = {d.source: i for i, d in enumerate(posts)}
+        self.by_source = {d.outline.source: d for d in (*posts, *pages)}
+        self.post_rank = {d.outline.source: i for i, d in enumerate(posts)}
         self._facts: dict[str, str | None] = {}
         self.component_urls: dict[str, str] = {}
         self.component_errors: dict[str, str] = {}
@@ -432,9 +432,10 @@ class Site:
             names.setdefault(slugify(name), name)
             groups[slugify(name)]
         for post in self.posts:
-            if post.category:
-                slug = slugify(post.category)
-                names.setdefault(slug, post.category)
+            category = post.outline.category
+            if category:
+                slug = slugify(category)
+                names.setdefault(slug, category)
                 groups[slug].append(post)
         order = list(groups)
         if self.config.categories is None:
@@ -447,7 +448,7 @@ class Site:
         groups: dict[str, list[Document]] = defaultdict(list)
         names: dict[str, str] = {}
         for post in self.posts:
-            for tag in post.tags:
+            for tag in post.outline.tags:
                 slug = slugify(tag)
                 names.setdefault(slug, tag)
                 groups[slug].append(post)
@@ -459,7 +460,8 @@ class Site:
     def _archives(self) -> list[Archive]:
         groups: dict[tuple[int, int], list[Document]] = defaultdict(list)
         for post in self.posts:
-            groups[(post.date.year, post.date.month)].append(post)  # type: ignore[union-attr]
+            date = post.outline.date
+            groups[(date.year, date.month)].append(post)  # type: ignore[union-attr]
         return [
             Archive(y, m, f"{y}/{m}/", groups[(y, m)], self)
             for (y, m) in sorted(groups, reverse=True)
@@ -528,7 +530,10 @@ class Site:
     def ranking_signature(self) -> str:
         """Digest of everything related posts are ranked by: which posts, in which order,
         with which category and tags. Unchanged, every related list is unchanged too."""
-        return digest_of("\x01".join((p.source, p.category or "", *p.tags)) for p in self.posts)
+        return digest_of(
+            "\x01".join((o.source, o.category or "", *o.tags))
+            for o in (p.outline for p in self.posts)
+        )
 
     def _remembered_related(self, source: str, limit: int) -> tuple[str, ...] | None:
         memo = self._related_memo
@@ -665,9 +670,9 @@ class Site:
             return str(words if kind == "words" else reading_minutes(words))
         if kind == "posts":
             return _list_digest(self.posts)
-        if kind == "addresses":  # what the sitemap shows: every URL, and posts' dates
+        if kind == "addresses":  # what the sitemap shows: every URL, and posts' days
             return digest_of(
-                f"{d.site_path}\x01{d.updated or d.date or ''}" for d in (*self.posts, *self.pages)
+                f"{d.site_path}\x01{_day(d.updated or d.date)}" for d in (*self.posts, *self.pages)
             )
         if kind == "search":  # what the search index shows (see search_index.py)
             return digest_of(
@@ -755,6 +760,12 @@ class Site:
     def placeholder_free(self, html: str) -> str:
         """Component placeholders removed (feeds cannot run scripts)."""
         return PLACEHOLDER.sub("", html)
+
+
+def _day(moment: dt.datetime | None) -> int | str:
+    """The day a date falls on where it was written (what the sitemap shows), as a number:
+    ten times cheaper than formatting the date, and done for every document."""
+    return moment.toordinal() if moment else ""
 
 
 def _list_digest(documents: Sequence[Document]) -> str:
