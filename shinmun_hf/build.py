@@ -25,9 +25,12 @@ from .cache import (
     Manifest,
     OutputRecord,
     SourceRecord,
+    dependent_files,
+    dependents_of,
     load_manifest,
     output_record,
-    recorded_facts,
+    recorded_details,
+    recorded_sources,
     save_manifest,
 )
 from .components import BuiltComponent, ComponentRef
@@ -38,6 +41,7 @@ from .entry_codec import decode_outline, encode_outline
 from .errors import BuildError, ShinmunError
 from .helpers import make_filters, make_globals
 from .markup import RENDERER_VERSION
+from .markup.highlight_cache import take_used, use_store
 from .outputs import Output, document_output, plan_outputs
 from .site import Document, Site
 from .templates import Layouts
@@ -136,8 +140,11 @@ def _entry_key(source: SourceFile, digest: str, config: Config) -> str:
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
-def _parse_job(job: tuple[str, str, bytes, str, str]) -> Entry:
-    return parse_entry(*job)
+def _parse_job(job: tuple[str, str, bytes, str, str]) -> tuple[Entry, dict[str, str]]:
+    """The entry, and the highlighted code blocks it used (for the cache to keep)."""
+    take_used()  # forget blocks of anything rendered outside a job (serve's fast render)
+    entry = parse_entry(*job)
+    return entry, take_used()
 
 
 class Builder:
@@ -315,9 +322,9 @@ class Builder:
                 continue
             write_file_atomically(self.out / output.file, data)
             layout_digest = layouts.closure_digest(output.layout) if output.layout else ""
-            manifest.outputs[output.file] = output_record(
-                layout_digest, facts, digest, *site.split_facts(facts)
-            )
+            updated = output_record(layout_digest, facts, digest, *site.split_facts(facts))
+            _patch_dependents(manifest.dependents, output.file, record, updated)
+            manifest.outputs[output.file] = updated
             written.append(output.file)
         return written
 
@@ -431,11 +438,13 @@ class Builder:
                     if raw is None:
                         raw = (self.project / source.path).read_bytes()
                     jobs.append((source.path, source.kind, raw, config.timezone, config.base_path))
-                fresh = self._parse_all(jobs)
-                for entry in fresh:
+                highlights: dict[str, dict[str, str]] = {}
+                for entry, used in self._parse_all(jobs):
                     entry.cache_key = keys[entry.source]
                     items[entry.source] = entry
-                cache.put_many(fresh)
+                    fresh.append(entry)
+                    highlights[entry.cache_key] = used
+                cache.put_many(fresh, highlights)
                 if fresh:
                     cache.prune(keep=keys.values())
             finally:
@@ -505,7 +514,10 @@ class Builder:
 
         return load
 
-    def _parse_all(self, jobs: list[tuple[str, str, bytes, str, str]]) -> list[Entry]:
+    def _parse_all(
+        self, jobs: list[tuple[str, str, bytes, str, str]]
+    ) -> list[tuple[Entry, dict[str, str]]]:
+        use_store(self.cache_dir / "entries.sqlite")  # code blocks highlighted before
         workers = self.options.jobs or os.cpu_count() or 1
         if len(jobs) < PARALLEL_THRESHOLD or workers < 2:
             return [_parse_job(job) for job in jobs]
@@ -591,11 +603,12 @@ class Builder:
                 return False
             if output.layout and record[0] != layouts.closure_digest(output.layout):
                 return False
-            if by_sources and changed.isdisjoint(record[3]):
-                return all(fact(key) == digest for key, digest in record[4].items())
+            facts, sources = recorded_details(record)
+            if by_sources and changed.isdisjoint(sources):
+                return all(fact(key) == digest for key, digest in record[3].items())
             return all(
                 site.proven_unchanged(key, changed) or fact(key) == digest
-                for key, digest in recorded_facts(record).items()
+                for key, digest in facts.items()
             )
 
         # With the rankings and the layouts as before, only the outputs showing a changed
@@ -604,8 +617,13 @@ class Builder:
         # record's layout digest is that of the build that last checked or made it, and
         # that build had these layouts.)
         suspects: set[str] | None = None
-        if by_sources and remembered is not None and remembered[0] == layouts_key:
-            suspects = _suspects(old, changed, fact)
+        if (
+            by_sources
+            and remembered is not None
+            and remembered[0] == layouts_key
+            and (previous.dependents or not old)  # type: ignore[union-attr]
+        ):
+            suspects = _suspects(old, previous.dependents, changed, fact)  # type: ignore[union-attr]
 
         stale: list[Output] = []
         unchanged = 0
@@ -626,7 +644,12 @@ class Builder:
         result.rendered_files = [output.file for output in stale]
         # The documents these outputs showed last time, loaded in one batch (and before any
         # worker forks, so loaded once): the rest of the site stays outlines.
-        shown = {source for output in stale for source in old.get(output.file, _NO_RECORD)[3]}
+        shown = {
+            source
+            for output in stale
+            if output.file in old
+            for source in recorded_sources(old[output.file])
+        }
         site.load_entries([site.by_source[s] for s in sorted(shown) if s in site.by_source])
         job = _RenderJob(stale, layouts, site, old, writer)
         for file, record, written in self._run_render_job(job):
@@ -646,6 +669,7 @@ class Builder:
 
         self._copy_public(previous, manifest, writer, result, claimed)
         manifest.layout_closures = (layouts_key, layouts.closures())
+        manifest.dependents = _dependents(previous, manifest.outputs)
 
     def _run_render_job(self, job: _RenderJob) -> list[Rendered]:
         workers = min(self.options.jobs or os.cpu_count() or 1, 8)
@@ -745,16 +769,18 @@ class Builder:
 
 
 def _suspects(
-    records: dict[str, OutputRecord], changed: set[str], fact: Callable[[str], str | None]
+    records: dict[str, OutputRecord],
+    dependents: dict[str, bytes],
+    changed: set[str],
+    fact: Callable[[str], str | None],
 ) -> set[str]:
     """Outputs that read one of the ``changed`` documents, or a shared fact whose digest is
     no longer the one recorded (each fact's verdict is computed once)."""
     verdicts: dict[tuple[str, str], bool] = {}
     suspects: set[str] = set()
-    for file, (_, _, _, sources, shared) in records.items():
-        if not changed.isdisjoint(sources):
-            suspects.add(file)
-            continue
+    for source in changed:
+        suspects.update(dependent_files(dependents.get(source)))
+    for file, (_, _, _, shared) in records.items():
         for key, digest in shared.items():
             holds = verdicts.get((key, digest))
             if holds is None:
@@ -765,7 +791,50 @@ def _suspects(
     return suspects
 
 
-_NO_RECORD: OutputRecord = output_record("", {}, "", (), ())
+REINDEX_SHARE = 8
+"""More than 1/REINDEX_SHARE of the outputs made anew: the dependents index is rebuilt."""
+
+
+def _dependents(previous: Manifest | None, records: dict[str, OutputRecord]) -> dict[str, bytes]:
+    """``Manifest.dependents`` for ``records``: the previous index patched for the outputs
+    whose record changed, or built afresh when many did."""
+    before = previous.outputs if previous is not None else {}
+    touched = [file for file, record in records.items() if before.get(file) is not record]
+    touched.extend(file for file in before if file not in records)
+    if previous is None or (before and not previous.dependents):
+        touched = list(records)
+    if len(touched) * REINDEX_SHARE > len(records):
+        index: dict[str, list[str]] = {}
+        for file, record in records.items():
+            for source in recorded_sources(record):
+                index.setdefault(source, []).append(file)
+        return {source: dependents_of(files) for source, files in index.items()}
+    dependents = dict(previous.dependents)  # type: ignore[union-attr]
+    for file in touched:
+        _patch_dependents(dependents, file, before.get(file), records.get(file))
+    return dependents
+
+
+def _patch_dependents(
+    dependents: dict[str, bytes],
+    file: str,
+    before: OutputRecord | None,
+    after: OutputRecord | None,
+) -> None:
+    """Update ``dependents`` for one output whose record went from ``before`` to ``after``."""
+    old = set(recorded_sources(before)) if before is not None else set()
+    new = set(recorded_sources(after)) if after is not None else set()
+    for source in old ^ new:
+        files = set(dependent_files(dependents.get(source)))
+        if source in new:
+            files.add(file)
+        else:
+            files.discard(file)
+        if files:
+            dependents[source] = dependents_of(files)
+        else:
+            dependents.pop(source, None)
+
 
 Rendered = tuple[str, OutputRecord, bool]
 """(file, record, written) for one rendered output."""

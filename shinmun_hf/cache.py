@@ -35,14 +35,17 @@ __all__ = [
     "Manifest",
     "OutputRecord",
     "SourceRecord",
+    "dependent_files",
+    "dependents_of",
     "load_manifest",
     "output_record",
-    "recorded_facts",
+    "recorded_details",
+    "recorded_sources",
     "save_manifest",
 ]
 
 CACHE_DIR = ".shinmun-cache"
-FORMAT = 10
+FORMAT = 11
 
 
 class EntryCache:
@@ -68,22 +71,37 @@ class EntryCache:
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value BLOB)")
         db.execute("CREATE TABLE IF NOT EXISTS bodies (key TEXT PRIMARY KEY, html TEXT)")
+        # Highlighted code blocks by digest (see markup/highlight_cache.py), each with the
+        # entry that last used it, so that pruning entries prunes their blocks too.
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS highlights (key TEXT PRIMARY KEY, html TEXT, entry TEXT)"
+        )
+        db.execute("CREATE INDEX IF NOT EXISTS highlights_by_entry ON highlights (entry)")
         return db
 
     def get_many(self, keys: Iterable[str]) -> dict[str, Entry]:
         """Entries by key, without bodies (``rendered.html`` is None)."""
         return _entries(self.db, keys)
 
-    def put_many(self, entries: Iterable[Entry]) -> None:
+    def put_many(
+        self, entries: Iterable[Entry], highlights: dict[str, dict[str, str]] | None = None
+    ) -> None:
+        """Store entries, and the code blocks each used (entry key -> digest -> HTML)."""
         metadata, bodies = [], []
         for entry in entries:
             metadata.append((entry.cache_key, encode_entry(entry)))
             bodies.append((entry.cache_key, entry.rendered.html))
         if not metadata:
             return
+        blocks = [
+            (key, html, entry)
+            for entry, used in (highlights or {}).items()
+            for key, html in used.items()
+        ]
         self.db.execute("BEGIN")
         self.db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?)", metadata)
         self.db.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?)", bodies)
+        self.db.executemany("INSERT OR REPLACE INTO highlights VALUES (?, ?, ?)", blocks)
         self.db.execute("COMMIT")
 
     def prune(self, keep: Iterable[str], slack: int = 2) -> None:
@@ -99,6 +117,7 @@ class EntryCache:
         self.db.executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((k,) for k in keep))
         for table in ("entries", "bodies"):
             self.db.execute(f"DELETE FROM {table} WHERE key NOT IN (SELECT key FROM keep)")
+        self.db.execute("DELETE FROM highlights WHERE entry NOT IN (SELECT key FROM keep)")
         self.db.execute("COMMIT")
 
     def close(self) -> None:
@@ -157,15 +176,21 @@ def _entries(db: sqlite3.Connection, keys: Iterable[str]) -> dict[str, Entry]:
 SourceRecord = tuple[int, int, str, str]
 """(size, mtime_ns, content digest, entry cache key) of one content file."""
 
-OutputRecord = tuple[str, bytes, str, tuple[str, ...], dict[str, str]]
-"""(layout closure digest, facts read, content hash, sources, shared facts) of one output: a
+OutputRecord = tuple[str, bytes, str, dict[str, str]]
+"""(layout closure digest, facts and sources, content hash, shared facts) of one output: a
 plain tuple, because a large site has tens of thousands and they are loaded on every build.
 
 *sources* are the documents the output's per-post facts are made of and *shared facts* the
 rest of its facts (see :meth:`shinmun_hf.site.Site.split_facts`): while the site's membership
-and rankings are unchanged, an output none of whose sources changed is checked by its shared
-facts alone. The whole ``facts`` dict is needed only when that is not enough, so it is kept
-marshalled: a 10,000-post site's 135,000 facts then load as 15,000 byte strings."""
+and rankings are unchanged, an output none of whose sources changed (which the manifest's
+``dependents`` index tells) is checked by its shared facts alone. The facts and sources are
+needed only when that is not enough, so they are kept marshalled: a 10,000-post site's 135,000
+facts and 165,000 sources then load as 15,000 byte strings."""
+
+
+CANONICAL = 2
+"""marshal's format 2: unlike later ones, it marks no object as shared (which depends on
+reference counts), so equal values make equal bytes and unchanged items leave the delta."""
 
 
 def output_record(
@@ -175,12 +200,28 @@ def output_record(
     sources: tuple[str, ...],
     shared: tuple[str, ...],
 ) -> OutputRecord:
-    return (layout_digest, marshal.dumps(facts), digest, sources, {k: facts[k] for k in shared})
+    details = marshal.dumps((facts, sources), CANONICAL)
+    return (layout_digest, details, digest, {key: facts[key] for key in shared})
 
 
-def recorded_facts(record: OutputRecord) -> dict[str, str]:
-    """Every fact the output read, with its digest then."""
-    return marshal.loads(record[1])
+def recorded_details(record: OutputRecord) -> tuple[dict[str, str], tuple[str, ...]]:
+    """Every fact the output read, with its digest then, and its sources."""
+    facts, sources = marshal.loads(record[1])
+    return facts, sources
+
+
+def recorded_sources(record: OutputRecord) -> tuple[str, ...]:
+    """The documents the output's per-post facts are made of."""
+    return marshal.loads(record[1])[1]
+
+
+def dependents_of(files: Iterable[str]) -> bytes:
+    """A ``Manifest.dependents`` value."""
+    return marshal.dumps(tuple(sorted(files)), CANONICAL)
+
+
+def dependent_files(value: bytes | None) -> tuple[str, ...]:
+    return marshal.loads(value) if value else ()
 
 
 @dataclass
@@ -194,6 +235,9 @@ class Manifest:
     """Output file copied from public/ -> (size, mtime_ns) of its source."""
     sources: dict[str, SourceRecord] = field(default_factory=dict)
     """Content file -> its record: unchanged stat means unchanged bytes."""
+    dependents: dict[str, bytes] = field(default_factory=dict)
+    """Content file -> the outputs whose sources include it (see :func:`dependents_of`):
+    after an edit, the outputs to check are found without reading every record."""
     outlines: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     """Entry cache key -> encoded :class:`~shinmun_hf.content.EntryOutline` of every entry:
     the next build makes its site model of these, loading only the entries it renders."""

@@ -426,17 +426,12 @@ class Site:
 
     # --- taxonomies
     def _categories(self) -> list[Taxonomy]:
-        groups: dict[str, list[Document]] = defaultdict(list)
+        groups: dict[str, list[Document]] = {}
         names: dict[str, str] = {}
         for name in self.config.categories or ():
             names.setdefault(slugify(name), name)
-            groups[slugify(name)]
-        for post in self.posts:
-            category = post.outline.category
-            if category:
-                slug = slugify(category)
-                names.setdefault(slug, category)
-                groups[slug].append(post)
+            groups.setdefault(slugify(name), [])
+        self._group_by_slug(lambda o: (o.category,) if o.category else (), groups, names)
         order = list(groups)
         if self.config.categories is None:
             order.sort(key=lambda slug: names[slug].casefold())
@@ -445,17 +440,42 @@ class Site:
         ]
 
     def _tags(self) -> list[Taxonomy]:
-        groups: dict[str, list[Document]] = defaultdict(list)
+        groups: dict[str, list[Document]] = {}
         names: dict[str, str] = {}
-        for post in self.posts:
-            for tag in post.outline.tags:
-                slug = slugify(tag)
-                names.setdefault(slug, tag)
-                groups[slug].append(post)
+        self._group_by_slug(lambda o: o.tags, groups, names)
         return [
             Taxonomy("tag", names[s], s, f"tags/{s}/", groups[s], self)
             for s in sorted(groups, key=lambda slug: names[slug].casefold())
         ]
+
+    def _group_by_slug(
+        self,
+        names_of: Callable[[EntryOutline], Sequence[str]],
+        groups: dict[str, list[Document]],
+        names: dict[str, str],
+    ) -> None:
+        """Add the posts to ``groups`` by the slugs of their names (newest first), naming
+        each new slug after the first name that has it. Posts are grouped by name first and
+        each name slugified once: 30,000 tags on 10,000 posts, but a few dozen names."""
+        by_name: dict[str, list[Document]] = {}
+        for post in self.posts:
+            for name in names_of(post.outline):
+                group = by_name.get(name)
+                if group is None:
+                    by_name[name] = [post]
+                else:
+                    group.append(post)
+        rank = self.post_rank
+        for name, posts in by_name.items():  # in order of first appearance
+            slug = slugify(name)
+            names.setdefault(slug, name)
+            group = groups.get(slug)
+            if not group:
+                groups[slug] = posts
+            else:  # "Python" and "python": one tag, each post once, newest first
+                listed = set(map(id, group))
+                group.extend(post for post in posts if id(post) not in listed)
+                group.sort(key=lambda d: rank[d.outline.source])
 
     def _archives(self) -> list[Archive]:
         groups: dict[tuple[int, int], list[Document]] = defaultdict(list)

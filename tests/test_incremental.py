@@ -255,11 +255,14 @@ def test_cache_forgets_entries_no_file_has(tmp_path):
     )
     cache.db.executemany("INSERT INTO bodies VALUES (?, ?)", [(f"old{i}", "") for i in range(300)])
     cache.db.execute("INSERT INTO entries VALUES ('current', x'')")
+    cache.db.execute("INSERT INTO highlights VALUES ('block1', '<pre>', 'old1')")
+    cache.db.execute("INSERT INTO highlights VALUES ('block2', '<pre>', 'current')")
     cache.prune(keep=["current"])
     cache.close()
     db = sqlite3.connect(tmp_path / "entries.sqlite")
     assert [row[0] for row in db.execute("SELECT key FROM entries")] == ["current"]
     assert db.execute("SELECT count(*) FROM bodies").fetchone() == (0,)
+    assert [row[0] for row in db.execute("SELECT key FROM highlights")] == ["block2"]
 
 
 def test_body_edit_loads_only_the_entries_the_rendered_pages_show(project, tmp_path):
@@ -386,3 +389,76 @@ def test_damaged_manifest_delta_means_a_full_build(big_blog, tmp_path):
     made = {file for file in snapshot(blog.out) if not file.startswith("css/")}
     assert set(result.rendered_files) == made  # nothing trusted: everything made again
     assert snapshot(blog.out) == cold_build(blog, tmp_path)
+
+
+def test_moved_page_is_found_again_by_the_next_edit_of_what_it_shows(project, tmp_path):
+    """A new slug moves a post's page without changing the site's rankings: the page made at
+    the new address must be known to depend on its neighbours, or a later edit of one of
+    them would leave it showing the old title. (Enough posts for the dependents index to be
+    patched rather than rebuilt.)"""
+    blog = project
+    for number in range(150):
+        blog.post(
+            f"post-{number:02}",
+            title=f"Post {number}",
+            date=f"2024-01-01 {number // 60:02}:{number % 60:02}",
+            tags=[f"t{number % 9}"],
+        )
+    blog.build()
+    path = blog.root / "content/posts/post-10.md"
+    path.write_text(path.read_text().replace("title: Post 10", "title: Post 10\nslug: moved"))
+    assert "2024/1/moved/index.html" in blog.build().rendered_files
+    neighbour = blog.read("2024/1/moved/index.html")
+    for number in (9, 11):  # its neighbours
+        other = blog.root / f"content/posts/post-{number:02}.md"
+        other.write_text(other.read_text().replace(f"Post {number}", f"Post {number} renamed"))
+    blog.build()
+    assert blog.read("2024/1/moved/index.html") != neighbour
+    assert snapshot(blog.out) == cold_build(blog, tmp_path)
+
+
+CODE_POST = "Intro.\n\n```python\ndef f(x):\n    return x * 2\n```\n\n@@ruby\n    puts 1\n\nEnd."
+
+
+def forbid_lexers(monkeypatch) -> None:
+    def refuse(self):
+        raise AssertionError(f"a {self.lexer_class.__name__} was made for a cached block")
+
+    monkeypatch.setattr("shinmun_hf.markup.highlight_cache.DeferredLexer.create", refuse)
+    monkeypatch.setattr("shinmun_hf.markup.highlight_cache._memory", {})  # a new process
+
+
+def test_edit_around_unchanged_code_uses_the_highlighted_blocks_of_before(
+    project, tmp_path, monkeypatch
+):
+    project.post("code", title="Code", body=CODE_POST)
+    project.build()
+    forbid_lexers(monkeypatch)
+    project.post("code", title="Code", body=CODE_POST.replace("End.", "The end."))
+    assert project.build().rendered_entries == 1
+    monkeypatch.undo()
+    assert snapshot(project.out) == cold_build(project, tmp_path)
+
+
+def test_changed_code_is_highlighted_again(project, tmp_path):
+    project.post("code", title="Code", body=CODE_POST)
+    project.build()
+    project.post("code", title="Code", body=CODE_POST.replace("x * 2", "x * 3"))
+    project.build()
+    assert '<span class="mi">3</span>' in project.read("2024/3/code/index.html")
+    assert snapshot(project.out) == cold_build(project, tmp_path)
+
+
+def test_damaged_highlight_store_means_highlighting_again(project, tmp_path, monkeypatch):
+    import sqlite3
+
+    project.post("code", title="Code", body=CODE_POST)
+    project.build()
+    db = sqlite3.connect(project.root / ".shinmun-cache" / "entries.sqlite")
+    db.execute("DROP TABLE highlights")
+    db.commit()
+    db.close()
+    monkeypatch.setattr("shinmun_hf.markup.highlight_cache._memory", {})
+    project.post("code", title="Code", body=CODE_POST.replace("End.", "The end."))
+    project.build()
+    assert snapshot(project.out) == cold_build(project, tmp_path)

@@ -166,3 +166,13 @@ def test_one_code_block_does_not_change_how_a_later_one_is_highlighted():
     alone = render(later).html
     render("```modula2\n(*!m2pim*)\nMODULE A; END A.\n```\n")
     assert render(later).html == alone
+
+
+def test_same_code_with_other_fence_options_is_highlighted_anew():
+    """The block cache keys on the options too: the same code marked differently differs."""
+    code = "a = 1\nb = 2\n"
+    plain = render(f"```python\n{code}```\n").html
+    marked = render(f'```python hl_lines="1"\n{code}```\n').html
+    other_language = render(f"```ruby\n{code}```\n").html
+    assert len({plain, marked, other_language}) == 3
+    assert render(f"```python\n{code}```\n").html == plain

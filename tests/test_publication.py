@@ -114,3 +114,19 @@ def test_time_zone_aware_dates(project):
     assert (project.out / "2024/6/tokyo/index.html").exists()
     assert not (project.out / "2024/6/zulu/index.html").exists()
     assert 'datetime="2024-06-01T08:00:00+09:00"' in project.read("2024/6/tokyo/index.html")
+
+
+def test_tags_spelled_differently_share_one_page_newest_first(project):
+    project.post("c", title="Newest", date="2024-03-01", tags=["Python"])
+    project.post("b", title="Middle", date="2024-02-01", tags=["PYTHON"])
+    project.post("a", title="Oldest", date="2024-01-01", tags=["python", "Python"])
+    project.post("d", title="Other", date="2024-02-15", tags=["rust"])
+    result = project.build()
+    site = result.site
+    assert [t.slug for t in site.tags] == ["python", "rust"]
+    tag = site.tag_by_slug["python"]
+    assert tag.name == "Python"  # as the newest post spells it
+    assert tag.count == 3
+    assert [p.title for p in tag.items] == ["Newest", "Middle", "Oldest"]  # "Oldest" has both
+    page = project.read("tags/python/index.html")
+    assert page.index("Newest") < page.index("Middle") < page.index("Oldest")

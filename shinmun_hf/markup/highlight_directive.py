@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from pygments import highlight
-
 from .directives import Directive, DirectiveContext
+from .highlight_cache import DeferredLexer, highlight_block
 from .highlighting import formatter_for, lexer_for
 
 __all__ = ["highlight_directive"]
@@ -19,5 +18,6 @@ def highlight_directive(directive: Directive, context: DirectiveContext) -> str:
         )
         from pygments.lexers.special import TextLexer  # rarely needed, 8 ms to import
 
-        lexer = TextLexer()
-    return highlight(directive.body or "", lexer, formatter_for(f"language-{directive.name}"))
+        lexer = DeferredLexer(TextLexer, {})
+    formatter = formatter_for(f"language-{directive.name}")
+    return highlight_block(directive.body or "", lexer, formatter)

@@ -4,7 +4,8 @@ Building an ``HtmlFormatter`` computes a whole stylesheet, and codehilite builds
 code block; Pygments' ``get_lexer_by_name`` scans the aliases of every lexer it knows, and
 codehilite calls it for every block too. Formatters are kept here per language and options,
 lexer classes per language (together a tenth of a typical post's rendering time). Fenced code
-(through codehilite) and ``@@<lang>`` blocks share them, so one stylesheet serves both.
+(through codehilite) and ``@@<lang>`` blocks share them, so one stylesheet serves both, and both
+go through the block cache (:mod:`.highlight_cache`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexer import Lexer
 from pygments.lexers import find_lexer_class_by_name
 from pygments.util import ClassNotFound
+
+from .highlight_cache import DeferredLexer, highlight_block
 
 __all__ = ["CSS_CLASS", "formatter_for", "lexer_by_name", "lexer_for", "use_in_codehilite"]
 
@@ -45,33 +48,39 @@ def formatter_for(lang_str: str = "", **options: Any) -> HtmlFormatter:
         if len(_formatters) >= CACHE_LIMIT:
             _formatters.clear()
         formatter = _formatters[key] = HtmlFormatter(**settings)
+        formatter.shinmun_settings = repr(sorted(settings.items()))  # the block cache's key
     return formatter
 
 
-def lexer_by_name(alias: str, **options: Any) -> Lexer:
-    """``pygments.lexers.get_lexer_by_name``, with the alias lookup done once per language.
+def lexer_by_name(alias: str, **options: Any) -> DeferredLexer:
+    """``pygments.lexers.get_lexer_by_name``, with the alias lookup done once per language,
+    returning the lexer to be (see :class:`~.highlight_cache.DeferredLexer`).
 
-    A new lexer each time: some lexers keep state from one text to the next (Modula-2's
-    dialect, MIME's boundary), so sharing instances would let one code block change how a
-    later one is highlighted. Raises ``ClassNotFound`` for unknown names, like Pygments."""
+    A new lexer for each block that needs one: some lexers keep state from one text to the
+    next (Modula-2's dialect, MIME's boundary), so sharing instances would let one code block
+    change how a later one is highlighted. Raises ``ClassNotFound`` for unknown names, like
+    Pygments."""
     lexer_class = _lexer_classes.get(alias)
     if lexer_class is None:
         if len(_lexer_classes) >= CACHE_LIMIT:
             _lexer_classes.clear()
         lexer_class = _lexer_classes[alias] = find_lexer_class_by_name(alias)
-    return lexer_class(**options)
+    return DeferredLexer(lexer_class, options)
 
 
 def use_in_codehilite() -> None:
-    """Make codehilite look lexers up through :func:`lexer_by_name`.
+    """Make codehilite look lexers up through :func:`lexer_by_name` and highlight through the
+    block cache.
 
-    codehilite calls the ``get_lexer_by_name`` it imported for every block, with no hook to
-    replace it; it is rebound here, once, to the shared lookup (same arguments, same errors).
+    codehilite calls the ``get_lexer_by_name`` and ``highlight`` it imported for every block,
+    with no hook to replace them; they are rebound here, once, to the shared lookup and the
+    cache (same arguments, same results, same errors).
     """
     codehilite.get_lexer_by_name = lexer_by_name
+    codehilite.highlight = highlight_block
 
 
-def lexer_for(name: str) -> Lexer | None:
+def lexer_for(name: str) -> DeferredLexer | None:
     """The lexer for a language name, or None when Pygments does not know it."""
     try:
         return lexer_by_name(name)
