@@ -123,14 +123,16 @@ def discover(project: Path) -> list[SourceFile]:
                 continue
             for entry in entries:
                 name = entry.name
-                if name.startswith(".") or (name.startswith("_") and entry.is_dir()):
+                if name.startswith("."):
                     continue
-                if entry.is_dir():
-                    pending.append(entry.path)
-                elif name.endswith(MARKDOWN_SUFFIXES):
+                if name.endswith(MARKDOWN_SUFFIXES) and not entry.is_dir():
                     stat = entry.stat()
-                    relative = entry.path[prefix:].replace(os.sep, "/")
+                    relative = entry.path[prefix:]
+                    if os.sep != "/":
+                        relative = relative.replace(os.sep, "/")
                     found.append(SourceFile(relative, kind, stat.st_size, stat.st_mtime_ns))
+                elif not name.startswith("_") and entry.is_dir():
+                    pending.append(entry.path)
     found.sort(key=lambda s: s.path)
     return found
 
@@ -605,7 +607,7 @@ class Builder:
                 return False
             facts, sources = recorded_details(record)
             if by_sources and changed.isdisjoint(sources):
-                return all(fact(key) == digest for key, digest in record[3].items())
+                return all(fact(key) == digest for key, digest in record[3])
             return all(
                 site.proven_unchanged(key, changed) or fact(key) == digest
                 for key, digest in facts.items()
@@ -781,7 +783,7 @@ def _suspects(
     for source in changed:
         suspects.update(dependent_files(dependents.get(source)))
     for file, (_, _, _, shared) in records.items():
-        for key, digest in shared.items():
+        for key, digest in shared:
             holds = verdicts.get((key, digest))
             if holds is None:
                 holds = verdicts[(key, digest)] = fact(key) == digest

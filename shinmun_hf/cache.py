@@ -45,7 +45,7 @@ __all__ = [
 ]
 
 CACHE_DIR = ".shinmun-cache"
-FORMAT = 11
+FORMAT = 12
 
 
 class EntryCache:
@@ -176,7 +176,7 @@ def _entries(db: sqlite3.Connection, keys: Iterable[str]) -> dict[str, Entry]:
 SourceRecord = tuple[int, int, str, str]
 """(size, mtime_ns, content digest, entry cache key) of one content file."""
 
-OutputRecord = tuple[str, bytes, str, dict[str, str]]
+OutputRecord = tuple[str, bytes, str, tuple[tuple[str, str], ...]]
 """(layout closure digest, facts and sources, content hash, shared facts) of one output: a
 plain tuple, because a large site has tens of thousands and they are loaded on every build.
 
@@ -201,7 +201,7 @@ def output_record(
     shared: tuple[str, ...],
 ) -> OutputRecord:
     details = marshal.dumps((facts, sources), CANONICAL)
-    return (layout_digest, details, digest, {key: facts[key] for key in shared})
+    return (layout_digest, details, digest, tuple((key, facts[key]) for key in shared))
 
 
 def recorded_details(record: OutputRecord) -> tuple[dict[str, str], tuple[str, ...]]:
@@ -353,12 +353,10 @@ def _delta(base: dict[str, Any], plain: dict[str, Any]) -> dict[str, Any] | None
         if not isinstance(value, dict) or not isinstance(before, dict):
             scalars[name] = value
             continue
-        changed = {
-            key: item
-            for key, item in value.items()
-            if (old := before.get(key, _MISSING)) is not item and old != item
-        }
-        removed = [key for key in before if key not in value]
+        # Unchanged items are mostly the very objects loaded: tell them by identity first.
+        differ = {k: item for k, item in value.items() if before.get(k, _MISSING) is not item}
+        changed = {k: item for k, item in differ.items() if before.get(k, _MISSING) != item}
+        removed = list(before.keys() - value.keys())
         dicts[name] = (changed, removed)
         size += len(changed) + len(removed)
         total += len(value)

@@ -130,3 +130,17 @@ def test_tags_spelled_differently_share_one_page_newest_first(project):
     assert [p.title for p in tag.items] == ["Newest", "Middle", "Oldest"]  # "Oldest" has both
     page = project.read("tags/python/index.html")
     assert page.index("Newest") < page.index("Middle") < page.index("Oldest")
+
+
+def test_hidden_files_and_underscore_folders_are_not_content(project):
+    project.post("kept", title="Kept")
+    project.write(
+        "content/posts/2024/nested.markdown", "---\ntitle: Nested\ndate: 2024-01-01\n---\n"
+    )
+    project.write("content/posts/_notes/idea.md", "---\ntitle: Idea\ndate: 2024-01-01\n---\n")
+    project.write("content/posts/.draft.md", "not even front matter")
+    project.write("content/posts/.cache/x.md", "not even front matter")
+    project.write("content/posts/_leading.md", "---\ntitle: Leading\ndate: 2024-01-02\n---\n")
+    project.write("content/posts/notes.txt", "not Markdown")
+    result = project.build()
+    assert sorted(d.title for d in result.site.posts) == ["Kept", "Leading", "Nested"]
