@@ -28,6 +28,7 @@ from .cache import (
     dependent_files,
     dependents_of,
     load_manifest,
+    load_summary,
     output_record,
     recorded_details,
     recorded_sources,
@@ -196,31 +197,35 @@ class Builder:
             config = _with_variables(config, self.options.variables)
         result.config = config
         marker = read_marker(self.out)
-        if self._last_manifest is not None and self._last_manifest.build_id == marker:
-            previous: Manifest | None = self._last_manifest
-        else:
-            previous = load_manifest(self.cache_dir, self.out, marker)
-        # A new engine or config invalidates every record, but the old file list still says
-        # what to delete.
-        trusted = previous is not None and (
-            previous.engine == ENGINE and previous.config_digest == config.digest
+        kept = self._last_manifest
+        in_memory = kept if kept is not None and kept.build_id == marker else None
+        summary = (
+            in_memory.summary()
+            if in_memory is not None
+            else load_summary(self.cache_dir, self.out, marker)
         )
 
         sources = discover(self.project)
         now = self.options.now or dt.datetime.now(dt.UTC)
         started_ns = time.time_ns()
         content = _stat_signature(sources)
-        fingerprint, newest = self._fingerprint(config, content, previous)
-        if (
-            previous is not None
-            and previous.fingerprint == fingerprint
-            and newest < previous.started_ns - RACY_MARGIN_NS
-            and (previous.due is None or now.timestamp() < previous.due)
-        ):
-            # Nothing that could change any output has changed: the site is up to date.
-            result.unchanged = result.outputs = len(previous.outputs) + len(previous.copies)
-            result.seconds = time.perf_counter() - started
-            return result
+        if summary is not None:
+            fingerprint, newest = self._fingerprint(config, content, summary.component_inputs)
+            if (
+                summary.fingerprint == fingerprint
+                and newest < summary.started_ns - RACY_MARGIN_NS
+                and (summary.due is None or now.timestamp() < summary.due)
+            ):
+                # Nothing that could change any output has changed: the site is up to date.
+                result.unchanged = result.outputs = summary.files
+                result.seconds = time.perf_counter() - started
+                return result
+        previous = in_memory or load_manifest(self.cache_dir, self.out, marker)
+        # A new engine or config invalidates every record, but the old file list still says
+        # what to delete.
+        trusted = previous is not None and (
+            previous.engine == ENGINE and previous.config_digest == config.digest
+        )
         entries, digests, stats = self._load_entries(sources, config, previous, result)
         site = Site(
             config,
@@ -261,7 +266,7 @@ class Builder:
             manifest.membership = site.membership
             manifest.due = _next_due(entries, now, self.options)
             manifest.component_inputs = self._component_inputs
-            manifest.fingerprint = self._fingerprint(config, content, manifest)[0]
+            manifest.fingerprint = self._fingerprint(config, content, manifest.component_inputs)[0]
             manifest.started_ns = started_ns
             removed = self._removed(previous, manifest)
             writer.commit(complete=previous is None, removed=removed)
@@ -331,7 +336,7 @@ class Builder:
         return written
 
     def _fingerprint(
-        self, config: Config, content: tuple[str, int], manifest: Manifest | None
+        self, config: Config, content: tuple[str, int], component_inputs: list[str]
     ) -> tuple[str, int]:
         """Digest of everything a build reads, and the newest modification time among them.
 
@@ -348,7 +353,7 @@ class Builder:
             for directory, _, filenames in sorted(os.walk(self.project / folder))
             for name in sorted(filenames)
         ]
-        paths.extend(str(self.project / p) for p in (manifest.component_inputs if manifest else ()))
+        paths.extend(str(self.project / p) for p in component_inputs)
         for path in paths:
             try:
                 stat = os.stat(path)

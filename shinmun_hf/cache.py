@@ -33,11 +33,13 @@ __all__ = [
     "CacheReader",
     "EntryCache",
     "Manifest",
+    "ManifestSummary",
     "OutputRecord",
     "SourceRecord",
     "dependent_files",
     "dependents_of",
     "load_manifest",
+    "load_summary",
     "output_record",
     "recorded_details",
     "recorded_sources",
@@ -268,6 +270,16 @@ class Manifest:
         """(signature, lists) of the related posts, or None if none were recorded."""
         return (self.related_signature, self.related_lists) if self.related_signature else None
 
+    def summary(self) -> ManifestSummary:
+        return ManifestSummary(
+            self.build_id,
+            self.fingerprint,
+            self.started_ns,
+            self.due,
+            list(self.component_inputs),
+            len(self.outputs) + len(self.copies),
+        )
+
     def to_plain(self) -> dict[str, Any]:
         # shallow on purpose: asdict() would deep-copy tens of thousands of records
         return {
@@ -288,6 +300,45 @@ def _manifest_path(cache_dir: Path, out: Path) -> Path:
 
 def _delta_path(cache_dir: Path, out: Path) -> Path:
     return _manifest_path(cache_dir, out).with_suffix(".delta")
+
+
+def _summary_path(cache_dir: Path, out: Path) -> Path:
+    return _manifest_path(cache_dir, out).with_suffix(".summary")
+
+
+@dataclass(frozen=True)
+class ManifestSummary:
+    """What tells that a site is up to date, saved apart from the manifest: a build with
+    nothing to do reads these few hundred bytes instead of the whole manifest (26 MB at
+    10,000 posts)."""
+
+    build_id: str
+    fingerprint: str
+    started_ns: int
+    due: float | None
+    component_inputs: list[str]
+    files: int
+    """Files the site has."""
+
+
+def load_summary(cache_dir: Path, out: Path, build_id: str | None) -> ManifestSummary | None:
+    """The summary of the build that produced ``out``; None if there is none to trust."""
+    if build_id is None:
+        return None
+    try:
+        data = marshal.loads(_summary_path(cache_dir, out).read_bytes())
+        if data.get("format") != FORMAT or data.get("build_id") != build_id:
+            return None
+        return ManifestSummary(
+            data["build_id"],
+            data["fingerprint"],
+            data["started_ns"],
+            data["due"],
+            data["component_inputs"],
+            data["files"],
+        )
+    except Exception:  # missing, damaged or from another version
+        return None
 
 
 DELTA_SHARE = 8
@@ -335,11 +386,14 @@ def save_manifest(cache_dir: Path, out: Path, manifest: Manifest, base: Manifest
     if delta is not None:
         _write_atomically(_delta_path(cache_dir, out), marshal.dumps(delta))
         manifest.base = full
-        return
-    _write_atomically(_manifest_path(cache_dir, out), marshal.dumps(plain))
-    _delta_path(cache_dir, out).unlink(missing_ok=True)
-    # A snapshot: the manifest's own dicts may still change (``render_edited_first``).
-    manifest.base = {k: dict(v) if isinstance(v, dict) else v for k, v in plain.items()}
+    else:
+        _write_atomically(_manifest_path(cache_dir, out), marshal.dumps(plain))
+        _delta_path(cache_dir, out).unlink(missing_ok=True)
+        # A snapshot: the manifest's own dicts may still change (``render_edited_first``).
+        manifest.base = {k: dict(v) if isinstance(v, dict) else v for k, v in plain.items()}
+    # Last: a summary is only ever read together with the manifest it describes.
+    summary = {"format": FORMAT, **dataclasses.asdict(manifest.summary())}
+    _write_atomically(_summary_path(cache_dir, out), marshal.dumps(summary))
 
 
 def _delta(base: dict[str, Any], plain: dict[str, Any]) -> dict[str, Any] | None:

@@ -462,3 +462,30 @@ def test_damaged_highlight_store_means_highlighting_again(project, tmp_path, mon
     project.post("code", title="Code", body=CODE_POST.replace("End.", "The end."))
     project.build()
     assert snapshot(project.out) == cold_build(project, tmp_path)
+
+
+def test_build_with_nothing_to_do_reads_only_the_summary(blog, monkeypatch):
+    import os
+    import time
+
+    an_hour_ago = time.time() - 3600  # older than any build: no file is "racily clean"
+    for path in blog.root.rglob("*"):
+        if path.is_file() and "_site" not in path.parts and ".shinmun-cache" not in path.parts:
+            os.utime(path, (an_hour_ago, an_hour_ago))
+    blog.build()
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("the whole manifest was read although nothing changed")
+
+    monkeypatch.setattr("shinmun_hf.build.load_manifest", refuse)
+    result = blog.build()
+    assert result.written == 0 and result.unchanged == result.outputs > 30
+
+
+def test_damaged_summary_means_reading_the_manifest(blog, tmp_path):
+    base, _ = manifest_files(blog)
+    base.with_suffix(".summary").write_bytes(b"\x00garbage")
+    assert blog.build().written == 0  # the manifest still says everything is fresh
+    EDITS["post title"](blog)
+    assert blog.build().written
+    assert snapshot(blog.out) == cold_build(blog, tmp_path)
