@@ -604,6 +604,8 @@ class Builder:
             and previous.related[0] == site.ranking_signature
         )
         fact = site.fact
+        if by_sources:
+            site.previous_outlines = _previous_outlines(previous, changed, site)  # type: ignore[arg-type]
 
         def fresh(output: Output, record: OutputRecord | None) -> bool:
             if record is None or not trusted:
@@ -773,6 +775,23 @@ class Builder:
         before = set(previous.outputs) | set(previous.copies)
         after = set(manifest.outputs) | set(manifest.copies)
         return sorted(before - after)
+
+
+def _previous_outlines(
+    previous: Manifest, changed: set[str], site: Site
+) -> dict[str, EntryOutline] | None:
+    """The previous build's outlines of the changed documents (None if one is unknown)."""
+    found: dict[str, EntryOutline] = {}
+    for source in changed:
+        record = previous.sources.get(source)
+        fields = previous.outlines.get(record[3]) if record is not None else None
+        if fields is None or source not in site.by_source:
+            return None
+        try:
+            found[source] = decode_outline(fields)
+        except Exception:
+            return None
+    return found
 
 
 def _suspects(

@@ -252,6 +252,10 @@ WHOLE_SITE: dict[str, Callable[[Site], Sequence[Document]]] = {
 }
 """Facts about every post or page (``Site.split_facts``): read by a handful of outputs."""
 
+WHOLE_SITE_BY_DOCUMENT = frozenset({"posts", "pages", "addresses", "search"})
+"""Facts about every document that each document adds its own part to (see
+``Site.previous_outlines``): the lists of posts and pages, the sitemap, the search index."""
+
 RelatedMemo = tuple[str, dict[str, tuple[str, ...]]]
 """(ranking signature, ``"source:limit"`` -> related sources) of a previous build."""
 
@@ -417,6 +421,12 @@ class Site:
         self._related_cache: dict[tuple[str, int], list[Document]] = {}
         self._related_memo = related_memo
         self._related_found: dict[str, tuple[str, ...]] = {}
+        self.previous_outlines: dict[str, EntryOutline] | None = None
+        """The previous build's outlines of the documents that changed, set by a build whose
+        site has the same documents in the same order as before: then a fact of
+        :data:`WHOLE_SITE_BY_DOCUMENT` is unchanged when none of their parts of it changed,
+        which spares digesting every document of the site for the sitemap and the search
+        index after a one-post edit."""
         self.categories = self._categories()
         self.category_by_slug = {t.slug: t for t in self.categories}
         self.tags = self._tags()
@@ -574,6 +584,12 @@ class Site:
         if memo is None or memo[0] != self.ranking_signature:
             return False
         kind, _, arg = key.partition(":")
+        if kind in WHOLE_SITE_BY_DOCUMENT and self.previous_outlines is not None:
+            return all(
+                self._contribution(kind, previous)
+                == self._contribution(kind, self.by_source[source].outline)
+                for source, previous in self.previous_outlines.items()
+            )
         if kind in PER_DOCUMENT:
             return arg in self.by_source and arg not in changed
         if kind == "neighbour":
@@ -586,6 +602,20 @@ class Site:
             members = memo[1].get(arg)
             return members is not None and not any(m in changed for m in members)
         return False
+
+    def _contribution(self, kind: str, outline: EntryOutline) -> tuple[object, ...]:
+        """What a document adds to a fact of :data:`WHOLE_SITE_BY_DOCUMENT`: its address and
+        its day (the sitemap), its search fields, or its card (lists)."""
+        if outline.kind == POST:
+            assert outline.date is not None
+            site_path = self.urls.post_path(outline.date, outline.slug)
+        else:
+            site_path = outline.slug + "/"
+        if kind == "addresses":
+            return (site_path, _day(outline.updated or outline.date))
+        if kind == "search":
+            return (site_path, outline.search_digest)
+        return (site_path, outline.card_digest)
 
     @cached_property
     def membership(self) -> str:

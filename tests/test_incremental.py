@@ -72,6 +72,15 @@ EDITS = {
         tags=["t3", "new-tag"],
         body="Moved.",
     ),
+    "post updated date": lambda p: p.post(
+        "post-04",
+        title="Post 4",
+        date="2024-02-05",
+        category="Beta",
+        tags=["t0", "t1"],
+        updated="2024-06-01",  # the sitemap's lastmod, and nothing else
+        body="Body of post 4.\n\nSecond paragraph.",
+    ),
     "post title": lambda p: p.post(
         "post-04",
         title="Post 4 renamed",
@@ -489,3 +498,25 @@ def test_damaged_summary_means_reading_the_manifest(blog, tmp_path):
     EDITS["post title"](blog)
     assert blog.build().written
     assert snapshot(blog.out) == cold_build(blog, tmp_path)
+
+
+def test_edit_past_the_excerpt_leaves_whole_site_facts_uncomputed(big_blog, monkeypatch):
+    """The sitemap and the search index list every document: after an edit that changes
+    neither a document's address, day, card nor search fields, they are known to be fresh
+    without digesting the whole site."""
+    from shinmun_hf.site import Site
+
+    compute = Site._compute_fact
+
+    def refuse_whole_site(self, key):
+        if key.partition(":")[0] in ("addresses", "search", "posts", "pages"):
+            raise AssertionError(f"{key} computed although no document's part of it changed")
+        return compute(self, key)
+
+    edit_body(big_blog, "post-04", "Body of post 4.\n\n" + "Words to search for. " * 40)
+    big_blog.build()
+    monkeypatch.setattr(Site, "_compute_fact", refuse_whole_site)
+    path = big_blog.root / "content/posts/post-04.md"
+    path.write_text(path.read_text() + "\nA last line, past the excerpt.\n")
+    result = big_blog.build()
+    assert result.rendered_files == ["2024/1/post-04/index.html"]
