@@ -142,3 +142,22 @@ def test_smart_punctuation_still_replaces_every_token():
     assert html == (
         "<p>She said \u201cyes\u201d \u2013 then \u2014 left\u2026 in the \u201980s</p>"
     )
+
+
+def test_rendering_does_not_scan_installed_packages():
+    """Extensions given by name make Python-Markdown read every installed package's entry
+    points (60 ms per process): the renderer gives them as instances."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from shinmun_hf.content import parse_entry\n"
+        "parse_entry('content/posts/a.md', 'post', b'---\\ntitle: A\\ndate: 2024-01-01\\n---\\n"
+        "Text.\\n\\n```python\\nx = 1\\n```\\n', 'UTC')\n"
+        "print('importlib.metadata' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
