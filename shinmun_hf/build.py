@@ -47,7 +47,7 @@ from .outputs import Output, document_output, plan_outputs
 from .site import Document, Site
 from .templates import Layouts
 from .workers import fork_pool
-from .writer import SiteWriter, read_marker, write_file_atomically
+from .writer import MARKER, SiteWriter, read_marker, write_file_atomically
 
 __all__ = ["BuildOptions", "BuildResult", "build", "discover"]
 
@@ -172,6 +172,8 @@ class Builder:
         self._layouts_key = ""
         self._collecting = True
         """Whether the garbage collector was on when the build started."""
+        self._fast_rendered: set[str] = set()
+        """Files ``render_edited_first`` rendered since the last full build."""
         self._last_site: Site | None = None
         """The previous build's site model (``render_edited_first`` renders from it)."""
 
@@ -209,7 +211,7 @@ class Builder:
         now = self.options.now or dt.datetime.now(dt.UTC)
         started_ns = time.time_ns()
         content = _stat_signature(sources)
-        if summary is not None:
+        if summary is not None and not self._fast_rendered:
             fingerprint, newest = self._fingerprint(config, content, summary.component_inputs)
             if (
                 summary.fingerprint == fingerprint
@@ -276,6 +278,7 @@ class Builder:
             writer.abort()
             raise
         save_manifest(self.cache_dir, self.out, manifest, base=previous)
+        self._fast_rendered.clear()
         self._last_manifest = manifest
         self._last_site = site
         result.outputs = len(manifest.outputs) + len(manifest.copies)
@@ -319,6 +322,12 @@ class Builder:
         for document, entry, digest in swaps:
             document.replace_entry(entry, digest)
         site.forget_facts()
+        # The full build that follows must check everything these files reach, even if
+        # they are back to their old bytes by then (an undo); and the manifest on disk no
+        # longer describes the folder, so a new marker makes other processes distrust it.
+        self._fast_rendered.update(wanted)
+        manifest.build_id = os.urandom(16).hex()
+        write_file_atomically(self.out / MARKER, f"{manifest.build_id}\n".encode())
         written = []
         for document, _, _ in swaps:
             output = document_output(document)
@@ -394,6 +403,8 @@ class Builder:
         changed: set[str] = set()
         items: dict[str, Entry | EntryOutline] = {}
         wanted: list[SourceFile] = []
+        outlined: list[SourceFile] = []
+        # ^ files known by their outline only: their entries must be in the entry cache
         keys: dict[str, str] = {}
         for source in sources:
             path = source.path
@@ -428,7 +439,16 @@ class Builder:
                 wanted.append(source)
             else:
                 items[path] = item
+                if not isinstance(item, Entry):
+                    outlined.append(source)
+        if outlined and self._reader.entry_count() < len(outlined):
+            # The entry cache lost entries (deleted, damaged): outlines would leave it empty,
+            # and every later build rendering their bodies again. Load and refill it instead.
+            for source in outlined:
+                del items[source.path]
+            wanted.extend(outlined)
         changed.update(known.keys() - stats.keys())  # removed files
+        changed.update(self._fast_rendered)
         self._changed_sources = changed
         fresh: list[Entry] = []
         if wanted:
@@ -708,6 +728,8 @@ class Builder:
             self._layouts_key = key
         else:
             self._layouts.env.globals.update(make_globals(site))
+            # The cache folder may have been deleted since (serve runs for hours).
+            (self.cache_dir / "layouts").mkdir(parents=True, exist_ok=True)
         return self._layouts
 
     @staticmethod

@@ -150,6 +150,15 @@ class CacheReader:
         except sqlite3.Error:  # a damaged cache: the caller renders the entries again
             return {}
 
+    def entry_count(self) -> int:
+        """How many entries the cache holds (0 when it is missing or damaged)."""
+        if not self.path.exists():
+            return 0
+        try:
+            return self.db.execute("SELECT count(*) FROM entries").fetchone()[0]
+        except sqlite3.Error:
+            return 0
+
     def body(self, key: str) -> str | None:
         if not self.path.exists():
             return None
@@ -382,6 +391,8 @@ def save_manifest(cache_dir: Path, out: Path, manifest: Manifest, base: Manifest
     cache_dir.mkdir(parents=True, exist_ok=True)
     plain = manifest.to_plain()
     full = base.base if base is not None else None
+    if not _manifest_path(cache_dir, out).exists():  # deleted under a long-lived builder
+        full = None
     delta = _delta(full, plain) if full is not None else None
     if delta is not None:
         _write_atomically(_delta_path(cache_dir, out), marshal.dumps(delta))

@@ -558,10 +558,11 @@ class Site:
 
     @cached_property
     def ranking_signature(self) -> str:
-        """Digest of everything related posts are ranked by: which posts, in which order,
-        with which category and tags. Unchanged, every related list is unchanged too."""
+        """Digest of everything the site's lists are made by: which posts, in which order,
+        with which category, tags and month. Unchanged, every related list, listing page and
+        month is made of the same posts as before."""
         return digest_of(
-            "\x01".join((o.source, o.category or "", *o.tags))
+            "\x01".join((o.source, o.category or "", _month(o.date), *o.tags))
             for o in (p.outline for p in self.posts)
         )
 
@@ -810,6 +811,10 @@ class Site:
     def placeholder_free(self, html: str) -> str:
         """Component placeholders removed (feeds cannot run scripts)."""
         return PLACEHOLDER.sub("", html)
+
+
+def _month(moment: dt.datetime | None) -> str:
+    return f"{moment.year}-{moment.month}" if moment else ""
 
 
 def _day(moment: dt.datetime | None) -> int | str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -520,3 +521,41 @@ def test_edit_past_the_excerpt_leaves_whole_site_facts_uncomputed(big_blog, monk
     path.write_text(path.read_text() + "\nA last line, past the excerpt.\n")
     result = big_blog.build()
     assert result.rendered_files == ["2024/1/post-04/index.html"]
+
+
+def test_post_moved_to_another_month_in_the_same_order_reaches_both_months(project, tmp_path):
+    project.post("a", title="A", date="2024-03-05 10:00")
+    project.post("b", title="B", date="2024-02-20 10:00")
+    project.post("c", title="C", date="2024-01-10 10:00")
+    project.build()
+    time.sleep(0.15)  # out of the racily-clean window
+    project.post("b", title="B", date="2024-03-01 10:00")  # still between A and C
+    project.build()
+    assert ">B<" in project.read("2024/3/index.html")
+    assert snapshot(project.out) == cold_build(project, tmp_path)
+
+
+def test_lost_entry_cache_is_refilled_by_the_next_build(big_blog, monkeypatch):
+    time.sleep(0.15)  # files out of the racily-clean window: their outlines are trusted
+    big_blog.build()
+    (big_blog.root / ".shinmun-cache" / "entries.sqlite").unlink()
+    edit_body(big_blog, "post-05", "Edited.")
+    assert big_blog.build().rendered_entries == 60  # every entry, once, into the cache
+    edit_body(big_blog, "post-06", "Edited too.")
+    assert big_blog.build().rendered_entries == 1
+
+
+def test_cache_folder_deleted_under_a_long_lived_builder_leaves_a_usable_manifest(
+    big_blog, tmp_path
+):
+    from shinmun_hf.build import Builder, BuildOptions
+
+    builder = Builder(big_blog.root, big_blog.out, BuildOptions())
+    builder.build()
+    shutil.rmtree(big_blog.root / ".shinmun-cache")
+    edit_body(big_blog, "post-05", "Edited.")
+    builder.build()
+    edit_body(big_blog, "post-06", "Edited too.")
+    result = Builder(big_blog.root, big_blog.out, BuildOptions()).build()
+    assert len(result.rendered_files) < result.outputs / 2  # not a full rebuild
+    assert snapshot(big_blog.out) == cold_build(big_blog, tmp_path)
