@@ -3,10 +3,13 @@
 - ``entries.sqlite``: parsed and rendered entries keyed by a hash of the file's path and bytes,
   the time zone, ``base_path`` and the engine/renderer versions; shared by every output folder.
   Bodies live in their own table and are read only for the outputs a build renders; the rest
-  of each entry is a marshalled tuple (see :mod:`shinmun_hf.entry_codec`).
+  of each entry is a marshalled tuple (see :mod:`shinmun_hf.entry_codec`). Highlighted code
+  blocks have a table too (see :mod:`shinmun_hf.markup.highlight_cache`).
 - ``manifest-<out>.marshal``: per output folder, what the last build wrote, the facts each
-  output read (see :mod:`shinmun_hf.deps`), the stat signature of every source so an unchanged
-  file is not even read, and a fingerprint of all inputs so an unchanged site costs nothing.
+  output read (see :mod:`shinmun_hf.deps`) and an index of the outputs each source reaches,
+  the stat signature and entry outline of every source so an unchanged file is not even read,
+  and a fingerprint of all inputs. ``.delta`` holds what changed since it was last written in
+  full, ``.summary`` what an up-to-date check needs (so an unchanged site costs nothing).
 
 A damaged or foreign cache is ignored, never trusted: the worst case is a full build.
 """
