@@ -624,8 +624,6 @@ class Builder:
             and previous.related[0] == site.ranking_signature
         )
         fact = site.fact
-        if by_sources:
-            site.previous_outlines = _previous_outlines(previous, changed, site)  # type: ignore[arg-type]
 
         def fresh(output: Output, record: OutputRecord | None) -> bool:
             if record is None or not trusted:
@@ -646,13 +644,11 @@ class Builder:
         # record's layout digest is that of the build that last checked or made it, and
         # that build had these layouts.)
         suspects: set[str] | None = None
-        if (
-            by_sources
-            and remembered is not None
-            and remembered[0] == layouts_key
-            and (previous.dependents or not old)  # type: ignore[union-attr]
-        ):
-            suspects = _suspects(old, previous.dependents, changed, fact)  # type: ignore[union-attr]
+        if by_sources and previous is not None:
+            site.previous_outlines = _previous_outlines(previous, changed, site)
+            same_layouts = remembered is not None and remembered[0] == layouts_key
+            if same_layouts and (previous.dependents or not old):
+                suspects = _suspects(old, previous.dependents, changed, fact)
 
         stale: list[Output] = []
         unchanged = 0
@@ -660,9 +656,9 @@ class Builder:
         for output in outputs:
             file = output.file
             record = old.get(file)
-            cleared = record is not None and suspects is not None and file not in suspects
-            if cleared or fresh(output, record):
-                outputs_now[file] = record  # type: ignore[assignment]
+            cleared = suspects is not None and file not in suspects
+            if record is not None and (cleared or fresh(output, record)):
+                outputs_now[file] = record
                 unchanged += 1
             else:
                 stale.append(output)
@@ -849,15 +845,15 @@ def _dependents(previous: Manifest | None, records: dict[str, OutputRecord]) -> 
     before = previous.outputs if previous is not None else {}
     touched = [file for file, record in records.items() if before.get(file) is not record]
     touched.extend(file for file in before if file not in records)
-    if previous is None or (before and not previous.dependents):
-        touched = list(records)
-    if len(touched) * REINDEX_SHARE > len(records):
+    no_index = previous is None or (before and not previous.dependents)
+    if no_index or len(touched) * REINDEX_SHARE > len(records):
         index: dict[str, list[str]] = {}
         for file, record in records.items():
             for source in recorded_sources(record):
                 index.setdefault(source, []).append(file)
         return {source: dependents_of(files) for source, files in index.items()}
-    dependents = dict(previous.dependents)  # type: ignore[union-attr]
+    assert previous is not None  # (no_index otherwise)
+    dependents = dict(previous.dependents)
     for file in touched:
         _patch_dependents(dependents, file, before.get(file), records.get(file))
     return dependents
