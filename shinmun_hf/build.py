@@ -228,7 +228,7 @@ class Builder:
         trusted = previous is not None and (
             previous.engine == ENGINE and previous.config_digest == config.digest
         )
-        entries, digests, stats = self._load_entries(sources, config, previous, result)
+        entries, digests, stats = self._load_entries(sources, config, previous, trusted, result)
         site = Site(
             config,
             entries,
@@ -379,6 +379,7 @@ class Builder:
         sources: list[SourceFile],
         config: Config,
         previous: Manifest | None,
+        trusted: bool,
         result: BuildResult,
     ) -> tuple[list[Entry | EntryOutline], dict[str, str], dict[str, SourceRecord]]:
         """Every entry, in the order of ``sources``: in full where this process has it (just
@@ -388,12 +389,6 @@ class Builder:
         One pass over the files, reusing the previous build's records of unchanged ones
         whole: this runs for every file of the site on every build."""
         known = previous.sources if previous else {}
-        # Same engine and config: an unchanged file keeps its cache key.
-        same_keys = (
-            previous is not None
-            and previous.engine == ENGINE
-            and previous.config_digest == config.digest
-        )
         clean_before = previous.started_ns - RACY_MARGIN_NS if previous else 0
         recorded = previous.outlines if previous else {}
         memory, outlines = self._memory, self._outlines
@@ -416,8 +411,9 @@ class Builder:
                 and source.mtime_ns < clean_before
             ):
                 digest = old[2]
-                key = old[3] if same_keys else _entry_key(source, digest, config)
-                stats[path] = old if same_keys else (*old[:3], key)
+                # Same engine and config (trusted): an unchanged file keeps its cache key.
+                key = old[3] if trusted else _entry_key(source, digest, config)
+                stats[path] = old if trusted else (*old[:3], key)
             else:
                 raw = data[path] = (self.project / path).read_bytes()
                 digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
@@ -477,18 +473,18 @@ class Builder:
             finally:
                 cache.close()
         ordered = [items[s.path] for s in sources]
-        current: dict[str, EntryOutline] = {}
-        for item in ordered:
-            outline = item.outline() if isinstance(item, Entry) else item
-            current[outline.cache_key] = outline
-            if outline.warnings:
-                result.warnings.extend(outline.warnings)
         # Kept for the next build of this Builder (serve), forgetting removed and old versions.
-        self._outlines = current
-        self._memory = {k: e for k, e in memory.items() if k in current}
+        self._outlines, self._memory = {}, {}
         for item in ordered:
             if isinstance(item, Entry):
+                outline = item.outline()
                 self._memory[item.cache_key] = item
+            else:
+                outline = item
+                if outline.cache_key in memory:  # loaded by an earlier build
+                    self._memory[outline.cache_key] = memory[outline.cache_key]
+            self._outlines[outline.cache_key] = outline
+            result.warnings.extend(outline.warnings)
         result.rendered_entries = len(fresh)
         return ordered, digests, stats
 
@@ -515,10 +511,7 @@ class Builder:
             for outline in outlines:
                 entry = memory.get(outline.cache_key) or found.get(outline.cache_key)
                 if entry is None:
-                    data = (self.project / outline.source).read_bytes()
-                    entry = parse_entry(
-                        outline.source, outline.kind, data, config.timezone, config.base_path
-                    )
+                    entry = self._parse_file(outline.source, outline.kind, config)
                     entry.cache_key = outline.cache_key
                 memory[outline.cache_key] = entry
                 loaded.append(entry)
@@ -533,13 +526,15 @@ class Builder:
         def load(entry: Entry) -> str:
             html = reader.body(entry.cache_key)
             if html is None:
-                data = (self.project / entry.source).read_bytes()
-                html = parse_entry(
-                    entry.source, entry.kind, data, config.timezone, config.base_path
-                ).rendered.html
+                html = self._parse_file(entry.source, entry.kind, config).rendered.html
             return html or ""
 
         return load
+
+    def _parse_file(self, source: str, kind: str, config: Config) -> Entry:
+        """A content file rendered again, for what a damaged cache lacks."""
+        data = (self.project / source).read_bytes()
+        return parse_entry(source, kind, data, config.timezone, config.base_path)
 
     def _parse_all(
         self, jobs: list[tuple[str, str, bytes, str, str]]

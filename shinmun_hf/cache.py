@@ -226,7 +226,7 @@ def recorded_details(record: OutputRecord) -> tuple[dict[str, str], tuple[str, .
 
 def recorded_sources(record: OutputRecord) -> tuple[str, ...]:
     """The documents the output's per-post facts are made of."""
-    return marshal.loads(record[1])[1]
+    return recorded_details(record)[1]
 
 
 def dependents_of(files: Iterable[str]) -> bytes:

@@ -122,27 +122,20 @@ def decode_entry(data: bytes) -> Entry:
     )
 
 
+_OUTLINE_FIELDS = tuple(f.name for f in dataclasses.fields(EntryOutline))
+_OUTLINE_DATES = tuple(_OUTLINE_FIELDS.index(name) for name in ("date", "updated"))
+_OUTLINE_COMPONENTS = _OUTLINE_FIELDS.index("components")
+
+
 def encode_outline(outline: EntryOutline) -> tuple[Any, ...] | None:
-    """The outline as a marshallable tuple (for the manifest); None if it cannot be one
-    exactly (the build then loads the entry instead)."""
+    """The outline as a marshallable tuple of its fields in order (for the manifest); None if
+    it cannot be one exactly (the build then loads the entry instead)."""
+    values = [getattr(outline, name) for name in _OUTLINE_FIELDS]
     try:
-        fields = (
-            outline.source,
-            outline.kind,
-            outline.slug,
-            _encode_date(outline.date),
-            _encode_date(outline.updated),
-            outline.category,
-            outline.tags,
-            outline.draft,
-            outline.layout,
-            outline.word_count,
-            _plain_or_pickled(outline.components),
-            outline.warnings,
-            outline.card_digest,
-            outline.search_digest,
-            outline.cache_key,
-        )
+        for index in _OUTLINE_DATES:
+            values[index] = _encode_date(values[index])
+        values[_OUTLINE_COMPONENTS] = _plain_or_pickled(values[_OUTLINE_COMPONENTS])
+        fields = tuple(values)
         marshal.dumps(fields)  # a str subclass in a tag, say, must not break the manifest
     except ValueError:
         return None
@@ -151,40 +144,11 @@ def encode_outline(outline: EntryOutline) -> tuple[Any, ...] | None:
 
 def decode_outline(fields: tuple[Any, ...]) -> EntryOutline:
     """The outline :func:`encode_outline` made."""
-    (
-        source,
-        kind,
-        slug,
-        date,
-        updated,
-        category,
-        tags,
-        draft,
-        layout,
-        word_count,
-        components,
-        warnings,
-        card_digest,
-        search_digest,
-        cache_key,
-    ) = fields
-    return EntryOutline(
-        source,
-        kind,
-        slug,
-        _decode_date(date),
-        _decode_date(updated),
-        category,
-        tags,
-        draft,
-        layout,
-        word_count,
-        _unpickled(components),
-        warnings,
-        card_digest,
-        search_digest,
-        cache_key,
-    )
+    values = list(fields)
+    for index in _OUTLINE_DATES:
+        values[index] = _decode_date(values[index])
+    values[_OUTLINE_COMPONENTS] = _unpickled(values[_OUTLINE_COMPONENTS])
+    return EntryOutline(*values)
 
 
 _Date = tuple[int, int, int, int, int, int, int, int, str | int]

@@ -401,10 +401,9 @@ class Site:
                 assert outline.date is not None
                 if outline.date > now and not include_future:
                     continue
-                site_path = self.urls.post_path(outline.date, outline.slug)
-                posts.append(Document(outline, site_path, digest, self, entry))
+                posts.append(Document(outline, self._site_path(outline), digest, self, entry))
             elif outline.kind == PAGE:
-                pages.append(Document(outline, outline.slug + "/", digest, self, entry))
+                pages.append(Document(outline, self._site_path(outline), digest, self, entry))
         # Newest first, ties by path: two stable sorts compare datetimes in C.
         posts.sort(key=lambda d: d.outline.source)
         posts.sort(key=lambda d: d.outline.date, reverse=True)  # type: ignore[arg-type, return-value]
@@ -604,14 +603,17 @@ class Site:
             return members is not None and not any(m in changed for m in members)
         return False
 
+    def _site_path(self, outline: EntryOutline) -> str:
+        """Where a post (by its permalink) or a page (by its slug) is published."""
+        if outline.kind == POST:
+            assert outline.date is not None
+            return self.urls.post_path(outline.date, outline.slug)
+        return outline.slug + "/"
+
     def _contribution(self, kind: str, outline: EntryOutline) -> tuple[object, ...]:
         """What a document adds to a fact of :data:`WHOLE_SITE_BY_DOCUMENT`: its address and
         its day (the sitemap), its search fields, or its card (lists)."""
-        if outline.kind == POST:
-            assert outline.date is not None
-            site_path = self.urls.post_path(outline.date, outline.slug)
-        else:
-            site_path = outline.slug + "/"
+        site_path = self._site_path(outline)
         if kind == "addresses":
             return (site_path, _day(outline.updated or outline.date))
         if kind == "search":
