@@ -14,6 +14,8 @@ import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import compress
+from operator import is_not, itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -475,16 +477,18 @@ class Builder:
         ordered = [items[s.path] for s in sources]
         # Kept for the next build of this Builder (serve), forgetting removed and old versions.
         self._outlines, self._memory = {}, {}
+        kept_outlines, kept_entries = self._outlines, self._memory
         for item in ordered:
             if isinstance(item, Entry):
                 outline = item.outline()
-                self._memory[item.cache_key] = item
+                kept_entries[item.cache_key] = item
             else:
                 outline = item
                 if outline.cache_key in memory:  # loaded by an earlier build
-                    self._memory[outline.cache_key] = memory[outline.cache_key]
-            self._outlines[outline.cache_key] = outline
-            result.warnings.extend(outline.warnings)
+                    kept_entries[outline.cache_key] = memory[outline.cache_key]
+            kept_outlines[outline.cache_key] = outline
+            if outline.warnings:
+                result.warnings.extend(outline.warnings)
         result.rendered_entries = len(fresh)
         return ordered, digests, stats
 
@@ -610,11 +614,24 @@ class Builder:
         old = previous.outputs if previous else {}
 
         changed = self._changed_sources
-        # Same documents in the same rankings: per-post facts are decided by their sources.
-        by_sources = (
+        # Same documents in the same order: the changed ones' old outlines tell whether the
+        # rankings (and the site's lists) are the same too, without going over every post.
+        same_members = (
             trusted
             and previous is not None
+            and previous.related is not None
             and previous.membership == site.membership
+        )
+        previous_outlines = None
+        if same_members:
+            assert previous is not None and previous.related is not None
+            previous_outlines = _previous_outlines(previous, changed, site)
+            if previous_outlines is not None:
+                site.prove_ranking(previous.related[0], previous_outlines)
+        # Same documents in the same rankings: per-post facts are decided by their sources.
+        by_sources = (
+            same_members
+            and previous is not None
             and previous.related is not None
             and previous.related[0] == site.ranking_signature
         )
@@ -640,7 +657,7 @@ class Builder:
         # that build had these layouts.)
         suspects: set[str] | None = None
         if by_sources and previous is not None:
-            site.previous_outlines = _previous_outlines(previous, changed, site)
+            site.previous_outlines = previous_outlines
             same_layouts = remembered is not None and remembered[0] == layouts_key
             if same_layouts and (previous.dependents or not old):
                 suspects = _suspects(old, previous.dependents, changed, fact)
@@ -815,18 +832,18 @@ def _suspects(
 ) -> set[str]:
     """Outputs that read one of the ``changed`` documents, or a shared fact whose digest is
     no longer the one recorded (each fact's verdict is computed once)."""
-    verdicts: dict[tuple[str, str], bool] = {}
     suspects: set[str] = set()
     for source in changed:
         suspects.update(dependent_files(dependents.get(source)))
-    for file, (_, _, _, shared) in records.items():
-        for key, digest in shared:
-            holds = verdicts.get((key, digest))
-            if holds is None:
-                holds = verdicts[(key, digest)] = fact(key) == digest
-            if not holds:
-                suspects.add(file)
-                break
+    # Most outputs share one of a few tuples of shared facts (the navigation's category
+    # list, say): the distinct tuples are found in C, and each is checked once.
+    stale = {
+        shared
+        for shared in set(map(itemgetter(3), records.values()))
+        if any(fact(key) != digest for key, digest in shared)
+    }
+    if stale:
+        suspects.update(file for file, record in records.items() if record[3] in stale)
     return suspects
 
 
@@ -838,7 +855,8 @@ def _dependents(previous: Manifest | None, records: dict[str, OutputRecord]) -> 
     """``Manifest.dependents`` for ``records``: the previous index patched for the outputs
     whose record changed, or built afresh when many did."""
     before = previous.outputs if previous is not None else {}
-    touched = [file for file, record in records.items() if before.get(file) is not record]
+    files = list(records)  # the records kept as they were are the very objects: found in C
+    touched = list(compress(files, map(is_not, map(before.get, files), records.values())))
     touched.extend(file for file in before if file not in records)
     no_index = previous is None or (before and not previous.dependents)
     if no_index or len(touched) * REINDEX_SHARE > len(records):

@@ -19,10 +19,13 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import marshal
+import mmap
 import os
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import compress, repeat
+from operator import is_not
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -368,7 +371,7 @@ def load_manifest(cache_dir: Path, out: Path, build_id: str | None) -> Manifest 
     if build_id is None:
         return None
     try:
-        base = marshal.loads(_manifest_path(cache_dir, out).read_bytes())
+        base = _load_mapped(_manifest_path(cache_dir, out))
         if base.get("format") != FORMAT:
             return None
         plain = base
@@ -421,9 +424,12 @@ def _delta(base: dict[str, Any], plain: dict[str, Any]) -> dict[str, Any] | None
         if not isinstance(value, dict) or not isinstance(before, dict):
             scalars[name] = value
             continue
-        # Unchanged items are mostly the very objects loaded: tell them by identity first.
-        differ = {k: item for k, item in value.items() if before.get(k, _MISSING) is not item}
-        changed = {k: item for k, item in differ.items() if before.get(k, _MISSING) != item}
+        # Unchanged items are mostly the very objects loaded: tell them by identity first,
+        # in C (map and compress), as this looks at every item of a 10,000-post manifest.
+        keys = list(value)
+        olds = map(before.get, keys, repeat(_MISSING))
+        differ = compress(keys, map(is_not, olds, value.values()))
+        changed = {k: value[k] for k in differ if before.get(k, _MISSING) != value[k]}
         removed = list(before.keys() - value.keys())
         dicts[name] = (changed, removed)
         size += len(changed) + len(removed)
@@ -445,6 +451,13 @@ def _patched(base: dict[str, Any], delta: dict[str, Any]) -> dict[str, Any]:
             merged.pop(key, None)
         plain[name] = merged
     return plain
+
+
+def _load_mapped(path: Path) -> Any:
+    """``marshal.loads`` of a file read through a memory map: no copy of its bytes to
+    allocate and fill first, which is a fifth of loading a 26 MB manifest."""
+    with open(path, "rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        return marshal.loads(data)
 
 
 def _read_delta(path: Path) -> dict[str, Any] | None:

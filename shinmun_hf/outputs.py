@@ -14,6 +14,7 @@ from html import escape
 from typing import Any
 
 from .components import PLACEHOLDER
+from .content import POST
 from .deps import record, recording
 from .feeds import atom_feed, rss_feed
 from .helpers import paginate
@@ -120,8 +121,12 @@ def document_output(doc: Document) -> Output:
         page = _page(doc.title, doc.url, doc.kind, doc.description)
         return {"post" if doc.is_post else "page_doc": doc, "document": doc, "page": page}
 
-    layout = doc.layout or ("post.html" if doc.is_post else "page.html")
-    return Output(doc.output_file, layout, f"{doc.kind} {doc.source}", doc.source, make)
+    # The outline read once, not through the document's properties: this runs for every
+    # document on every build.
+    outline = doc.outline
+    kind, source = outline.kind, outline.source
+    layout = outline.layout or ("post.html" if kind == POST else "page.html")
+    return Output(doc.output_file, layout, f"{kind} {source}", source, make)
 
 
 def plan_outputs(site: Site) -> list[Output]:

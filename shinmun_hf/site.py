@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from operator import attrgetter
 from typing import Any
 
 import jinja2
@@ -388,6 +389,8 @@ class Site:
         now = now or dt.datetime.now(dt.UTC)
         posts: list[Document] = []
         pages: list[Document] = []
+        post_path = self.urls.post_path
+        # Runs for every document of the site on every build: no calls it can do without.
         for item in entries:
             if isinstance(item, Entry):
                 entry: Entry | None = item
@@ -398,16 +401,18 @@ class Site:
                 continue
             digest = digests[outline.source]
             if outline.kind == POST:
-                assert outline.date is not None
-                if outline.date > now and not include_future:
+                date = outline.date
+                assert date is not None
+                if date > now and not include_future:
                     continue
-                posts.append(Document(outline, self._site_path(outline), digest, self, entry))
+                site_path = post_path(date, outline.slug)
+                posts.append(Document(outline, site_path, digest, self, entry))
             elif outline.kind == PAGE:
-                pages.append(Document(outline, self._site_path(outline), digest, self, entry))
-        # Newest first, ties by path: two stable sorts compare datetimes in C.
-        posts.sort(key=lambda d: d.outline.source)
-        posts.sort(key=lambda d: d.outline.date, reverse=True)  # type: ignore[arg-type, return-value]
-        pages.sort(key=lambda d: d.outline.source)
+                pages.append(Document(outline, outline.slug + "/", digest, self, entry))
+        # Newest first, ties by path: two stable sorts, keys and comparisons in C.
+        posts.sort(key=_by_source)
+        posts.sort(key=_by_date, reverse=True)
+        pages.sort(key=_by_source)
         self.posts = posts
         self.pages = pages
         self.by_source = {d.outline.source: d for d in (*posts, *pages)}
@@ -469,11 +474,10 @@ class Site:
         by_name: dict[str, list[Document]] = {}
         for post in self.posts:
             for name in names_of(post.outline):
-                group = by_name.get(name)
-                if group is None:
-                    by_name[name] = [post]
+                if name in by_name:
+                    by_name[name].append(post)
                 else:
-                    group.append(post)
+                    by_name[name] = [post]
         rank = self.post_rank
         for name, posts in by_name.items():  # in order of first appearance
             slug = slugify(name)
@@ -560,10 +564,25 @@ class Site:
         """Digest of everything the site's lists are made by: which posts, in which order,
         with which category, tags and month. Unchanged, every related list, listing page and
         month is made of the same posts as before."""
+        return self._ranking_digest()
+
+    def _ranking_digest(self) -> str:
         return digest_of(
-            "\x01".join((o.source, o.category or "", _month(o.date), *o.tags))
-            for o in (p.outline for p in self.posts)
+            "\x01".join((o.source, *_ranked(o))) for o in (p.outline for p in self.posts)
         )
+
+    def prove_ranking(self, signature: str, previous: dict[str, EntryOutline]) -> bool:
+        """Take the previous build's ranking ``signature`` without digesting every post, if
+        the site has the same documents in the same order (same :attr:`membership`) and
+        ``previous`` holds the old outlines of every document that changed: then only their
+        category, tags or month can have changed the rankings, and none did."""
+        if not all(
+            _ranked(outline) == _ranked(self.by_source[source].outline)
+            for source, outline in previous.items()
+        ):
+            return False
+        self.__dict__["ranking_signature"] = signature
+        return True
 
     def _remembered_related(self, source: str, limit: int) -> tuple[str, ...] | None:
         memo = self._related_memo
@@ -815,8 +834,17 @@ class Site:
         return PLACEHOLDER.sub("", html)
 
 
+_by_source = attrgetter("outline.source")
+_by_date = attrgetter("outline.date")
+
+
 def _month(moment: dt.datetime | None) -> str:
     return f"{moment.year}-{moment.month}" if moment else ""
+
+
+def _ranked(outline: EntryOutline) -> tuple[str, ...]:
+    """What a post adds to the ranking signature besides its place in the order."""
+    return (outline.category or "", _month(outline.date), *outline.tags)
 
 
 def _day(moment: dt.datetime | None) -> int | str:

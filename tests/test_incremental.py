@@ -559,3 +559,19 @@ def test_cache_folder_deleted_under_a_long_lived_builder_leaves_a_usable_manifes
     result = Builder(big_blog.root, big_blog.out, BuildOptions()).build()
     assert len(result.rendered_files) < result.outputs / 2  # not a full rebuild
     assert snapshot(big_blog.out) == cold_build(big_blog, tmp_path)
+
+
+def test_body_edit_takes_the_rankings_of_before_without_digesting_every_post(big_blog, monkeypatch):
+    """Same documents in the same order, and the edited post's category, tags and month as
+    they were: the rankings are known unchanged from its old outline alone."""
+    from shinmun_hf.site import Site
+
+    def refuse(self):
+        raise AssertionError("ranking signature digested although no post's ranking changed")
+
+    time.sleep(0.15)  # out of the racily-clean window
+    monkeypatch.setattr(Site, "_ranking_digest", refuse)
+    edit_body(big_blog, "post-04", "Body of post 4, edited.\n\nSecond paragraph.")
+    result = big_blog.build()
+    assert "2024/1/post-04/index.html" in result.rendered_files
+    assert "edited" in big_blog.read("2024/1/post-04/index.html")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 import re
 from pathlib import Path
 
@@ -310,3 +311,26 @@ def test_the_script_url_is_html_escaped():
         '<p>a</p><script type="module" '
         'src="/blog/assets/x&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;&amp;y.js"></script>'
     )
+
+
+def test_edited_component_reaches_the_page_that_embeds_it(components):
+    """A bundle's URL is a fact every page embedding it shares: editing a module it imports
+    renders those pages again, though no content file changed."""
+    components.page(
+        "demo", title="Demo", body="Intro.\n\n@@typescript-file[app](public/apps/counter.tsx)\n"
+    )
+    components.post("hello", title="Hello", date="2024-01-02")
+    components.build()
+
+    def script_url() -> str:
+        page = components.read("demo/index.html")
+        return re.search(r'<script type="module" src="([^"]+)"', page).group(1)
+
+    before = script_url()
+    time.sleep(0.15)  # out of the racily-clean window
+    components.write("public/apps/greet.ts", GREET.replace("Hello", "Hi"))
+    result = components.build()
+    assert result.rendered_files == ["demo/index.html"]
+    after = script_url()
+    assert after != before
+    assert "Hi, " in (components.out / after.lstrip("/")).read_text()
