@@ -46,7 +46,7 @@ from .helpers import make_filters, make_globals
 from .markup import RENDERER_VERSION
 from .markup.highlight_cache import take_used, use_store
 from .outputs import Output, document_output, plan_outputs
-from .site import Document, Site
+from .site import Document, Site, SiteShape
 from .templates import Layouts
 from .workers import fork_pool
 from .writer import MARKER, SiteWriter, read_marker, write_file_atomically
@@ -218,7 +218,7 @@ class Builder:
             if (
                 summary.fingerprint == fingerprint
                 and newest < summary.started_ns - RACY_MARGIN_NS
-                and (summary.due is None or now.timestamp() < summary.due)
+                and summary.published_alike(now.timestamp())
             ):
                 # Nothing that could change any output has changed: the site is up to date.
                 result.unchanged = result.outputs = summary.files
@@ -231,6 +231,7 @@ class Builder:
             previous.engine == ENGINE and previous.config_digest == config.digest
         )
         entries, digests, stats = self._load_entries(sources, config, previous, trusted, result)
+        shape = self._shape_to_replay(previous, trusted, sources, entries, now)
         site = Site(
             config,
             entries,
@@ -241,8 +242,10 @@ class Builder:
             related_memo=previous.related if previous else None,
             load_body=self._body_loader(config),
             load_entries=self._entry_loader(config, result),
+            shape=shape,
         )
-        site.check_unique_urls()
+        if not site.replayed:  # (a replayed site has the URLs of before, which were unique)
+            site.check_unique_urls()
         result.site = site
         # The entries and the site model live for the whole build: move them out of the
         # collector's reach, or every collection walks them again (a fifth of a 10,000-post
@@ -268,7 +271,10 @@ class Builder:
             self._render_outputs(site, previous, trusted, manifest, writer, result, assets)
             manifest.related_signature, manifest.related_lists = site.related_memo()
             manifest.membership = site.membership
+            manifest.shape = site.shape()
+            manifest.shape_key = (self.options.drafts, self.options.future)
             manifest.due = _next_due(entries, now, self.options)
+            manifest.published_at = now.timestamp()
             manifest.component_inputs = self._component_inputs
             manifest.fingerprint = self._fingerprint(config, content, manifest.component_inputs)[0]
             manifest.started_ns = started_ns
@@ -491,6 +497,40 @@ class Builder:
                 result.warnings.extend(outline.warnings)
         result.rendered_entries = len(fresh)
         return ordered, digests, stats
+
+    def _shape_to_replay(
+        self,
+        previous: Manifest | None,
+        trusted: bool,
+        sources: list[SourceFile],
+        entries: list[Entry | EntryOutline],
+        now: dt.datetime,
+    ) -> SiteShape | None:
+        """The previous build's site shape, if this build's site is certainly laid out the
+        same: same engine and config (``trusted``), same options, the same content files,
+        each changed one in the same place as before, and no future post come due since (nor
+        the clock turned back)."""
+        if not trusted or previous is None or previous.shape is None:
+            return None
+        if previous.shape_key != (self.options.drafts, self.options.future):
+            return None
+        if not previous.summary().published_alike(now.timestamp()):
+            return None
+        changed = self._changed_sources  # added and removed files too
+        old = _old_outlines(previous, changed)  # None if a file is new
+        if old is None:
+            return None
+        current = {
+            s.path: item for s, item in zip(sources, entries, strict=True) if s.path in changed
+        }
+        for path, outline in old.items():
+            item = current.get(path)  # None if the file is gone
+            if item is None:
+                return None
+            new = item.outline() if isinstance(item, Entry) else item
+            if _place_in_site(new) != _place_in_site(outline):
+                return None
+        return previous.shape
 
     def _recorded_outlines(self, previous: Manifest | None) -> dict[str, tuple[Any, ...]]:
         """The outlines for the manifest: unchanged ones as recorded, new ones encoded."""
@@ -807,20 +847,29 @@ class Builder:
         return sorted(before - after)
 
 
-def _previous_outlines(
-    previous: Manifest, changed: set[str], site: Site
-) -> dict[str, EntryOutline] | None:
-    """The previous build's outlines of the changed documents (None if one is unknown)."""
+def _old_outlines(previous: Manifest, changed: set[str]) -> dict[str, EntryOutline] | None:
+    """The previous build's outlines of the changed files (None if one is unknown)."""
     found: dict[str, EntryOutline] = {}
     for source in changed:
         record = previous.sources.get(source)
         fields = previous.outlines.get(record[3]) if record is not None else None
-        if fields is None or source not in site.by_source:
+        if fields is None:
             return None
         try:
             found[source] = decode_outline(fields)
         except Exception:
             return None
+    return found
+
+
+def _previous_outlines(
+    previous: Manifest, changed: set[str], site: Site
+) -> dict[str, EntryOutline] | None:
+    """The previous build's outlines of the changed documents (None if one is unknown or
+    not in the site)."""
+    found = _old_outlines(previous, changed)
+    if found is None or not all(source in site.by_source for source in found):
+        return None
     return found
 
 

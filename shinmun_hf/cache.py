@@ -266,12 +266,19 @@ class Manifest:
     """Digest of every input's stat, the config and the options: equal means nothing to do."""
     due: float | None = None
     """Timestamp of the next future post to come due: from then on the site changes."""
+    published_at: float = 0.0
+    """The time that build published posts by: with the clock set before it, the site
+    changes too (a post published then is a future post again)."""
     component_inputs: list[str] = field(default_factory=list)
     """Files the component bundles read (part of the fingerprint)."""
     layout_closures: tuple[str, dict[str, str]] | None = None
     """(content key of the layouts, layout -> closure digest), reused while layouts are equal."""
     membership: str = ""
     """Digest of which documents the site had, in order (see ``Site.membership``)."""
+    shape: tuple[Any, ...] | None = None
+    """How that build's site was laid out (:data:`~shinmun_hf.site.SiteShape`)."""
+    shape_key: tuple[Any, ...] = ()
+    """(include drafts, include future posts): the options that shape was made with."""
     started_ns: int = 0
     """When that build started: a file modified since may have changed without its stat
     changing (timestamps are coarse), so it is read again ("racily clean", as in git)."""
@@ -291,6 +298,7 @@ class Manifest:
             self.fingerprint,
             self.started_ns,
             self.due,
+            self.published_at,
             list(self.component_inputs),
             len(self.outputs) + len(self.copies),
         )
@@ -331,9 +339,15 @@ class ManifestSummary:
     fingerprint: str
     started_ns: int
     due: float | None
+    published_at: float
     component_inputs: list[str]
     files: int
     """Files the site has."""
+
+    def published_alike(self, moment: float) -> bool:
+        """Whether a build at ``moment`` publishes the same posts as the one summed up:
+        none has come due since, and the clock is not set before it."""
+        return self.published_at <= moment and (self.due is None or moment < self.due)
 
 
 def load_summary(cache_dir: Path, out: Path, build_id: str | None) -> ManifestSummary | None:
@@ -349,6 +363,7 @@ def load_summary(cache_dir: Path, out: Path, build_id: str | None) -> ManifestSu
             data["fingerprint"],
             data["started_ns"],
             data["due"],
+            data["published_at"],
             data["component_inputs"],
             data["files"],
         )
@@ -422,7 +437,8 @@ def _delta(base: dict[str, Any], plain: dict[str, Any]) -> dict[str, Any] | None
     for name, value in plain.items():
         before = base.get(name)
         if not isinstance(value, dict) or not isinstance(before, dict):
-            scalars[name] = value
+            if value is not before or name not in base or not _immutable(value):
+                scalars[name] = value  # (the very immutable object is left to the base)
             continue
         # Unchanged items are mostly the very objects loaded: tell them by identity first,
         # in C (map and compress), as this looks at every item of a 10,000-post manifest.
@@ -440,6 +456,15 @@ def _delta(base: dict[str, Any], plain: dict[str, Any]) -> dict[str, Any] | None
 
 
 _MISSING = object()
+
+
+def _immutable(value: Any) -> bool:
+    """Whether ``value`` holds nothing that could change in place (then it is hashable)."""
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
 
 
 def _patched(base: dict[str, Any], delta: dict[str, Any]) -> dict[str, Any]:

@@ -99,6 +99,20 @@ EDITS = {
         body="Body of post 4.\n\nSecond paragraph.",
     ),
     "new post": lambda p: p.post("post-99", title="Newest", date="2024-04-01", tags=["t1"]),
+    # the tag is named after its newest post's spelling: all its pages say "T1" now, though
+    # its second page lists the same posts as before
+    "tag respelled by its newest post": lambda p: p.post(
+        "post-05",
+        title="Post 5",
+        date="2024-03-06",
+        category="Alpha",
+        tags=["T1", "t2"],
+        body="Body of post 5.\n\nSecond paragraph.",
+    ),
+    # the newest spelling names the tag: its pages and every post showing it say "T1" now
+    "new post renaming a tag": lambda p: p.post(
+        "post-99", title="Newest", date="2024-04-01", tags=["T1"]
+    ),
     "deleted post": lambda p: (p.root / "content/posts/post-07.md").unlink(),
     "renamed post": lambda p: (p.root / "content/posts/post-02.md").rename(
         p.root / "content/posts/renamed.md"
@@ -575,3 +589,32 @@ def test_body_edit_takes_the_rankings_of_before_without_digesting_every_post(big
     result = big_blog.build()
     assert "2024/1/post-04/index.html" in result.rendered_files
     assert "edited" in big_blog.read("2024/1/post-04/index.html")
+
+
+def test_body_edit_lays_the_site_out_as_before_without_sorting_or_grouping(big_blog, monkeypatch):
+    """Every file in its place of before: the site is laid out from the recorded shape."""
+    from shinmun_hf.site import Site
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("site laid out anew although every file kept its place")
+
+    time.sleep(0.15)  # out of the racily-clean window
+    for name in ("_documents", "_categories", "_tags", "_archives"):
+        monkeypatch.setattr(Site, name, refuse)
+    edit_body(big_blog, "post-04", "Body of post 4, edited.\n\nSecond paragraph.")
+    result = big_blog.build()
+    assert "2024/1/post-04/index.html" in result.rendered_files
+    assert "edited" in big_blog.read("2024/1/post-04/index.html")
+
+
+def test_delta_leaves_out_the_site_shape_it_did_not_change(big_blog):
+    """The shape lists every post: a one-post edit must not write it again."""
+    import marshal
+
+    time.sleep(0.15)  # out of the racily-clean window
+    edit_body(big_blog, "post-04", "Edited body.")
+    big_blog.build()
+    _, delta = manifest_files(big_blog)
+    scalars = marshal.loads(delta.read_bytes())["scalars"]
+    assert "build_id" in scalars
+    assert "shape" not in scalars

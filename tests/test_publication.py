@@ -105,6 +105,30 @@ def test_future_post_appears_once_its_date_has_passed(blog):
     assert "Future post" in blog.read("index.html")
 
 
+def test_clock_set_back_hides_a_post_published_by_the_last_build(blog):
+    blog.build(now=dt.datetime(2024, 7, 2, tzinfo=dt.UTC))
+    assert (blog.out / "2024/7/tomorrow/index.html").exists()
+    blog.build(now=NOW)  # nothing edited: the site is not up to date all the same
+    assert not (blog.out / "2024/7/tomorrow/index.html").exists()
+
+
+def test_post_dated_after_a_clock_set_back_is_hidden_again(blog):
+    """The previous build's layout of the site holds only from its time on."""
+    blog.build(now=dt.datetime(2024, 7, 2, tzinfo=dt.UTC))
+    assert (blog.out / "2024/7/tomorrow/index.html").exists()
+    blog.post(
+        "public-post",
+        title="Visible post",
+        date="2024-05-01",
+        category="News",
+        tags=["shared"],
+        body="Edited.",
+    )
+    blog.build(now=NOW)
+    assert not (blog.out / "2024/7/tomorrow/index.html").exists()
+    assert "Future post" not in blog.read("index.html")
+
+
 def test_time_zone_aware_dates(project):
     project.config(site_url="https://x.org", timezone="Asia/Tokyo")
     # 2024-06-01 08:00 in Tokyo is 2024-05-31 23:00 UTC: already published at NOW
