@@ -53,7 +53,9 @@ __all__ = [
 ]
 
 CACHE_DIR = ".shinmun-cache"
-FORMAT = 12
+FORMAT = 13
+"""Of the manifest, its delta and its summary: bump when what they hold or mean changes
+(fields, fact kinds), so that a manifest of another version is never read."""
 
 
 class EntryCache:
