@@ -273,7 +273,10 @@ class Builder:
             manifest.membership = site.membership
             manifest.shape = site.shape()
             manifest.shape_key = (self.options.drafts, self.options.future)
-            manifest.due = _next_due(entries, now, self.options)
+            # (A replayed site publishes the same posts: the same one comes due next.)
+            manifest.due = (
+                previous.due if shape and previous else _next_due(entries, now, self.options)
+            )
             manifest.published_at = now.timestamp()
             manifest.component_inputs = self._component_inputs
             manifest.fingerprint = self._fingerprint(config, content, manifest.component_inputs)[0]
@@ -790,8 +793,9 @@ class Builder:
 
     def _claim_files(
         self, site: Site, outputs: list[Output], assets: dict[str, bytes]
-    ) -> dict[str, str]:
-        """Map each output file to what makes it; two makers of one file is an error."""
+    ) -> dict[str, Output | str]:
+        """Map each output file to what makes it (an output or a description); two makers of
+        one file is an error."""
         claimed: dict[str, Output] = {}
         for output in outputs:
             other = claimed.get(output.file)
@@ -808,7 +812,7 @@ class Builder:
                     hint="rename the page or change its 'slug:'",
                 )
             claimed[output.file] = output
-        makers = {file: output.describe for file, output in claimed.items()}
+        makers: dict[str, Output | str] = {**claimed}  # (described only for an error)
         for file in assets:
             makers.setdefault(file, "a component bundle")
         return makers
@@ -819,7 +823,7 @@ class Builder:
         manifest: Manifest,
         writer: SiteWriter,
         result: BuildResult,
-        claimed: dict[str, str],
+        claimed: dict[str, Output | str],
     ) -> None:
         root = self.project / "public"
         old = previous.copies if previous else {}
@@ -827,7 +831,7 @@ class Builder:
             file = path.relative_to(root).as_posix()
             if file in claimed:
                 raise BuildError(
-                    f"public/{file} collides with {claimed[file]}",
+                    f"public/{file} collides with {_maker(claimed[file])}",
                     file=f"public/{file}",
                     hint="rename or move the file",
                 )
@@ -845,6 +849,10 @@ class Builder:
         before = set(previous.outputs) | set(previous.copies)
         after = set(manifest.outputs) | set(manifest.copies)
         return sorted(before - after)
+
+
+def _maker(claim: Output | str) -> str:
+    return claim if isinstance(claim, str) else claim.describe
 
 
 def _old_outlines(previous: Manifest, changed: set[str]) -> dict[str, EntryOutline] | None:

@@ -90,6 +90,15 @@ def test_page_colliding_with_a_generated_page_without_slug(project, capsys):
     assert "archives/index.html" in line
 
 
+def test_public_file_colliding_with_a_page_names_both(project, capsys):
+    project.page("about", title="About")
+    project.write("public/about/index.html", "<p>static</p>")
+    line = build_error(project, capsys)
+    assert "public/about/index.html" in line
+    assert "page content/pages/about.md" in line
+    assert "rename or move the file" in line
+
+
 def test_non_utf8_file_names_line(project, capsys):
     project.write("content/posts/latin1.md", b"---\ntitle: Caf\xe9\ndate: 2024-01-01\n---\n")
     line = build_error(project, capsys)

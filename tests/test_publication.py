@@ -129,6 +129,21 @@ def test_post_dated_after_a_clock_set_back_is_hidden_again(blog):
     assert "Future post" not in blog.read("index.html")
 
 
+def test_future_post_still_comes_due_after_an_edit_elsewhere(blog):
+    blog.build(now=NOW)
+    blog.post(
+        "public-post",
+        title="Visible post",
+        date="2024-05-01",
+        category="News",
+        tags=["shared"],
+        body="Edited.",
+    )
+    blog.build(now=NOW)  # laid out as before: the same post is still the next to come due
+    blog.build(now=dt.datetime(2024, 7, 2, tzinfo=dt.UTC))
+    assert (blog.out / "2024/7/tomorrow/index.html").exists()
+
+
 def test_time_zone_aware_dates(project):
     project.config(site_url="https://x.org", timezone="Asia/Tokyo")
     # 2024-06-01 08:00 in Tokyo is 2024-05-31 23:00 UTC: already published at NOW
