@@ -57,6 +57,8 @@ ENGINE = f"{__version__}/{RENDERER_VERSION}"
 CONTENT_DIRS = ((POST, "content/posts"), (PAGE, "content/pages"))
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 SKIPPED_PUBLIC_SUFFIXES = (".ts", ".tsx", ".mts", ".cts")
+ASSET = "asset"
+"""The layout digest of a component bundle's record: it has no layout."""
 RACY_MARGIN_NS = 100_000_000
 """Files modified this close to (or after) the previous build's start are read again."""
 PARALLEL_THRESHOLD = 24
@@ -639,21 +641,6 @@ class Builder:
         remembered = previous.layout_closures if previous is not None else None
         if remembered is not None and remembered[0] == layouts_key:
             layouts.adopt_closures(remembered[1])
-        outputs = plan_outputs(site)
-        claimed = self._claim_files(site, outputs, assets)
-        checked_layouts: set[str] = set()
-        for output in outputs:
-            if output.layout is None or output.layout in checked_layouts:
-                continue
-            if not layouts.exists(output.layout):
-                document = site.by_source.get(output.source) if output.source else None
-                layouts.require(
-                    output.layout,
-                    needed_for=output.describe,
-                    file=output.source,
-                    line=document.entry.lines.get("layout") if document else None,
-                )
-            checked_layouts.add(output.layout)
         old = previous.outputs if previous else {}
 
         changed = self._changed_sources
@@ -705,6 +692,32 @@ class Builder:
             if same_layouts and (previous.dependents or not old):
                 suspects = _suspects(old, previous.dependents, changed, fact)
 
+        # A replayed site has the pages of before and, here, the same layouts: of the
+        # documents' pages only the suspected ones are planned; the others keep their records.
+        planned_documents: list[Document] | None = None
+        if site.replayed and suspects is not None:
+            by_file, rank = site.by_output_file, site.post_rank
+            planned_documents = [by_file[f] for f in suspects if f in by_file]
+            planned_documents.sort(key=lambda d: (rank.get(d.source, len(rank)), d.source))
+        outputs = plan_outputs(site, planned_documents)
+        claimed = self._claim_files(site, outputs, assets)
+        if planned_documents is not None:  # (the others' files were unique in that build)
+            for file, document in site.by_output_file.items():
+                claimed.setdefault(file, document)
+        checked_layouts: set[str] = set()
+        for output in outputs:
+            if output.layout is None or output.layout in checked_layouts:
+                continue
+            if not layouts.exists(output.layout):
+                document = site.by_source.get(output.source) if output.source else None
+                layouts.require(
+                    output.layout,
+                    needed_for=output.describe,
+                    file=output.source,
+                    line=document.entry.lines.get("layout") if document else None,
+                )
+            checked_layouts.add(output.layout)
+
         stale: list[Output] = []
         unchanged = 0
         outputs_now = manifest.outputs
@@ -719,6 +732,13 @@ class Builder:
                 stale.append(output)
                 if output.layout:  # computed before any worker forks, so computed once
                     layouts.closure_digest(output.layout)
+        if planned_documents is not None:
+            planned = {output.file for output in outputs}
+            pages = site.by_output_file
+            for file, record in old.items():
+                if file not in planned and file in pages and record[0] != ASSET:
+                    outputs_now[file] = record
+                    unchanged += 1
         result.unchanged += unchanged
 
         result.rendered_files = [output.file for output in stale]
@@ -740,7 +760,7 @@ class Builder:
 
         for file, data in assets.items():
             digest = hashlib.blake2b(data, digest_size=16).hexdigest()
-            manifest.outputs[file] = output_record("asset", {}, digest, (), ())
+            manifest.outputs[file] = output_record(ASSET, {}, digest, (), ())
             record = old.get(file)
             written = record is None or record[2] != digest
             if written:
@@ -793,7 +813,7 @@ class Builder:
 
     def _claim_files(
         self, site: Site, outputs: list[Output], assets: dict[str, bytes]
-    ) -> dict[str, Output | str]:
+    ) -> dict[str, Output | Document | str]:
         """Map each output file to what makes it (an output or a description); two makers of
         one file is an error."""
         claimed: dict[str, Output] = {}
@@ -812,7 +832,7 @@ class Builder:
                     hint="rename the page or change its 'slug:'",
                 )
             claimed[output.file] = output
-        makers: dict[str, Output | str] = {**claimed}  # (described only for an error)
+        makers: dict[str, Output | Document | str] = {**claimed}  # (described only for an error)
         for file in assets:
             makers.setdefault(file, "a component bundle")
         return makers
@@ -823,7 +843,7 @@ class Builder:
         manifest: Manifest,
         writer: SiteWriter,
         result: BuildResult,
-        claimed: dict[str, Output | str],
+        claimed: dict[str, Output | Document | str],
     ) -> None:
         root = self.project / "public"
         old = previous.copies if previous else {}
@@ -851,7 +871,9 @@ class Builder:
         return sorted(before - after)
 
 
-def _maker(claim: Output | str) -> str:
+def _maker(claim: Output | Document | str) -> str:
+    if isinstance(claim, Document):
+        return f"{claim.kind} {claim.source}"
     return claim if isinstance(claim, str) else claim.describe
 
 

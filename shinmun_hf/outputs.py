@@ -8,7 +8,7 @@ only the rendering is skipped for outputs whose recorded facts have not changed.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from html import escape
 from typing import Any
@@ -129,13 +129,16 @@ def document_output(doc: Document) -> Output:
     return Output(doc.output_file, layout, f"{kind} {source}", source, make)
 
 
-def plan_outputs(site: Site) -> list[Output]:
+def plan_outputs(site: Site, documents: Iterable[Document] | None = None) -> list[Output]:
+    """Every output of the site; of the posts' and pages' own pages only those of
+    ``documents``, if given (a build that knows the others are fresh)."""
     outputs: list[Output] = []
     urls = site.urls
     config = site.config
 
-    outputs.extend(document_output(doc) for doc in site.posts)
-    outputs.extend(document_output(doc) for doc in site.pages)
+    if documents is None:
+        documents = (*site.posts, *site.pages)
+    outputs.extend(map(document_output, documents))
 
     def listing(
         name: str, base: str, layout: str, title: str, extra: dict[str, Any], items: list[Document]

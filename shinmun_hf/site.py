@@ -744,6 +744,11 @@ class Site:
         return (site_path, outline.card_digest)
 
     @cached_property
+    def by_output_file(self) -> dict[str, Document]:
+        """The posts and pages by the file their page is written to."""
+        return {d.output_file: d for d in self.by_source.values()}
+
+    @cached_property
     def membership(self) -> str:
         """Digest of which documents the site has, in order. With it and the ranking signature
         unchanged, every document keeps its neighbours and related posts."""

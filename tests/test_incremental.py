@@ -618,3 +618,34 @@ def test_delta_leaves_out_the_site_shape_it_did_not_change(big_blog):
     scalars = marshal.loads(delta.read_bytes())["scalars"]
     assert "build_id" in scalars
     assert "shape" not in scalars
+
+
+def test_body_edit_plans_only_the_pages_it_may_change(big_blog, monkeypatch):
+    """The other 59 posts' pages keep their records without an output being made for them."""
+    from shinmun_hf import outputs
+
+    planned = []
+    make = outputs.document_output
+
+    def counted(document):
+        planned.append(document.source)
+        return make(document)
+
+    time.sleep(0.15)  # out of the racily-clean window
+    monkeypatch.setattr(outputs, "document_output", counted)
+    edit_body(big_blog, "post-04", "Body of post 4, edited.\n\nSecond paragraph.")
+    result = big_blog.build()
+    assert "content/posts/post-04.md" in planned
+    assert len(planned) < 10
+    assert result.unchanged > 55  # the pages not planned are counted as they are
+    assert (big_blog.out / "2024/1/post-05/index.html").exists()
+
+
+def test_public_file_over_a_post_page_is_refused_by_a_replayed_build(big_blog):
+    from shinmun_hf.errors import BuildError
+
+    time.sleep(0.15)  # out of the racily-clean window
+    big_blog.write("public/2024/1/post-05/index.html", "<p>static</p>")
+    edit_body(big_blog, "post-04", "Body of post 4, edited.\n\nSecond paragraph.")
+    with pytest.raises(BuildError, match=r"public/2024/1/post-05/index\.html collides with post"):
+        big_blog.build()
