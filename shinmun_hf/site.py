@@ -203,17 +203,12 @@ class Document:
     def category_page(self) -> Taxonomy | None:
         if not self.category:
             return None
-        self._site.record_names("category")
-        return self._site.category_by_slug.get(slugify(self.category))
+        return self._site.named("category", slugify(self.category))
 
     @property
     def tag_pages(self) -> list[Taxonomy]:
-        self._site.record_names("tag")
-        return [
-            self._site.tag_by_slug[slugify(tag)]
-            for tag in self.tags
-            if slugify(tag) in self._site.tag_by_slug
-        ]
+        pages = (self._site.named("tag", slugify(tag)) for tag in self.tags)
+        return [page for page in pages if page is not None]
 
     @property
     def previous(self) -> Document | None:
@@ -799,6 +794,8 @@ class Site:
             elif kind in WHOLE_SITE:
                 sources.update(d.source for d in WHOLE_SITE[kind](self))
                 continue
+            elif kind == "name":  # the first spelling in post order: fixed by the rankings
+                continue
             shared.append(key)
         return tuple(sorted(sources)), tuple(shared)
 
@@ -823,11 +820,13 @@ class Site:
         without them, a cold parallel build would leave the next build to rank anew."""
         self._related_found.update(lists)
 
-    def record_names(self, kind: str) -> None:
-        """Record the names of the categories or the tags: each is named after its first
-        spelling in post order ("Python" or "python"), so a post elsewhere can rename it."""
-        key = f"names:{kind}"
+    def named(self, kind: str, slug: str) -> Taxonomy | None:
+        """The category or tag page of ``slug``, recording its name: each is named after its
+        first spelling in post order ("Python" or "python"), so a post elsewhere can rename
+        it."""
+        key = f"name:{kind}/{slug}"
         record(key, self.fact(key) or "")
+        return (self.category_by_slug if kind == "category" else self.tag_by_slug).get(slug)
 
     def recent_posts(self, limit: int = 5) -> list[Document]:
         record(f"recent:{limit}", self.fact(f"recent:{limit}") or "")
@@ -881,9 +880,11 @@ class Site:
             return digest_of(f"{t.name}\x01{t.slug}\x01{t.count}" for t in items)
         if kind == "archives":
             return digest_of(f"{a.key}\x01{a.count}" for a in self.archives)
-        if kind == "names":
-            items = self.categories if arg == "category" else self.tags
-            return digest_of(f"{t.slug}\x01{t.name}" for t in items)
+        if kind == "name":
+            group, _, slug = arg.partition("/")
+            table = self.category_by_slug if group == "category" else self.tag_by_slug
+            taxonomy = table.get(slug)
+            return taxonomy.name if taxonomy else None
         if kind == "related":
             source, _, limit = arg.rpartition(":")
             if source not in self.by_source:

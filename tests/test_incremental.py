@@ -649,3 +649,20 @@ def test_public_file_over_a_post_page_is_refused_by_a_replayed_build(big_blog):
     edit_body(big_blog, "post-04", "Body of post 4, edited.\n\nSecond paragraph.")
     with pytest.raises(BuildError, match=r"public/2024/1/post-05/index\.html collides with post"):
         big_blog.build()
+
+
+def test_new_tag_on_one_post_leaves_the_other_posts_pages_alone(big_blog):
+    """Post pages show their tags' names: a tag only one post has renames none of them."""
+    time.sleep(0.15)  # out of the racily-clean window
+    big_blog.post(
+        "post-04",
+        title="Post 4",
+        date="2024-01-05 10:04",
+        category="Beta",
+        tags=["t0", "t1", "brand-new"],
+        body="Body of post 4.\n\nSecond paragraph.",
+    )
+    result = big_blog.build()
+    pages = [f for f in result.rendered_files if f.startswith("2024/1/post-")]
+    assert "2024/1/post-04/index.html" in pages
+    assert len(pages) < 10, pages
