@@ -36,11 +36,11 @@ from .cache import (
     recorded_sources,
     save_manifest,
 )
-from .components import BuiltComponent, ComponentRef
+from .components import BuiltComponent
 from .config import Config, load_config
 from .content import PAGE, POST, Entry, EntryOutline, parse_entry
 from .deps import digest_of
-from .entry_codec import decode_outline, encode_outline
+from .entry_codec import EncodedOutline, decode_outline, encode_outline, outline_field
 from .errors import BuildError, ShinmunError
 from .helpers import make_filters, make_globals
 from .markup import RENDERER_VERSION
@@ -166,7 +166,7 @@ class Builder:
         # Kept between builds of one Builder (``serve``): no reloading from disk.
         self._memory: dict[str, Entry] = {}
         """Full entries by cache key: parsed or loaded by this process."""
-        self._outlines: dict[str, EntryOutline] = {}
+        self._outlines: dict[str, EntryOutline | EncodedOutline] = {}
         """The outlines of the last build's entries, by cache key."""
         self._reader = CacheReader(self.cache_dir)
         self._last_manifest: Manifest | None = None
@@ -233,7 +233,9 @@ class Builder:
             previous.engine == ENGINE and previous.config_digest == config.digest
         )
         entries, digests, stats = self._load_entries(sources, config, previous, trusted, result)
-        shape = self._shape_to_replay(previous, trusted, sources, entries, now)
+        shape = self._shape_to_replay(previous, trusted, config, sources, entries, now)
+        if shape is None:  # every outline is read: decoded here, once
+            entries = [self._decoded(item, config) for item in entries]
         site = Site(
             config,
             entries,
@@ -245,6 +247,7 @@ class Builder:
             load_body=self._body_loader(config),
             load_entries=self._entry_loader(config, result),
             shape=shape,
+            outline_of=lambda fields: self._decoded(fields, config),
         )
         if not site.replayed:  # (a replayed site has the URLs of before, which were unique)
             site.check_unique_urls()
@@ -394,7 +397,9 @@ class Builder:
         previous: Manifest | None,
         trusted: bool,
         result: BuildResult,
-    ) -> tuple[list[Entry | EntryOutline], dict[str, str], dict[str, SourceRecord]]:
+    ) -> tuple[
+        list[Entry | EntryOutline | EncodedOutline], dict[str, str], dict[str, SourceRecord]
+    ]:
         """Every entry, in the order of ``sources``: in full where this process has it (just
         rendered, or kept by ``serve``), else as the outline the previous build recorded, else
         from the entry cache, else rendered now. Records the outlines in ``self._outlines``.
@@ -409,7 +414,7 @@ class Builder:
         data: dict[str, bytes] = {}
         stats: dict[str, SourceRecord] = {}
         changed: set[str] = set()
-        items: dict[str, Entry | EntryOutline] = {}
+        items: dict[str, Entry | EntryOutline | EncodedOutline] = {}
         wanted: list[SourceFile] = []
         outlined: list[SourceFile] = []
         # ^ files known by their outline only: their entries must be in the entry cache
@@ -436,14 +441,8 @@ class Builder:
                     changed.add(path)
             digests[path] = digest
             keys[path] = key
-            item: Entry | EntryOutline | None = memory.get(key) or outlines.get(key)
-            if item is None:
-                fields = recorded.get(key)
-                if fields is not None:
-                    try:
-                        item = decode_outline(fields)
-                    except Exception:  # a damaged record: load the entry instead
-                        item = None
+            item = memory.get(key) or outlines.get(key) or recorded.get(key)
+            # (a recorded outline stays encoded: decoded by the site model when it is read)
             if item is None:
                 wanted.append(source)
             else:
@@ -490,16 +489,21 @@ class Builder:
         self._outlines, self._memory = {}, {}
         kept_outlines, kept_entries = self._outlines, self._memory
         for item in ordered:
+            outline: EntryOutline | EncodedOutline
             if isinstance(item, Entry):
                 outline = item.outline()
-                kept_entries[item.cache_key] = item
+                key, warnings = outline.cache_key, outline.warnings
+                kept_entries[key] = item
+            elif isinstance(item, EntryOutline):
+                outline, key, warnings = item, item.cache_key, item.warnings
             else:
                 outline = item
-                if outline.cache_key in memory:  # loaded by an earlier build
-                    kept_entries[outline.cache_key] = memory[outline.cache_key]
-            kept_outlines[outline.cache_key] = outline
-            if outline.warnings:
-                result.warnings.extend(outline.warnings)
+                key, warnings = outline_field(item, "cache_key"), outline_field(item, "warnings")
+            if key in memory and key not in kept_entries:  # loaded by an earlier build
+                kept_entries[key] = memory[key]
+            kept_outlines[key] = outline
+            if warnings:
+                result.warnings.extend(warnings)
         result.rendered_entries = len(fresh)
         return ordered, digests, stats
 
@@ -507,8 +511,9 @@ class Builder:
         self,
         previous: Manifest | None,
         trusted: bool,
+        config: Config,
         sources: list[SourceFile],
-        entries: list[Entry | EntryOutline],
+        entries: list[Entry | EntryOutline | EncodedOutline],
         now: dt.datetime,
     ) -> SiteShape | None:
         """The previous build's site shape, if this build's site is certainly laid out the
@@ -532,17 +537,36 @@ class Builder:
             item = current.get(path)  # None if the file is gone
             if item is None:
                 return None
-            new = item.outline() if isinstance(item, Entry) else item
+            new = self._decoded(item, config)
+            if isinstance(new, Entry):
+                new = new.outline()
             if _place_in_site(new) != _place_in_site(outline):
                 return None
         return previous.shape
+
+    def _decoded(
+        self, item: Entry | EntryOutline | EncodedOutline, config: Config
+    ) -> Entry | EntryOutline:
+        """``item`` with an encoded outline decoded; a damaged one is replaced by the entry
+        read from its file again."""
+        if type(item) is not tuple:
+            return item  # type: ignore[return-value]
+        try:
+            return decode_outline(item)
+        except Exception:
+            source, kind = outline_field(item, "source"), outline_field(item, "kind")
+            entry = self._parse_file(source, kind, config)
+            entry.cache_key = outline_field(item, "cache_key")
+            return entry
 
     def _recorded_outlines(self, previous: Manifest | None) -> dict[str, tuple[Any, ...]]:
         """The outlines for the manifest: unchanged ones as recorded, new ones encoded."""
         recorded = previous.outlines if previous else {}
         encoded: dict[str, tuple[Any, ...]] = {}
         for key, outline in self._outlines.items():
-            fields = recorded.get(key) or encode_outline(outline)
+            fields = recorded.get(key) or (
+                outline if type(outline) is tuple else encode_outline(outline)
+            )
             if fields is not None:
                 encoded[key] = fields
         return encoded
@@ -598,9 +622,7 @@ class Builder:
 
     # --- components
     def _bundle_components(self, site: Site, result: BuildResult) -> dict[str, bytes]:
-        refs: list[ComponentRef] = [
-            ref for doc in site.by_source.values() for ref in doc.outline.components
-        ]
+        refs = site.component_refs()
         if not refs:
             return {}
         from .typescript import ComponentBundler  # only projects with components pay for it

@@ -53,7 +53,7 @@ __all__ = [
 ]
 
 CACHE_DIR = ".shinmun-cache"
-FORMAT = 13
+FORMAT = 14
 """Of the manifest, its delta and its summary: bump when what they hold or mean changes
 (fields, fact kinds), so that a manifest of another version is never read."""
 

@@ -24,7 +24,14 @@ from zoneinfo import ZoneInfo
 from .content import Entry, EntryOutline
 from .markup import RenderedMarkdown
 
-__all__ = ["decode_entry", "decode_outline", "encode_entry", "encode_outline"]
+__all__ = [
+    "EncodedOutline",
+    "decode_entry",
+    "decode_outline",
+    "encode_entry",
+    "encode_outline",
+    "outline_field",
+]
 
 _MARSHALLED = b"m"
 _PICKLED = b"p"
@@ -123,6 +130,19 @@ def decode_entry(data: bytes) -> Entry:
 
 
 _OUTLINE_FIELDS = tuple(f.name for f in dataclasses.fields(EntryOutline))
+_OUTLINE_INDEX = {name: index for index, name in enumerate(_OUTLINE_FIELDS)}
+
+EncodedOutline = tuple[Any, ...]
+"""An outline as :func:`encode_outline` made it: the fields of plain types are readable as
+they are (:func:`outline_field`)."""
+
+
+def outline_field(fields: EncodedOutline, name: str) -> Any:
+    """One field of an encoded outline, without decoding the rest; for ``source``, ``kind``,
+    ``warnings``, ``cache_key`` and whether there are ``components`` (then it is truthy)."""
+    return fields[_OUTLINE_INDEX[name]]
+
+
 _OUTLINE_DATES = tuple(_OUTLINE_FIELDS.index(name) for name in ("date", "updated"))
 _OUTLINE_COMPONENTS = _OUTLINE_FIELDS.index("components")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from operator import attrgetter
@@ -18,10 +18,11 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from .components import PLACEHOLDER
+from .components import PLACEHOLDER, ComponentRef
 from .config import Config
 from .content import PAGE, POST, Entry, EntryOutline, reading_minutes
 from .deps import digest_of, record
+from .entry_codec import EncodedOutline, decode_outline, outline_field
 from .errors import BuildError
 from .related import RelatedIndex
 from .slugs import slugify
@@ -72,13 +73,20 @@ class Document:
 
     def __init__(
         self,
-        outline: EntryOutline,
+        outline: EntryOutline | EncodedOutline,
         site_path: str,
         content_digest: str,
         site: Site,
         entry: Entry | None = None,
     ) -> None:
-        self.outline = outline
+        if type(outline) is tuple:  # decoded when first read (see __getattr__)
+            self._encoded = outline
+            self.source: str = outline_field(outline, "source")
+            self.kind: str = outline_field(outline, "kind")
+        else:
+            assert isinstance(outline, EntryOutline)
+            self.outline = outline
+            self.source, self.kind = outline.source, outline.kind
         self._entry = entry
         self.site_path = site_path
         self.output_file = output_file(site_path)
@@ -104,6 +112,7 @@ class Document:
 
     def replace_entry(self, entry: Entry, content_digest: str) -> None:
         """Swap in a new version of the same document (see ``Builder.render_edited_first``)."""
+        self.__dict__.pop("_encoded", None)
         self.outline = entry.outline()
         self._entry = entry
         self._content_digest = content_digest
@@ -122,8 +131,6 @@ class Document:
         return digest_of((self.outline.card_digest, self.site_path))
 
     # --- identity (from the outline) and front matter (from the entry)
-    source = property(lambda self: self.outline.source)
-    kind = property(lambda self: self.outline.kind)
     is_post = property(lambda self: self.outline.kind == POST)
     slug = property(lambda self: self.outline.slug)
     date = property(lambda self: self.outline.date)
@@ -225,6 +232,8 @@ class Document:
         return self._site.related_posts(self)
 
     def __getattr__(self, name: str) -> Any:
+        if name == "outline" and "_encoded" in self.__dict__:
+            return self._decode_outline()
         if name.startswith("_"):
             raise AttributeError(name)
         meta = self.entry.meta
@@ -236,6 +245,15 @@ class Document:
             obj=self,
             name=name,
         )
+
+    def _decode_outline(self) -> EntryOutline:
+        """The outline, decoded now (a replayed site leaves the untouched ones encoded)."""
+        decoded = self._site.outline_of(self.__dict__.pop("_encoded"))
+        if isinstance(decoded, Entry):  # a damaged record: the file was read instead
+            self._entry = decoded
+            decoded = decoded.outline()
+        self.outline = decoded
+        return decoded
 
     def __repr__(self) -> str:
         return f"<{self.kind} {self.source}>"
@@ -258,6 +276,7 @@ SiteShape = tuple[
     tuple[str, ...],  # posts, newest first
     tuple[str, ...],  # their site paths
     tuple[str, ...],  # pages
+    tuple[str, ...],  # their site paths
     tuple[tuple[str, str, tuple[int, ...]], ...],  # categories: name, slug, post indexes
     tuple[tuple[str, str, tuple[int, ...]], ...],  # tags
     tuple[tuple[int, int, tuple[int, ...]], ...],  # months: year, month, post indexes
@@ -387,6 +406,7 @@ class Site:
         load_body: Callable[[Entry], str] | None = None,
         load_entries: Callable[[Sequence[EntryOutline]], list[Entry]] | None = None,
         shape: SiteShape | None = None,
+        outline_of: Callable[[EncodedOutline], Entry | EntryOutline] = decode_outline,
     ) -> None:
         """``entries`` are full entries or outlines; the full entries of outlines are read
         through ``load_entries`` when first needed, and bodies through ``load_body``.
@@ -394,12 +414,16 @@ class Site:
         ``shape`` is a previous build's :meth:`shape`, given only when it certainly still
         holds (the same files, each in the same place, the same options, no post come due):
         the site is then laid out as recorded instead of filtered, sorted and grouped again,
-        a third of a one-post rebuild of 10,000 posts."""
+        a third of a one-post rebuild of 10,000 posts. Its entries may then be encoded
+        outlines, decoded by ``outline_of`` when first read."""
         self.config = config
+        self.outline_of = outline_of
         self._load_body = load_body
         self._load_entries = load_entries
         self.urls = Urls(config.site_url, config.base_path, config.permalink)
         self._shape = shape
+        self._with_components: list[str] | None = None
+        """The sources of the documents with components, if known (a replayed site)."""
         if shape is None:
             now = now or dt.datetime.now(dt.UTC)
             posts, pages = self._documents(entries, digests, include_drafts, include_future, now)
@@ -451,10 +475,13 @@ class Site:
         post_path = self.urls.post_path
         # Runs for every document of the site on every build: no calls it can do without.
         for item in entries:
+            if type(item) is tuple:
+                item = self.outline_of(item)
             if isinstance(item, Entry):
                 entry: Entry | None = item
                 outline = item.outline()
             else:
+                assert isinstance(item, EntryOutline)
                 entry, outline = None, item
             if outline.draft and not include_drafts:
                 continue
@@ -475,24 +502,49 @@ class Site:
         return posts, pages
 
     def _replayed_documents(
-        self, shape: SiteShape, entries: Sequence[Entry | EntryOutline], digests: dict[str, str]
+        self,
+        shape: SiteShape,
+        entries: Sequence[Entry | EntryOutline | EncodedOutline],
+        digests: dict[str, str],
     ) -> tuple[list[Document], list[Document]]:
         """The posts and pages ``shape`` lists, in its order and at its site paths."""
-        found: dict[str, tuple[EntryOutline, Entry | None]] = {}
+        found: dict[str, tuple[EntryOutline | EncodedOutline, Entry | None]] = {}
+        with_components = self._with_components = []
         for item in entries:
+            if type(item) is tuple:
+                source = outline_field(item, "source")
+                found[source] = (item, None)
+                if outline_field(item, "components"):
+                    with_components.append(source)
+                continue
             if isinstance(item, Entry):
-                found[item.source] = (item.outline(), item)
+                outline = item.outline()
+                found[item.source] = (outline, item)
             else:
+                assert isinstance(item, EntryOutline)
                 found[item.source] = (item, None)
+                outline = item
+            if outline.components:
+                with_components.append(outline.source)
 
         def document(source: str, site_path: str) -> Document:
             outline, entry = found[source]
             return Document(outline, site_path, digests[source], self, entry)
 
-        post_sources, post_paths, page_sources = shape[:3]
+        post_sources, post_paths, page_sources, page_paths = shape[:4]
         posts = list(map(document, post_sources, post_paths))
-        pages = [document(s, found[s][0].slug + "/") for s in page_sources]
+        pages = list(map(document, page_sources, page_paths))
         return posts, pages
+
+    def component_refs(self) -> list[ComponentRef]:
+        """Every document's components (a replayed site knows which documents have some
+        without decoding the others' outlines)."""
+        if self._with_components is None:
+            documents: Iterable[Document] = self.by_source.values()
+        else:
+            by_source = self.by_source
+            documents = (by_source[s] for s in self._with_components if s in by_source)
+        return [ref for document in documents for ref in document.outline.components]
 
     def _replay_groups(self, shape: SiteShape) -> None:
         posts = self.posts
@@ -502,15 +554,15 @@ class Site:
 
         self.categories = [
             Taxonomy("category", name, slug, f"categories/{slug}/", members(indexes), self)
-            for name, slug, indexes in shape[3]
+            for name, slug, indexes in shape[4]
         ]
         self.tags = [
             Taxonomy("tag", name, slug, f"tags/{slug}/", members(indexes), self)
-            for name, slug, indexes in shape[4]
+            for name, slug, indexes in shape[5]
         ]
         self.archives = [
             Archive(year, month, f"{year}/{month}/", members(indexes), self)
-            for year, month, indexes in shape[5]
+            for year, month, indexes in shape[6]
         ]
 
     @property
@@ -532,6 +584,7 @@ class Site:
             tuple(map(_by_source, self.posts)),
             tuple(d.site_path for d in self.posts),
             tuple(map(_by_source, self.pages)),
+            tuple(d.site_path for d in self.pages),
             tuple((t.name, t.slug, indexes(t.items)) for t in self.categories),
             tuple((t.name, t.slug, indexes(t.items)) for t in self.tags),
             tuple((a.year, a.month, indexes(a.items)) for a in self.archives),
@@ -956,7 +1009,7 @@ class Site:
         return PLACEHOLDER.sub("", html)
 
 
-_by_source = attrgetter("outline.source")
+_by_source = attrgetter("source")
 _by_date = attrgetter("outline.date")
 
 

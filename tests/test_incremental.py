@@ -666,3 +666,56 @@ def test_new_tag_on_one_post_leaves_the_other_posts_pages_alone(big_blog):
     pages = [f for f in result.rendered_files if f.startswith("2024/1/post-")]
     assert "2024/1/post-04/index.html" in pages
     assert len(pages) < 10, pages
+
+
+@pytest.mark.parametrize("also", ["edit", "new post"])
+def test_damaged_outline_records_mean_reading_those_files_again(big_blog, tmp_path, also):
+    """An outline the manifest cannot give back (here: a time zone gone from the system)
+    is replaced by its entry, read from the file, whether the site is replayed (an edit in
+    place: only the outlines read are decoded) or laid out anew (a new post: all of them)."""
+    import marshal
+
+    base, delta = manifest_files(big_blog)
+    assert not delta.exists()
+    plain = marshal.loads(base.read_bytes())
+    for key, fields in plain["outlines"].items():
+        date = fields[3]
+        plain["outlines"][key] = (*fields[:3], (*date[:8], "Nowhere/Zone"), *fields[4:])
+    base.write_bytes(marshal.dumps(plain))
+    time.sleep(0.15)  # out of the racily-clean window
+    if also == "edit":
+        edit_body(big_blog, "post-04", "Body of post 4, edited.\n\nSecond paragraph.")
+    else:
+        big_blog.post("post-99", title="Newest", date="2024-03-01", tags=["t1"])
+    big_blog.build()
+    assert snapshot(big_blog.out) == cold_build(big_blog, tmp_path)
+
+
+def test_body_edit_decodes_only_the_outlines_it_reads(project, monkeypatch):
+    """The pages an edit past the excerpt reaches show a few dozen of the 120 posts: only
+    their outlines are decoded from the manifest."""
+    from shinmun_hf import build
+
+    for number in range(120):
+        project.post(
+            f"post-{number:03}",
+            title=f"Post {number}",
+            date=f"2023-{number % 12 + 1:02}-{number % 28 + 1:02}",
+            tags=[f"t{number % 8}"],
+            body=f"Body of post {number}. " + "Many words. " * 200,
+        )
+    project.build()
+    decoded = []
+    decode = build.decode_outline
+
+    def counted(fields):
+        decoded.append(fields[0])
+        return decode(fields)
+
+    time.sleep(0.15)  # out of the racily-clean window
+    monkeypatch.setattr(build, "decode_outline", counted)
+    path = project.root / "content/posts/post-004.md"
+    path.write_text(path.read_text() + "\nA last line, past the excerpt.\n")
+    result = project.build()
+    assert "2023/5/post-004/index.html" in result.rendered_files
+    assert 0 < len(decoded) < 40, decoded

@@ -70,7 +70,7 @@ def type_problems(project: Path, site: Site) -> list[Problem]:
     from ..errors import ShinmunError
     from ..linkcheck import Problem
 
-    refs = [ref for doc in site.by_source.values() for ref in doc.outline.components]
+    refs = site.component_refs()
     if not refs:
         return []
     try:
