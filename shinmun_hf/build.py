@@ -549,8 +549,8 @@ class Builder:
     ) -> Entry | EntryOutline:
         """``item`` with an encoded outline decoded; a damaged one is replaced by the entry
         read from its file again."""
-        if type(item) is not tuple:
-            return item  # type: ignore[return-value]
+        if isinstance(item, (Entry, EntryOutline)):
+            return item
         try:
             return decode_outline(item)
         except Exception:
