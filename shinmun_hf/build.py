@@ -668,25 +668,17 @@ class Builder:
         changed = self._changed_sources
         # Same documents in the same order: the changed ones' old outlines tell whether the
         # rankings (and the site's lists) are the same too, without going over every post.
-        same_members = (
-            trusted
-            and previous is not None
-            and previous.related is not None
-            and previous.membership == site.membership
-        )
+        related = previous.related if trusted and previous is not None else None
         previous_outlines = None
-        if same_members:
-            assert previous is not None and previous.related is not None
-            previous_outlines = _previous_outlines(previous, changed, site)
-            if previous_outlines is not None:
-                site.prove_ranking(previous.related[0], previous_outlines)
+        if previous is not None and related is not None:
+            if previous.membership != site.membership:
+                related = None  # other documents, or another order: no ranking carries over
+            else:
+                previous_outlines = _previous_outlines(previous, changed, site)
+                if previous_outlines is not None:
+                    site.prove_ranking(related[0], previous_outlines)
         # Same documents in the same rankings: per-post facts are decided by their sources.
-        by_sources = (
-            same_members
-            and previous is not None
-            and previous.related is not None
-            and previous.related[0] == site.ranking_signature
-        )
+        by_sources = related is not None and related[0] == site.ranking_signature
         fact = site.fact
 
         def fresh(output: Output, record: OutputRecord | None) -> bool:

@@ -472,8 +472,6 @@ class Site:
         """The published posts (newest first) and pages (by path)."""
         posts: list[Document] = []
         pages: list[Document] = []
-        post_path = self.urls.post_path
-        # Runs for every document of the site on every build: no calls it can do without.
         for item in entries:
             if type(item) is tuple:
                 item = self.outline_of(item)
@@ -487,14 +485,12 @@ class Site:
                 continue
             digest = digests[outline.source]
             if outline.kind == POST:
-                date = outline.date
-                assert date is not None
-                if date > now and not include_future:
+                assert outline.date is not None
+                if outline.date > now and not include_future:
                     continue
-                site_path = post_path(date, outline.slug)
-                posts.append(Document(outline, site_path, digest, self, entry))
+                posts.append(Document(outline, self._site_path(outline), digest, self, entry))
             elif outline.kind == PAGE:
-                pages.append(Document(outline, outline.slug + "/", digest, self, entry))
+                pages.append(Document(outline, self._site_path(outline), digest, self, entry))
         # Newest first, ties by path: two stable sorts, keys and comparisons in C.
         posts.sort(key=_by_source)
         posts.sort(key=_by_date, reverse=True)
@@ -879,7 +875,15 @@ class Site:
         it."""
         key = f"name:{kind}/{slug}"
         record(key, self.fact(key) or "")
-        return (self.category_by_slug if kind == "category" else self.tag_by_slug).get(slug)
+        return self.taxonomy(kind, slug)
+
+    def taxonomy(self, kind: str, slug: str) -> Taxonomy | None:
+        """The category (``kind`` "category") or tag ("tag") of ``slug``, if there is one."""
+        if kind == "category":
+            return self.category_by_slug.get(slug)
+        if kind == "tag":
+            return self.tag_by_slug.get(slug)
+        return None
 
     def recent_posts(self, limit: int = 5) -> list[Document]:
         record(f"recent:{limit}", self.fact(f"recent:{limit}") or "")
@@ -922,8 +926,7 @@ class Site:
         if kind == "recent":
             return _list_digest(self.posts[: int(arg)])
         if kind in ("category", "tag"):
-            table = self.category_by_slug if kind == "category" else self.tag_by_slug
-            taxonomy = table.get(arg)
+            taxonomy = self.taxonomy(kind, arg)
             return _list_digest(taxonomy.items) if taxonomy else None
         if kind == "archive":
             archive = self.archive_by_key.get(arg)
@@ -935,8 +938,7 @@ class Site:
             return digest_of(f"{a.key}\x01{a.count}" for a in self.archives)
         if kind == "name":
             group, _, slug = arg.partition("/")
-            table = self.category_by_slug if group == "category" else self.tag_by_slug
-            taxonomy = table.get(slug)
+            taxonomy = self.taxonomy(group, slug)
             return taxonomy.name if taxonomy else None
         if kind == "related":
             source, _, limit = arg.rpartition(":")
@@ -961,9 +963,9 @@ class Site:
             return None
         count, total, chunk = found
         kind, _, slug = arg.rpartition(":")[0].partition("/")
-        table = self.category_by_slug if kind == "category" else self.tag_by_slug
-        name = table[slug].name if kind in ("category", "tag") else ""  # the page's heading
-        return digest_of((str(count), str(total), _list_digest(chunk), name))
+        taxonomy = self.taxonomy(kind, slug)
+        heading = taxonomy.name if taxonomy else ""
+        return digest_of((str(count), str(total), _list_digest(chunk), heading))
 
     def _listing_page(self, arg: str) -> tuple[int, int, Sequence[Document]] | None:
         """(posts in the listing, number of pages, posts of the page) for ``<name>:<page>``;
@@ -984,11 +986,8 @@ class Site:
         if name == "index":
             return self.posts
         kind, _, slug = name.partition("/")
-        if kind == "category" and slug in self.category_by_slug:
-            return self.category_by_slug[slug].items
-        if kind == "tag" and slug in self.tag_by_slug:
-            return self.tag_by_slug[slug].items
-        return None
+        taxonomy = self.taxonomy(kind, slug)
+        return taxonomy.items if taxonomy else None
 
     def check_unique_urls(self) -> None:
         """Two documents at one URL would silently overwrite each other: fail, naming both."""
