@@ -55,8 +55,13 @@ def load_mapping(
     ``line_offset`` is added to every line (front matter starts after the opening ``---``).
     """
     try:
-        node = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader) if node is not None else None
+        # One parse: the node tree gives the lines, and the values are built from it.
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         if exc.context_mark and (exc.problem or "").startswith(("expected", "did not find")):
