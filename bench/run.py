@@ -7,7 +7,9 @@ the median of ``--runs`` runs: cold (no output, no cache), warm (nothing changed
 edited, and the output folder deleted with the cache kept. Peak memory is the largest resident
 set of the build process or any of its workers. The calibration, plain Python-Markdown's time per
 post on one core, is measured before every cold build: this machine's speed drifts by up to 2x
-within an hour, so figures are only comparable next to it. Prints the widget's gzipped size too.
+within an hour, so figures are only comparable next to it. Folders a build must not find are
+moved aside, never deleted, between timed builds (see ``set_aside``). Prints the widget's
+gzipped size too.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate
 
 WORK = Path(__file__).resolve().parent / "_work"
+TRASH = WORK / "trash"
+"""What the benchmark set aside instead of deleting it between builds (see ``set_aside``)."""
 
 
 def timed_build(project: Path) -> tuple[float, float]:
@@ -54,9 +58,24 @@ def timed_build(project: Path) -> tuple[float, float]:
     return seconds, usage.ru_maxrss / 1024
 
 
+def set_aside(path: Path) -> None:
+    """Move ``path`` into ``TRASH``, deleted when the benchmark ends, instead of deleting it.
+
+    Deleting right before a timed build times the file system's handling of the deletion: on
+    the reference machine's ext4 (no journal), each new inode is checked against every inode
+    freed in the last minutes (the kernel's ``recently_deleted``), which made folders and files
+    cost up to 1 ms each to create right after a site was deleted, and a cold build of 1,000
+    posts half a second more (a fresh checkout in CI, which a cold build stands for, has no
+    such deletions). A rename frees nothing.
+    """
+    if path.exists():
+        TRASH.mkdir(parents=True, exist_ok=True)
+        path.rename(TRASH / f"{path.name}-{time.time_ns()}")
+
+
 def clean(project: Path) -> None:
-    shutil.rmtree(project / "_site", ignore_errors=True)
-    shutil.rmtree(project / ".shinmun-cache", ignore_errors=True)
+    set_aside(project / "_site")
+    set_aside(project / ".shinmun-cache")
 
 
 def edit_one_post(project: Path, round_number: int) -> None:
@@ -68,6 +87,7 @@ def edit_one_post(project: Path, round_number: int) -> None:
 
 
 def bench(posts: int, runs: int) -> dict[str, float]:
+    set_aside(WORK / f"blog-{posts}")  # (a previous run's, deleted at the end)
     project = generate(WORK / f"blog-{posts}", posts)
     cold, warm, edit, output_only, memory, calibration = [], [], [], [], [], []
     for number in range(runs):
@@ -85,7 +105,7 @@ def bench(posts: int, runs: int) -> dict[str, float]:
         edit.append(seconds)
         memory.append(peak)
         # The output folder deleted, the build cache kept (a CI job restoring the cache).
-        shutil.rmtree(project / "_site")
+        set_aside(project / "_site")
         seconds, peak = timed_build(project)
         output_only.append(seconds)
         memory.append(peak)
@@ -147,14 +167,18 @@ def main() -> None:
         f"{'posts':>7} {'cold s':>8} {'ms/post':>8} {'warm s':>8} {'1 edit s':>9} "
         f"{'no _site s':>11} {'peak MiB':>9} {'calib. ms':>10}"
     )
-    for posts in args.sizes:
-        figures = bench(posts, args.runs)
-        print(
-            f"{posts:>7} {figures['cold']:>8.2f} {figures['cold'] * 1000 / posts:>8.2f} "
-            f"{figures['warm']:>8.2f} {figures['edit']:>9.2f} {figures['output_only']:>11.2f} "
-            f"{figures['peak']:>9.0f} {figures['calibration']:>10.2f}",
-            flush=True,
-        )
+    try:
+        for posts in args.sizes:
+            figures = bench(posts, args.runs)
+            print(
+                f"{posts:>7} {figures['cold']:>8.2f} {figures['cold'] * 1000 / posts:>8.2f} "
+                f"{figures['warm']:>8.2f} {figures['edit']:>9.2f} "
+                f"{figures['output_only']:>11.2f} {figures['peak']:>9.0f} "
+                f"{figures['calibration']:>10.2f}",
+                flush=True,
+            )
+    finally:
+        shutil.rmtree(TRASH, ignore_errors=True)  # after the last timed build
     print(
         "cold: no output, no cache; no _site: output deleted, cache kept; calib.: plain "
         "Python-Markdown ms per post on one core, measured before each cold build (median)"
