@@ -169,8 +169,12 @@ def make_globals(site: Site) -> dict[str, Any]:
             )
         return Markup("\n".join(t.replace("{}", escape(v)) for t, v in tags if v))
 
+    made: list[Markup] = []  # the same tag on every page: made once, on first use
+
     def site_variables_script_tag() -> Markup:
-        return variables_script_tag(site.config.variables)
+        if not made:
+            made.append(variables_script_tag(site.config.variables))
+        return made[0]
 
     return {
         "site": SiteView(site),
