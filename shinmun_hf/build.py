@@ -13,13 +13,11 @@ import hashlib
 import os
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from itertools import compress
 from operator import is_not, itemgetter
 from pathlib import Path
 from typing import Any
 
-from . import __version__
 from .cache import (
     CACHE_DIR,
     CacheReader,
@@ -37,109 +35,37 @@ from .cache import (
     save_manifest,
 )
 from .components import BuiltComponent
-from .config import Config, load_config
-from .content import PAGE, POST, Entry, EntryOutline, parse_entry
+from .config import Config
+from .content import POST, Entry, EntryOutline, parse_entry
 from .deps import digest_of
+from .engine import ENGINE
 from .entry_codec import EncodedOutline, decode_outline, encode_outline, outline_field
 from .errors import BuildError, ShinmunError
+from .freshness import (
+    RACY_MARGIN_NS,
+    Survey,
+    fingerprint,
+    is_up_to_date,
+    survey,
+    unchanged,
+)
 from .helpers import make_filters, make_globals
-from .markup import RENDERER_VERSION
 from .markup.highlight_cache import take_used, use_store
+from .options import BuildOptions, BuildResult
 from .outputs import Output, document_output, plan_outputs
 from .site import Document, Site, SiteShape
+from .sources import SourceFile, discover
 from .templates import Layouts
 from .workers import fork_pool
 from .writer import MARKER, SiteWriter, read_marker, write_file_atomically
 
 __all__ = ["BuildOptions", "BuildResult", "build", "discover"]
 
-ENGINE = f"{__version__}/{RENDERER_VERSION}"
-CONTENT_DIRS = ((POST, "content/posts"), (PAGE, "content/pages"))
-MARKDOWN_SUFFIXES = (".md", ".markdown")
 SKIPPED_PUBLIC_SUFFIXES = (".ts", ".tsx", ".mts", ".cts")
 ASSET = "asset"
 """The layout digest of a component bundle's record: it has no layout."""
-RACY_MARGIN_NS = 100_000_000
-"""Files modified this close to (or after) the previous build's start are read again."""
 PARALLEL_THRESHOLD = 24
 """Below this many entries to render, worker start-up costs more than it saves."""
-
-
-@dataclass
-class BuildOptions:
-    drafts: bool = False
-    future: bool = False
-    dev: bool = False
-    """Development build (``serve``): component source maps."""
-    jobs: int | None = None
-    now: dt.datetime | None = None
-    environ: dict[str, str] | None = None
-    variables: dict[str, object] = field(default_factory=dict)
-    """Variables overriding config.yml's (``serve --hub local`` points the widget at the hub)."""
-
-
-@dataclass
-class BuildResult:
-    out: Path
-    outputs: int = 0
-    written: int = 0
-    unchanged: int = 0
-    removed: int = 0
-    removed_files: list[str] = field(default_factory=list)
-    rendered_files: list[str] = field(default_factory=list)
-    """Outputs rendered because something they read changed (written or not)."""
-    rendered_entries: int = 0
-    loaded_entries: int = 0
-    """Full entries read from the cache for the outputs rendered (the rest stayed outlines);
-    counted in this process only, not in workers."""
-    compiled_components: int = 0
-    warnings: list[str] = field(default_factory=list)
-    seconds: float = 0.0
-    written_files: list[str] = field(default_factory=list)
-    site: Site | None = None
-    """The site model of the build (``shinmun check`` maps pages back to their sources)."""
-    config: Config | None = None
-    """The configuration the build used (variables overridden by ``BuildOptions``)."""
-
-
-@dataclass(slots=True)
-class SourceFile:
-    path: str
-    kind: str
-    size: int
-    mtime_ns: int
-
-
-def discover(project: Path) -> list[SourceFile]:
-    """Every content file, in a stable order (hidden files and folders are skipped).
-
-    ``os.scandir`` with plain strings: on 10,000 posts pathlib's objects cost more than the
-    file system calls themselves.
-    """
-    found: list[SourceFile] = []
-    prefix = len(str(project)) + 1
-    for kind, folder in CONTENT_DIRS:
-        pending = [os.path.join(project, folder)]
-        while pending:
-            directory = pending.pop()
-            try:
-                entries = list(os.scandir(directory))
-            except (FileNotFoundError, NotADirectoryError):
-                continue
-            for entry in entries:
-                name = entry.name
-                if name.startswith("."):
-                    continue
-                if name.endswith(MARKDOWN_SUFFIXES) and not entry.is_dir():
-                    stat = entry.stat()
-                    relative = entry.path[prefix:]
-                    if os.sep != "/":
-                        relative = relative.replace(os.sep, "/")
-                    found.append(SourceFile(relative, kind, stat.st_size, stat.st_mtime_ns))
-                elif not name.startswith("_") and entry.is_dir():
-                    pending.append(entry.path)
-    found.sort(key=lambda s: s.path)
-    return found
 
 
 def _entry_key(source: SourceFile, digest: str, config: Config) -> str:
@@ -181,7 +107,9 @@ class Builder:
         self._last_site: Site | None = None
         """The previous build's site model (``render_edited_first`` renders from it)."""
 
-    def build(self) -> BuildResult:
+    def build(self, looked: Survey | None = None) -> BuildResult:
+        """Build the site; ``looked`` is the survey ``shinmun build`` made to find out
+        whether there was anything to do (made here otherwise)."""
         # Loading the manifest, the entries and the site model makes hundreds of thousands of
         # long-lived objects and next to no garbage: collections in the middle of it would
         # only walk them again and again (half the load time on 10,000 posts). The collector
@@ -189,20 +117,17 @@ class Builder:
         self._collecting = gc.isenabled()
         gc.disable()
         try:
-            return self._build()
+            if looked is None:
+                looked = survey(self.project, self.out, self.options)
+            assert (looked.project, looked.out) == (self.project, self.out), "another build's"
+            return self._build(looked)
         finally:
             gc.unfreeze()  # a long-lived process (serve) must be able to free old models
             if self._collecting:
                 gc.enable()
 
-    def _build(self) -> BuildResult:
-        started = time.perf_counter()
-        result = BuildResult(out=self.out)
-        config = load_config(self.project, environ=self.options.environ, warnings=result.warnings)
-        if self.options.variables:
-            config = _with_variables(config, self.options.variables)
-        result.config = config
-        marker = read_marker(self.out)
+    def _build(self, looked: Survey) -> BuildResult:
+        result, config, marker = looked.result, looked.config, looked.marker
         kept = self._last_manifest
         in_memory = kept if kept is not None and kept.build_id == marker else None
         summary = (
@@ -210,22 +135,10 @@ class Builder:
             if in_memory is not None
             else load_summary(self.cache_dir, self.out, marker)
         )
-
-        sources = discover(self.project)
-        now = self.options.now or dt.datetime.now(dt.UTC)
-        started_ns = time.time_ns()
-        content = _stat_signature(sources)
-        if summary is not None and not self._fast_rendered:
-            fingerprint, newest = self._fingerprint(config, content, summary.component_inputs)
-            if (
-                summary.fingerprint == fingerprint
-                and newest < summary.started_ns - RACY_MARGIN_NS
-                and summary.published_alike(now.timestamp())
-            ):
-                # Nothing that could change any output has changed: the site is up to date.
-                result.unchanged = result.outputs = summary.files
-                result.seconds = time.perf_counter() - started
-                return result
+        sources, now = looked.sources, looked.now
+        if not self._fast_rendered and is_up_to_date(looked, self.options, summary):
+            assert summary is not None
+            return unchanged(looked, summary)
         previous = in_memory or load_manifest(self.cache_dir, self.out, marker)
         # A new engine or config invalidates every record, but the old file list still says
         # what to delete.
@@ -284,8 +197,8 @@ class Builder:
             )
             manifest.published_at = now.timestamp()
             manifest.component_inputs = self._component_inputs
-            manifest.fingerprint = self._fingerprint(config, content, manifest.component_inputs)[0]
-            manifest.started_ns = started_ns
+            manifest.fingerprint = fingerprint(looked, self.options, manifest.component_inputs)[0]
+            manifest.started_ns = looked.started_ns
             removed = self._removed(previous, manifest)
             writer.commit(complete=previous is None, removed=removed)
             result.removed = len(removed)
@@ -298,7 +211,7 @@ class Builder:
         self._last_manifest = manifest
         self._last_site = site
         result.outputs = len(manifest.outputs) + len(manifest.copies)
-        result.seconds = time.perf_counter() - started
+        result.seconds = time.perf_counter() - looked.started
         return result
 
     def render_edited_first(self, paths: Iterable[str]) -> list[str]:
@@ -359,35 +272,6 @@ class Builder:
             manifest.outputs[output.file] = updated
             written.append(output.file)
         return written
-
-    def _fingerprint(
-        self, config: Config, content: tuple[str, int], component_inputs: list[str]
-    ) -> tuple[str, int]:
-        """Digest of everything a build reads, and the newest modification time among them.
-
-        Equal fingerprints mean equal sites (but for the clock, see ``Manifest.due``): file
-        stats stand for contents, as in ``git``.
-        """
-        options = self.options
-        signature, newest = content  # the content files' (see ``_stat_signature``)
-        parts = [ENGINE, config.digest, f"{options.drafts}{options.future}{options.dev}"]
-        parts.append(signature)
-        paths = [
-            os.path.join(directory, name)
-            for folder in ("layouts", "public")
-            for directory, _, filenames in sorted(os.walk(self.project / folder))
-            for name in sorted(filenames)
-        ]
-        paths.extend(str(self.project / p) for p in component_inputs)
-        for path in paths:
-            try:
-                stat = os.stat(path)
-            except OSError:
-                parts.append(f"{path}\x01missing")
-                continue
-            parts.append(f"{path}\x01{stat.st_size}\x01{stat.st_mtime_ns}")
-            newest = max(newest, stat.st_mtime_ns)
-        return digest_of(parts), newest
 
     # --- entries
     def _load_entries(
@@ -1051,12 +935,6 @@ def _chunks(count: int, parts: int) -> list[range]:
     return [range(start, min(start + size, count)) for start in range(0, count, size)]
 
 
-def _stat_signature(sources: list[SourceFile]) -> tuple[str, int]:
-    """Digest of the content files' paths, sizes and times, and the newest of the times."""
-    digest = digest_of(f"{s.path}\x01{s.size}\x01{s.mtime_ns}" for s in sources)
-    return digest, max((s.mtime_ns for s in sources), default=0)
-
-
 def _tree_signature(root: Path) -> str:
     """Paths, sizes and modification times of every file below ``root``."""
     parts = []
@@ -1105,12 +983,6 @@ def _public_files(root: Path) -> Iterable[Path]:
             if name.startswith(".") or name.endswith(SKIPPED_PUBLIC_SUFFIXES):
                 continue
             yield Path(directory, name)
-
-
-def _with_variables(config: Config, overrides: dict[str, object]) -> Config:
-    import dataclasses
-
-    return dataclasses.replace(config, variables={**config.variables, **overrides})
 
 
 def build(

@@ -29,8 +29,6 @@ from operator import is_not
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .entry_codec import decode_entry, encode_entry
-
 if TYPE_CHECKING:
     from .content import Entry
 
@@ -97,6 +95,8 @@ class EntryCache:
         self, entries: Iterable[Entry], highlights: dict[str, dict[str, str]] | None = None
     ) -> None:
         """Store entries, and the code blocks each used (entry key -> digest -> HTML)."""
+        from .entry_codec import encode_entry  # (see _entries)
+
         metadata, bodies = [], []
         for entry in entries:
             metadata.append((entry.cache_key, encode_entry(entry)))
@@ -178,6 +178,10 @@ class CacheReader:
 
 
 def _entries(db: sqlite3.Connection, keys: Iterable[str]) -> dict[str, Entry]:
+    # Imported here: the codec needs the renderer's modules, and a build with nothing to do
+    # reads this module's summary without importing any of them (see ``freshness``).
+    from .entry_codec import decode_entry
+
     keys = list(keys)
     found: dict[str, Entry] = {}
     for start in range(0, len(keys), 500):

@@ -21,6 +21,7 @@ from .frontmatter import decode_utf8, split_front_matter
 from .markup import RenderedMarkdown, render_markdown
 from .search_index import search_fields
 from .slugs import is_url_safe, slugify
+from .sources import PAGE, POST
 
 __all__ = [
     "PAGE",
@@ -34,8 +35,6 @@ __all__ = [
 
 DESCRIPTION_LENGTH = 160
 WORDS_PER_MINUTE = 200
-POST = "post"
-PAGE = "page"
 KNOWN_KEYS = frozenset(
     {
         "title",

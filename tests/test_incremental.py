@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import ast
 import hashlib
+import os
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -54,6 +58,42 @@ def test_unchanged_rebuild_does_nothing(blog):
     assert result.written == 0
     assert result.rendered_entries == 0
     assert result.removed == 0
+
+
+RENDERER = ("jinja2", "markdown", "pygments")
+
+
+def build_in_a_new_process(project) -> tuple[str, list[str]]:
+    """``shinmun build`` in a new interpreter: what it printed, and which of the renderer's
+    libraries it imported."""
+    script = (
+        "import sys\n"
+        "from shinmun_hf.cli import main\n"
+        f"code = main(['--project', {str(project.root)!r}, 'build'])\n"
+        f"print(sorted(name for name in {RENDERER!r} if name in sys.modules))\n"
+        "sys.exit(code)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    *printed, imported = done.stdout.strip().splitlines()
+    return "\n".join(printed), ast.literal_eval(imported)
+
+
+def test_a_build_with_nothing_to_do_imports_no_renderer(blog):
+    """Importing Jinja, Python-Markdown and Pygments was two thirds of such a build."""
+    long_ago = time.time() - 60  # (files changed just before a build are read again after it)
+    for path in blog.root.rglob("*"):
+        os.utime(path, (long_ago, long_ago))
+    blog.build()
+    printed, imported = build_in_a_new_process(blog)
+    assert "(0 written" in printed
+    assert imported == []
+    EDITS["post body"](blog)
+    printed, imported = build_in_a_new_process(blog)
+    assert "1 entries rendered" in printed
+    assert imported == list(RENDERER)
+    assert "Edited body." in blog.read("2024/2/post-04/index.html")
 
 
 EDITS = {

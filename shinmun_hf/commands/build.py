@@ -42,16 +42,25 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..build import Builder, BuildOptions
+    # The renderer (Jinja, Python-Markdown, Pygments) is imported only once there is work:
+    # a build with nothing to do is decided by the survey alone (see ``freshness``).
+    from ..freshness import survey, unchanged_result
+    from ..options import BuildOptions
     from ..urls import is_local
 
+    project = args.project.resolve()
     out = output_folder(args)
     options = BuildOptions(drafts=args.drafts, future=args.future, jobs=args.jobs)
     if args.space:
         from ..space import check_space_project
 
-        check_space_project(args.project.resolve())
-    result = Builder(args.project, out, options).build()
+        check_space_project(project)
+    looked = survey(project, out, options)
+    result = unchanged_result(looked, options)
+    if result is None:
+        from ..build import Builder
+
+        result = Builder(project, out, options).build(looked)
     if args.space:
         from ..space import write_space_readme
 

@@ -16,6 +16,7 @@ from markdown import Markdown
 from markdown.extensions import Extension
 
 from ..components import ComponentRef
+from ..engine import RENDERER_VERSION
 from .directives import DirectiveContext, DirectivePreprocessor
 from .highlight_directive import highlight_directive
 from .highlighting import CSS_CLASS, formatter_for, use_in_codehilite
@@ -25,10 +26,6 @@ from .table_of_contents import TableOfContentsExtension
 from .typescript_directive import typescript_file_directive, typescript_inline_directive
 
 __all__ = ["RENDERER_VERSION", "RenderedMarkdown", "render_markdown"]
-
-RENDERER_VERSION = "9"
-"""Part of every cache key: bump when the HTML produced for the same text, or what a cached
-entry holds (its digests among it), changes."""
 
 
 def _extensions() -> list[Extension]:

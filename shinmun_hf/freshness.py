@@ -1,0 +1,135 @@
+"""Whether a build has anything to do, found before any of the renderer is imported.
+
+A build with nothing to do reads the config, stats the content files and compares a fingerprint
+of every input with the summary the last build left. Importing Jinja, Python-Markdown and
+Pygments would take two thirds of that time, so none of them is imported here: ``shinmun build``
+calls :func:`survey` and :func:`unchanged_result` first, and hands the survey to the builder
+only when there is work.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .cache import CACHE_DIR, ManifestSummary, load_summary
+from .config import Config, load_config
+from .deps import digest_of
+from .engine import ENGINE
+from .options import BuildOptions, BuildResult
+from .sources import SourceFile, discover, stat_signature
+from .writer import read_marker
+
+__all__ = ["RACY_MARGIN_NS", "Survey", "fingerprint", "is_up_to_date", "survey", "unchanged_result"]
+
+RACY_MARGIN_NS = 100_000_000
+"""Files modified this close to (or after) the previous build's start are read again."""
+
+
+@dataclass
+class Survey:
+    """What a build reads first: the config, the output's marker, the content files' stats."""
+
+    project: Path
+    out: Path
+    started: float
+    """``time.perf_counter()`` when the build started."""
+    result: BuildResult
+    """The build's result so far (the config and its warnings)."""
+    config: Config
+    marker: str | None
+    sources: list[SourceFile]
+    content: tuple[str, int]
+    """The content files' stat signature and newest modification time."""
+    now: dt.datetime
+    started_ns: int
+    """Wall-clock time of the survey: files modified after it are read again next time."""
+
+
+def survey(project: Path, out: Path, options: BuildOptions) -> Survey:
+    """Read the config and stat the content files of ``project`` (built into ``out``)."""
+    started = time.perf_counter()
+    result = BuildResult(out=out)
+    config = load_config(project, environ=options.environ, warnings=result.warnings)
+    if options.variables:
+        config = dataclasses.replace(config, variables={**config.variables, **options.variables})
+    result.config = config
+    marker = read_marker(out)
+    sources = discover(project)
+    now = options.now or dt.datetime.now(dt.UTC)
+    started_ns = time.time_ns()
+    return Survey(
+        project,
+        out,
+        started,
+        result,
+        config,
+        marker,
+        sources,
+        stat_signature(sources),
+        now,
+        started_ns,
+    )
+
+
+def fingerprint(
+    looked: Survey, options: BuildOptions, component_inputs: list[str]
+) -> tuple[str, int]:
+    """Digest of everything a build reads, and the newest modification time among them.
+
+    Equal fingerprints mean equal sites (but for the clock, see ``Manifest.due``): file
+    stats stand for contents, as in ``git``.
+    """
+    project = looked.project
+    signature, newest = looked.content
+    parts = [ENGINE, looked.config.digest, f"{options.drafts}{options.future}{options.dev}"]
+    parts.append(signature)
+    paths = [
+        os.path.join(directory, name)
+        for folder in ("layouts", "public")
+        for directory, _, filenames in sorted(os.walk(project / folder))
+        for name in sorted(filenames)
+    ]
+    paths.extend(str(project / p) for p in component_inputs)
+    for path in paths:
+        try:
+            stat = os.stat(path)
+        except OSError:
+            parts.append(f"{path}\x01missing")
+            continue
+        parts.append(f"{path}\x01{stat.st_size}\x01{stat.st_mtime_ns}")
+        newest = max(newest, stat.st_mtime_ns)
+    return digest_of(parts), newest
+
+
+def is_up_to_date(looked: Survey, options: BuildOptions, summary: ManifestSummary | None) -> bool:
+    """Whether nothing that could change any output has changed since ``summary``'s build."""
+    if summary is None:
+        return False
+    digest, newest = fingerprint(looked, options, summary.component_inputs)
+    return (
+        summary.fingerprint == digest
+        and newest < summary.started_ns - RACY_MARGIN_NS
+        and summary.published_alike(looked.now.timestamp())
+    )
+
+
+def unchanged_result(looked: Survey, options: BuildOptions) -> BuildResult | None:
+    """The result of a build with nothing to do, or None if there is something to do."""
+    summary = load_summary(looked.project / CACHE_DIR, looked.out, looked.marker)
+    if not is_up_to_date(looked, options, summary):
+        return None
+    assert summary is not None
+    return unchanged(looked, summary)
+
+
+def unchanged(looked: Survey, summary: ManifestSummary) -> BuildResult:
+    """``looked``'s result, for a site found up to date by ``summary``."""
+    result = looked.result
+    result.unchanged = result.outputs = summary.files
+    result.seconds = time.perf_counter() - looked.started
+    return result

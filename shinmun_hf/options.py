@@ -1,0 +1,51 @@
+"""What a build is asked to do and what it reports, importable without the renderer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .config import Config
+    from .site import Site
+
+__all__ = ["BuildOptions", "BuildResult"]
+
+
+@dataclass
+class BuildOptions:
+    drafts: bool = False
+    future: bool = False
+    dev: bool = False
+    """Development build (``serve``): component source maps."""
+    jobs: int | None = None
+    now: dt.datetime | None = None
+    environ: dict[str, str] | None = None
+    variables: dict[str, object] = field(default_factory=dict)
+    """Variables overriding config.yml's (``serve --hub local`` points the widget at the hub)."""
+
+
+@dataclass
+class BuildResult:
+    out: Path
+    outputs: int = 0
+    written: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    removed_files: list[str] = field(default_factory=list)
+    rendered_files: list[str] = field(default_factory=list)
+    """Outputs rendered because something they read changed (written or not)."""
+    rendered_entries: int = 0
+    loaded_entries: int = 0
+    """Full entries read from the cache for the outputs rendered (the rest stayed outlines);
+    counted in this process only, not in workers."""
+    compiled_components: int = 0
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    written_files: list[str] = field(default_factory=list)
+    site: Site | None = None
+    """The site model of the build (``shinmun check`` maps pages back to their sources)."""
+    config: Config | None = None
+    """The configuration the build used (variables overridden by ``BuildOptions``)."""
