@@ -8,7 +8,6 @@ import os
 import signal
 import sys
 import threading
-import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
@@ -63,17 +62,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run(args)
     except ShinmunError as exc:
         if args.debug:
-            traceback.print_exc()
+            _print_traceback()
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
     except OSError as exc:
         if args.debug:
-            traceback.print_exc()
+            _print_traceback()
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 1
+
+
+def _print_traceback() -> None:
+    import traceback  # only --debug needs it: every command would pay 3 ms to import it
+
+    traceback.print_exc()
 
 
 def run(argv: Sequence[str] | None = None) -> NoReturn:
