@@ -170,9 +170,8 @@ def measure(
 
 
 PHASES = (
-    "load_config",
-    "discover",
-    "Builder._fingerprint",
+    "survey",
+    "is_up_to_date",
     "Builder._load_entries",
     "Site",
     "Builder._render_outputs",

@@ -55,10 +55,14 @@ def load_mapping(
     ``line_offset`` is added to every line (front matter starts after the opening ``---``).
     """
     try:
-        # One parse: the node tree gives the lines, and the values are built from it.
+        # One parse: the node tree gives the lines, and the values are built from it. The
+        # lines are read first: building the values merges ``<<`` keys into the tree.
         loader = _Loader(text)
+        lines: dict[str, int] = {}
         try:
             node = loader.get_single_node()
+            if isinstance(node, yaml.MappingNode):
+                _collect_lines(node, "", line_offset, lines)
             data = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()
@@ -83,8 +87,6 @@ def load_mapping(
             file=file,
             line=1 + line_offset,
         )
-    lines: dict[str, int] = {}
-    _collect_lines(node, "", line_offset, lines)
     return LoadedMapping(data, lines)
 
 

@@ -119,7 +119,12 @@ class Builder:
         try:
             if looked is None:
                 looked = survey(self.project, self.out, self.options)
-            assert (looked.project, looked.out) == (self.project, self.out), "another build's"
+            elif (looked.project, looked.out, looked.options) != (
+                self.project,
+                self.out,
+                self.options,
+            ):
+                raise ValueError("the survey was made for another project, output or options")
             return self._build(looked)
         finally:
             gc.unfreeze()  # a long-lived process (serve) must be able to free old models

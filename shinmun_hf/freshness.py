@@ -36,6 +36,7 @@ class Survey:
 
     project: Path
     out: Path
+    options: BuildOptions
     started: float
     """``time.perf_counter()`` when the build started."""
     result: BuildResult
@@ -51,8 +52,11 @@ class Survey:
 
 
 def survey(project: Path, out: Path, options: BuildOptions) -> Survey:
-    """Read the config and stat the content files of ``project`` (built into ``out``)."""
+    """Read the config and stat the content files of ``project``, to be built into ``out``
+    (relative to the project, as for the builder)."""
     started = time.perf_counter()
+    project = project.resolve()
+    out = out if out.is_absolute() else project / out
     result = BuildResult(out=out)
     config = load_config(project, environ=options.environ, warnings=result.warnings)
     if options.variables:
@@ -65,6 +69,7 @@ def survey(project: Path, out: Path, options: BuildOptions) -> Survey:
     return Survey(
         project,
         out,
+        options,
         started,
         result,
         config,

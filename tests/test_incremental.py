@@ -96,6 +96,19 @@ def test_a_build_with_nothing_to_do_imports_no_renderer(blog):
     assert "Edited body." in blog.read("2024/2/post-04/index.html")
 
 
+def test_a_survey_of_another_build_is_refused(blog, tmp_path):
+    from shinmun_hf.build import Builder, BuildOptions
+    from shinmun_hf.freshness import survey
+
+    options = BuildOptions()
+    looked = survey(blog.root, blog.out, options)
+    with pytest.raises(ValueError, match="another project, output or options"):
+        Builder(blog.root, tmp_path / "elsewhere", options).build(looked)
+    with pytest.raises(ValueError, match="another project, output or options"):
+        Builder(blog.root, blog.out, BuildOptions(drafts=True)).build(looked)
+    assert Builder(blog.root, blog.out, options).build(looked).written == 0
+
+
 EDITS = {
     "post body": lambda p: p.post(
         "post-04",
