@@ -171,7 +171,7 @@ def measure(
 
 PHASES = (
     "survey",
-    "is_up_to_date",
+    "unchanged_result",
     "Builder._load_entries",
     "Site",
     "Builder._render_outputs",

@@ -28,7 +28,6 @@ from .cache import (
     dependent_files,
     dependents_of,
     load_manifest,
-    load_summary,
     output_record,
     recorded_details,
     recorded_sources,
@@ -45,9 +44,8 @@ from .freshness import (
     RACY_MARGIN_NS,
     Survey,
     fingerprint,
-    is_up_to_date,
     survey,
-    unchanged,
+    unchanged_result,
 )
 from .helpers import make_filters, make_globals
 from .markup.highlight_cache import take_used, use_store
@@ -135,15 +133,11 @@ class Builder:
         result, config, marker = looked.result, looked.config, looked.marker
         kept = self._last_manifest
         in_memory = kept if kept is not None and kept.build_id == marker else None
-        summary = (
-            in_memory.summary()
-            if in_memory is not None
-            else load_summary(self.cache_dir, self.out, marker)
-        )
+        if not self._fast_rendered:
+            done = unchanged_result(looked, in_memory.summary() if in_memory else None)
+            if done is not None:
+                return done
         sources, now = looked.sources, looked.now
-        if not self._fast_rendered and is_up_to_date(looked, self.options, summary):
-            assert summary is not None
-            return unchanged(looked, summary)
         previous = in_memory or load_manifest(self.cache_dir, self.out, marker)
         # A new engine or config invalidates every record, but the old file list still says
         # what to delete.
@@ -202,7 +196,7 @@ class Builder:
             )
             manifest.published_at = now.timestamp()
             manifest.component_inputs = self._component_inputs
-            manifest.fingerprint = fingerprint(looked, self.options, manifest.component_inputs)[0]
+            manifest.fingerprint = fingerprint(looked, manifest.component_inputs)[0]
             manifest.started_ns = looked.started_ns
             removed = self._removed(previous, manifest)
             writer.commit(complete=previous is None, removed=removed)

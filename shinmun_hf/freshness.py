@@ -81,15 +81,13 @@ def survey(project: Path, out: Path, options: BuildOptions) -> Survey:
     )
 
 
-def fingerprint(
-    looked: Survey, options: BuildOptions, component_inputs: list[str]
-) -> tuple[str, int]:
+def fingerprint(looked: Survey, component_inputs: list[str]) -> tuple[str, int]:
     """Digest of everything a build reads, and the newest modification time among them.
 
     Equal fingerprints mean equal sites (but for the clock, see ``Manifest.due``): file
     stats stand for contents, as in ``git``.
     """
-    project = looked.project
+    project, options = looked.project, looked.options
     signature, newest = looked.content
     parts = [ENGINE, looked.config.digest, f"{options.drafts}{options.future}{options.dev}"]
     parts.append(signature)
@@ -111,11 +109,9 @@ def fingerprint(
     return digest_of(parts), newest
 
 
-def is_up_to_date(looked: Survey, options: BuildOptions, summary: ManifestSummary | None) -> bool:
+def is_up_to_date(looked: Survey, summary: ManifestSummary) -> bool:
     """Whether nothing that could change any output has changed since ``summary``'s build."""
-    if summary is None:
-        return False
-    digest, newest = fingerprint(looked, options, summary.component_inputs)
+    digest, newest = fingerprint(looked, summary.component_inputs)
     return (
         summary.fingerprint == digest
         and newest < summary.started_ns - RACY_MARGIN_NS
@@ -123,17 +119,15 @@ def is_up_to_date(looked: Survey, options: BuildOptions, summary: ManifestSummar
     )
 
 
-def unchanged_result(looked: Survey, options: BuildOptions) -> BuildResult | None:
-    """The result of a build with nothing to do, or None if there is something to do."""
-    summary = load_summary(looked.project / CACHE_DIR, looked.out, looked.marker)
-    if not is_up_to_date(looked, options, summary):
+def unchanged_result(looked: Survey, summary: ManifestSummary | None = None) -> BuildResult | None:
+    """The result of a build with nothing to do, or None if there is something to do.
+
+    ``summary`` is the last build's (``serve`` keeps it in memory); read from the cache when
+    not given."""
+    if summary is None:
+        summary = load_summary(looked.project / CACHE_DIR, looked.out, looked.marker)
+    if summary is None or not is_up_to_date(looked, summary):
         return None
-    assert summary is not None
-    return unchanged(looked, summary)
-
-
-def unchanged(looked: Survey, summary: ManifestSummary) -> BuildResult:
-    """``looked``'s result, for a site found up to date by ``summary``."""
     result = looked.result
     result.unchanged = result.outputs = summary.files
     result.seconds = time.perf_counter() - looked.started

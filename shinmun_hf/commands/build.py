@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
 
         check_space_project(project)
     looked = survey(project, out, options)
-    result = unchanged_result(looked, options)
+    result = unchanged_result(looked)
     if result is None:
         from ..build import Builder
 
