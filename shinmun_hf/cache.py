@@ -292,6 +292,9 @@ class Manifest:
     base: dict[str, Any] | None = field(default=None, repr=False, compare=False)
     """The plain manifest last written in full (see :func:`save_manifest`), if this one
     was loaded from it or saved; not itself saved."""
+    base_file: tuple[int, int, int] | None = field(default=None, repr=False, compare=False)
+    """(inode, size, modification time) of the file ``base`` was read from or written to:
+    a delta is written only while the file is still that one."""
 
     @property
     def related(self) -> tuple[str, dict[str, tuple[str, ...]]] | None:
@@ -311,15 +314,17 @@ class Manifest:
 
     def to_plain(self) -> dict[str, Any]:
         # shallow on purpose: asdict() would deep-copy tens of thousands of records
-        return {
-            "format": FORMAT,
-            **{f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name != "base"},
-        }
+        saved = (f.name for f in dataclasses.fields(self) if f.name not in _UNSAVED)
+        return {"format": FORMAT, **{name: getattr(self, name) for name in saved}}
 
     @classmethod
     def from_plain(cls, data: dict[str, Any]) -> Manifest:
-        names = {f.name for f in dataclasses.fields(cls)} - {"base"}
+        names = {f.name for f in dataclasses.fields(cls)} - _UNSAVED
         return cls(**{k: v for k, v in data.items() if k in names})
+
+
+_UNSAVED = {"base", "base_file"}
+"""Fields of :class:`Manifest` about the files it was read from, not saved in them."""
 
 
 def _manifest_path(cache_dir: Path, out: Path) -> Path:
@@ -392,7 +397,7 @@ def load_manifest(cache_dir: Path, out: Path, build_id: str | None) -> Manifest 
     if build_id is None:
         return None
     try:
-        base = _load_mapped(_manifest_path(cache_dir, out))
+        base, base_file = _load_mapped(_manifest_path(cache_dir, out))
         if base.get("format") != FORMAT:
             return None
         plain = base
@@ -404,7 +409,7 @@ def load_manifest(cache_dir: Path, out: Path, build_id: str | None) -> Manifest 
         manifest = Manifest.from_plain(plain)
     except Exception:  # missing, damaged or from another version: build from scratch
         return None
-    manifest.base = base
+    manifest.base, manifest.base_file = base, base_file
     return manifest
 
 
@@ -417,18 +422,20 @@ def save_manifest(cache_dir: Path, out: Path, manifest: Manifest, base: Manifest
     """
     cache_dir.mkdir(parents=True, exist_ok=True)
     plain = manifest.to_plain()
-    full = base.base if base is not None else None
-    if not _manifest_path(cache_dir, out).exists():  # deleted under a long-lived builder
-        full = None
+    path = _manifest_path(cache_dir, out)
+    full, full_file = (base.base, base.base_file) if base is not None else (None, None)
+    if full is not None and _file_identity(path) != full_file:
+        full = None  # deleted, damaged or rewritten under a long-lived builder (``serve``)
     delta = _delta(full, plain) if full is not None else None
     if delta is not None:
         _write_atomically(_delta_path(cache_dir, out), marshal.dumps(delta))
-        manifest.base = full
+        manifest.base, manifest.base_file = full, full_file
     else:
-        _write_atomically(_manifest_path(cache_dir, out), marshal.dumps(plain))
+        _write_atomically(path, marshal.dumps(plain))
         _delta_path(cache_dir, out).unlink(missing_ok=True)
         # A snapshot: the manifest's own dicts may still change (``render_edited_first``).
         manifest.base = {k: dict(v) if isinstance(v, dict) else v for k, v in plain.items()}
+        manifest.base_file = _file_identity(path)
     # Last: a summary is only ever read together with the manifest it describes.
     summary = {"format": FORMAT, **dataclasses.asdict(manifest.summary())}
     _write_atomically(_summary_path(cache_dir, out), marshal.dumps(summary))
@@ -484,11 +491,25 @@ def _patched(base: dict[str, Any], delta: dict[str, Any]) -> dict[str, Any]:
     return plain
 
 
-def _load_mapped(path: Path) -> Any:
-    """``marshal.loads`` of a file read through a memory map: no copy of its bytes to
-    allocate and fill first, which is a fifth of loading a 26 MB manifest."""
+def _load_mapped(path: Path) -> tuple[Any, tuple[int, int, int]]:
+    """``marshal.loads`` of a file read through a memory map (no copy of its bytes to
+    allocate and fill first, which is a fifth of loading a 26 MB manifest), and the file's
+    identity (see :func:`_file_identity`)."""
     with open(path, "rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as data:
-        return marshal.loads(data)
+        return marshal.loads(data), _identity(os.fstat(file.fileno()))
+
+
+def _file_identity(path: Path) -> tuple[int, int, int] | None:
+    """(inode, size, modification time) of ``path``, None if it is missing: another file,
+    or the same file written again, has another identity."""
+    try:
+        return _identity(path.stat())
+    except OSError:
+        return None
+
+
+def _identity(stat: os.stat_result) -> tuple[int, int, int]:
+    return stat.st_ino, stat.st_size, stat.st_mtime_ns
 
 
 def _read_delta(path: Path) -> dict[str, Any] | None:

@@ -468,6 +468,25 @@ def test_damaged_manifest_delta_means_a_full_build(big_blog, tmp_path):
     assert snapshot(blog.out) == cold_build(blog, tmp_path)
 
 
+def test_long_lived_builder_writes_in_full_once_its_base_manifest_is_damaged(big_blog):
+    """``serve`` keeps the full manifest it read in memory and writes deltas from it. Once
+    the file on disk is no longer that manifest, a delta from it can never be read back: the
+    next build must write the manifest in full, or every later build would start cold."""
+    from shinmun_hf.build import Builder, BuildOptions
+
+    blog = big_blog
+    base, delta = manifest_files(blog)
+    builder = Builder(blog.root, blog.out, BuildOptions())
+    edit_body(blog, "post-04", "Edited body.")
+    builder.build()
+    assert delta.exists()  # a delta from the full manifest the builder holds
+    base.write_bytes(b"\x00garbage")
+    edit_body(blog, "post-05", "Edited too.")
+    builder.build()
+    assert not delta.exists()
+    assert blog.build().rendered_files == []  # what it wrote is trusted by the next build
+
+
 def test_moved_page_is_found_again_by_the_next_edit_of_what_it_shows(project, tmp_path):
     """A new slug moves a post's page without changing the site's rankings: the page made at
     the new address must be known to depend on its neighbours, or a later edit of one of
