@@ -96,8 +96,11 @@ class Builder:
         self._last_manifest: Manifest | None = None
         self._changed_sources: set[str] = set()
         """Content files whose bytes differ from the previous build's (added and removed too)."""
+        self._removed_sources: set[str] = set()
+        """Content files the previous build had and this one has not (moved ones too)."""
         self._layouts: Layouts | None = None
         self._layouts_key = ""
+        self._layouts_read_ns = 0
         self._collecting = True
         """Whether the garbage collector was on when the build started."""
         self._fast_rendered: set[str] = set()
@@ -231,7 +234,7 @@ class Builder:
             return []
         if read_marker(self.out) != manifest.build_id:
             return []
-        if _tree_signature(self.project / "layouts") != self._layouts_key:
+        if not self._layouts_kept()[0]:
             return []
         config = site.config
         swaps: list[tuple[Document, Entry, str]] = []
@@ -338,7 +341,8 @@ class Builder:
             for source in outlined:
                 del items[source.path]
             wanted.extend(outlined)
-        changed.update(known.keys() - stats.keys())  # removed files
+        self._removed_sources = known.keys() - stats.keys()  # removed files (or moved ones)
+        changed.update(self._removed_sources)
         changed.update(self._fast_rendered)
         self._changed_sources = changed
         fresh: list[Entry] = []
@@ -548,7 +552,7 @@ class Builder:
             layouts.adopt_closures(remembered[1])
         old = previous.outputs if previous else {}
 
-        changed = self._changed_sources
+        changed, removed = self._changed_sources, self._removed_sources
         # Same documents in the same order: the changed ones' old outlines tell whether the
         # rankings (and the site's lists) are the same too, without going over every post.
         related = previous.related if trusted and previous is not None else None
@@ -570,6 +574,10 @@ class Builder:
             if output.layout and record[0] != layouts.closure_digest(output.layout):
                 return False
             facts, sources = recorded_details(record)
+            if not removed.isdisjoint(sources):
+                # It showed a file that is gone, or moved (then it may look the same, but its
+                # record must name the new file, for later edits of it to reach the output).
+                return False
             if by_sources and changed.isdisjoint(sources):
                 return all(fact(key) == digest for key, digest in record[3])
             return all(
@@ -688,8 +696,9 @@ class Builder:
     def _layouts_for(self, site: Site) -> Layouts:
         """The layouts, parsed once per Builder while no layout file changes (``serve``);
         only the globals, which are bound to this build's site, are replaced."""
-        key = _tree_signature(self.project / "layouts")
-        if self._layouts is None or self._layouts_key != key:
+        kept, key = self._layouts_kept()
+        if self._layouts is None or not kept:
+            self._layouts_read_ns = time.time_ns()
             self._layouts = Layouts(
                 self.project, make_globals(site), make_filters(), cache_dir=self.cache_dir
             )
@@ -699,6 +708,15 @@ class Builder:
             # The cache folder may have been deleted since (serve runs for hours).
             (self.cache_dir / "layouts").mkdir(parents=True, exist_ok=True)
         return self._layouts
+
+    def _layouts_kept(self) -> tuple[bool, str]:
+        """Whether the layouts this Builder read are still those on disk, and the key of
+        those on disk."""
+        key, newest = _tree_signature(self.project / "layouts")
+        # One written again soon after they were read may hold other text under the same
+        # stat ("racily clean", as for content files): then they are read again.
+        clean = newest < self._layouts_read_ns - RACY_MARGIN_NS
+        return self._layouts is not None and key == self._layouts_key and clean, key
 
     @staticmethod
     def _count(file: str, written: bool, result: BuildResult) -> None:
@@ -744,6 +762,9 @@ class Builder:
     ) -> None:
         root = self.project / "public"
         old = previous.copies if previous else {}
+        # A file modified this close to the previous build's start may have changed without
+        # its stat changing: compared with the copy, as content files are read again.
+        clean_before = previous.started_ns - RACY_MARGIN_NS if previous else 0
         for path in _public_files(root):
             file = path.relative_to(root).as_posix()
             if file in claimed:
@@ -755,7 +776,9 @@ class Builder:
             stat = path.stat()
             signature = (stat.st_size, stat.st_mtime_ns)
             manifest.copies[file] = signature
-            unchanged = previous is not None and old.get(file) == signature
+            unchanged = old.get(file) == signature and (
+                stat.st_mtime_ns < clean_before or _same_bytes(path, self.out / file)
+            )
             if not unchanged:
                 writer.copy(file, path)
             self._count(file, not unchanged, result)
@@ -934,15 +957,18 @@ def _chunks(count: int, parts: int) -> list[range]:
     return [range(start, min(start + size, count)) for start in range(0, count, size)]
 
 
-def _tree_signature(root: Path) -> str:
-    """Paths, sizes and modification times of every file below ``root``."""
+def _tree_signature(root: Path) -> tuple[str, int]:
+    """Digest of the paths, sizes and modification times of every file below ``root``, and
+    the newest of the times."""
     parts = []
+    newest = 0
     for directory, dirnames, filenames in os.walk(root):
         dirnames.sort()
         for name in sorted(filenames):
             stat = os.stat(os.path.join(directory, name))
             parts.append(f"{directory}/{name}\x01{stat.st_size}\x01{stat.st_mtime_ns}")
-    return digest_of(parts)
+            newest = max(newest, stat.st_mtime_ns)
+    return digest_of(parts), newest
 
 
 def _place_in_site(entry: EntryOutline) -> tuple[object, ...]:
@@ -972,6 +998,17 @@ def _next_due(
         if e.kind == POST and e.date and e.date > now and (options.drafts or not e.draft)
     ]
     return min(due) if due else None
+
+
+def _same_bytes(source: Path, copy: Path) -> bool:
+    """Whether ``copy`` holds the bytes of ``source`` (read in full: ``filecmp`` would trust
+    a cached answer for files of the same stat, which is the very case checked here)."""
+    try:
+        return source.stat().st_size == copy.stat().st_size and (
+            source.read_bytes() == copy.read_bytes()
+        )
+    except OSError:
+        return False
 
 
 def _public_files(root: Path) -> Iterable[Path]:

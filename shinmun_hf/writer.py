@@ -61,18 +61,32 @@ class SiteWriter:
 
     def write_unrecorded(self, file: str, data: bytes) -> None:
         """Write without recording (worker processes: the parent records what they wrote)."""
-        self._staged_path(file).write_bytes(data)
+        target = self._staged_path(file)
+        try:
+            target.write_bytes(data)
+        except IsADirectoryError:
+            raise _file_and_folder(file) from None
 
     def copy(self, file: str, source: Path) -> None:
         target = self._staged_path(file)
-        shutil.copy2(source, target)
+        try:  # (copy2 would copy into a folder of that name: here that is an error)
+            shutil.copyfile(source, target)
+        except IsADirectoryError:
+            raise _file_and_folder(file) from None
+        shutil.copystat(source, target)
         self.staged.append(file)
 
     def _staged_path(self, file: str) -> Path:
         target = self.staging / file
         parent = target.parent
         if parent not in self._dirs:
-            parent.mkdir(parents=True, exist_ok=True)
+            try:
+                parent.mkdir(parents=True, exist_ok=True)
+            except (FileExistsError, NotADirectoryError):  # a file of the site in the way?
+                in_the_way = next((p for p in (parent, *parent.parents) if p.is_file()), None)
+                if in_the_way is None:
+                    raise
+                raise _file_and_folder(in_the_way.relative_to(self.staging).as_posix()) from None
             self._dirs.add(parent)
         return target
 
@@ -91,21 +105,52 @@ class SiteWriter:
             _live_staging.discard(self.staging)
             shutil.rmtree(previous, ignore_errors=True)
             return
-        made: set[Path] = set()
-        for file in self.staged:
-            target = self.out / file
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            os.replace(self.staging / file, target)
-        for file in removed:
-            target = self.out / file
-            with contextlib.suppress(FileNotFoundError):
-                target.unlink()
-            _prune_empty_parents(target.parent, self.out)
+        self._check_fits(removed)
+        try:
+            # Removed first: a file may become a folder (public/fonts -> public/fonts/a.woff).
+            for file in removed:
+                target = self.out / file
+                with contextlib.suppress(FileNotFoundError):
+                    target.unlink()
+                _prune_empty_parents(target.parent, self.out)
+            made: set[Path] = set()
+            for file in self.staged:
+                target = self.out / file
+                if target.parent not in made:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    made.add(target.parent)
+                os.replace(self.staging / file, target)
+        except BaseException:
+            # Part of the site is now new: a marker naming this build, whose manifest is never
+            # saved, makes the next build trust nothing it recorded and make the whole site.
+            with contextlib.suppress(OSError):
+                write_file_atomically(self.out / MARKER, f"{self.build_id}\n".encode())
+            raise
         os.replace(self.staging / MARKER, self.out / MARKER)
         shutil.rmtree(self.staging, ignore_errors=True)
         _live_staging.discard(self.staging)
+
+    def _check_fits(self, removed: list[str]) -> None:
+        """Refuse, before anything is moved, staged files that would need a file of the
+        site that stays to be a folder, or a folder that keeps files to be a file."""
+        going = set(removed)
+        checked: set[str] = set()
+        for file in self.staged:
+            folder = file.rpartition("/")[0]
+            while folder and folder not in checked:
+                checked.add(folder)
+                if (self.out / folder).is_file() and folder not in going:
+                    raise _file_and_folder(folder)
+                folder = folder.rpartition("/")[0]
+            target = self.out / file
+            if target.is_dir() and not target.is_symlink():
+                kept = (
+                    path.relative_to(self.out).as_posix()
+                    for path in target.rglob("*")
+                    if not path.is_dir()
+                )
+                if any(other not in going for other in kept):
+                    raise _file_and_folder(file)
 
     def abort(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
@@ -134,6 +179,13 @@ def write_file_atomically(target: Path, data: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _file_and_folder(path: str) -> BuildError:
+    return BuildError(
+        f"the site would have both a file and a folder named {path}",
+        hint="rename the file in public/, or change the slug of the page that uses the name",
+    )
 
 
 def _prune_empty_parents(directory: Path, root: Path) -> None:

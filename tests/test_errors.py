@@ -99,6 +99,19 @@ def test_public_file_colliding_with_a_page_names_both(project, capsys):
     assert "rename or move the file" in line
 
 
+@pytest.mark.parametrize("incremental", [False, True], ids=["first build", "rebuild"])
+def test_public_file_where_the_site_needs_a_folder(project, capsys, incremental):
+    project.page("colophon", title="Colophon")  # colophon/index.html
+    if incremental:
+        project.build()
+    before = {p: p.read_bytes() for p in project.out.rglob("*") if p.is_file()}
+    project.write("public/colophon", "plain text")
+    line = build_error(project, capsys)
+    assert "both a file and a folder named colophon" in line
+    assert "rename the file in public/" in line
+    assert {p: p.read_bytes() for p in project.out.rglob("*") if p.is_file()} == before
+
+
 def test_non_utf8_file_names_line(project, capsys):
     project.write("content/posts/latin1.md", b"---\ntitle: Caf\xe9\ndate: 2024-01-01\n---\n")
     line = build_error(project, capsys)

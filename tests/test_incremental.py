@@ -487,6 +487,118 @@ def test_long_lived_builder_writes_in_full_once_its_base_manifest_is_damaged(big
     assert blog.build().rendered_files == []  # what it wrote is trusted by the next build
 
 
+MOVES = {
+    "post into a folder": ("content/posts/post-05.md", "content/posts/2024/post-05.md"),
+    "post to .markdown": ("content/posts/post-05.md", "content/posts/post-05.markdown"),
+    "page to .markdown": ("content/pages/about.md", "content/pages/about.markdown"),
+}
+
+
+@pytest.mark.parametrize("edit", ["title", "body"])
+@pytest.mark.parametrize("move", MOVES)
+def test_a_moved_file_is_followed_by_every_output_showing_it(blog, tmp_path, move, edit):
+    """A moved file keeps its address, so the outputs showing it look the same; yet they
+    must know it by its new name from then on, or a later edit of it would miss them."""
+    before, after = (blog.root / path for path in MOVES[move])
+    after.parent.mkdir(parents=True, exist_ok=True)
+    before.rename(after)
+    blog.build()
+    assert snapshot(blog.out) == cold_build(blog, tmp_path)
+    text = after.read_text()
+    if edit == "title":
+        after.write_text(text.replace("title: ", "title: Renamed ", 1))
+    else:
+        after.write_text(text + "\nA new last paragraph.\n")
+    blog.build()
+    assert snapshot(blog.out) == cold_build(blog, tmp_path)
+
+
+@pytest.mark.parametrize("builder", ["one builder", "fresh builders"])
+@pytest.mark.parametrize("path", ["content/posts/post-05.md", "public/a.txt", "layouts/base.html"])
+def test_a_file_written_again_under_the_same_stat_is_read_again(blog, tmp_path, path, builder):
+    """Two saves within one tick of the clock can leave a file's size and time as they were
+    (git's "racily clean" files): a file modified about when a build started is read again
+    by the next build, whether content, public or layout."""
+    from shinmun_hf.build import Builder, BuildOptions
+
+    file = blog.root / path
+    if not file.exists():
+        file.write_text("AAAA\n")
+    file.write_text(file.read_text().replace("</body>", "<!--AAAA--></body>") + "<!--AAAA-->")
+    soon = time.time_ns() + 50_000_000  # (modified after the build starts: racily clean)
+    os.utime(file, ns=(soon, soon))
+    kept = Builder(blog.root, blog.out, BuildOptions())
+    kept.build()
+    file.write_text(file.read_text().replace("AAAA", "BBBB"))  # same size
+    os.utime(file, ns=(soon, soon))  # and same time
+    (kept if builder == "one builder" else Builder(blog.root, blog.out, BuildOptions())).build()
+    assert snapshot(blog.out) == cold_build(blog, tmp_path)
+
+
+def test_a_public_file_may_become_a_folder_and_back(blog, tmp_path):
+    """The old file goes before the new folder comes (and the other way round)."""
+    blog.write("public/fonts", "one file")
+    blog.build()
+    (blog.root / "public/fonts").unlink()
+    blog.write("public/fonts/a.woff", "a font")
+    blog.build()
+    assert (blog.out / "fonts/a.woff").read_text() == "a font"
+    assert snapshot(blog.out) == cold_build(blog, tmp_path)
+    shutil.rmtree(blog.root / "public/fonts")
+    blog.write("public/fonts", "a file again")
+    blog.build()
+    assert (blog.out / "fonts").read_text() == "a file again"
+    assert snapshot(blog.out) == cold_build(blog, tmp_path)
+
+
+def test_a_page_may_give_its_name_to_a_public_file_and_take_it_back(blog, tmp_path):
+    page = blog.page("colophon", title="Colophon")
+    blog.build()
+    text = page.read_bytes()
+    page.unlink()
+    blog.write("public/colophon", "plain text")
+    blog.build()
+    assert (blog.out / "colophon").read_text() == "plain text"
+    assert snapshot(blog.out) == cold_build(blog, tmp_path)
+    (blog.root / "public/colophon").unlink()
+    page.write_bytes(text)
+    blog.build()
+    assert "Colophon" in blog.read("colophon/index.html")
+    assert snapshot(blog.out) == cold_build(blog, tmp_path)
+
+
+def test_a_build_failing_while_it_moves_files_in_is_followed_by_a_whole_build(
+    big_blog, tmp_path, monkeypatch
+):
+    """Moving the new files in can still fail (a disk error): the site is then part old, part
+    new, and the next build must not trust what the last good build recorded about it."""
+    import shinmun_hf.writer
+
+    blog = big_blog
+    edit_body(blog, "post-04", "Edited body.")
+    blog.post("post-99", title="A new post", date="2024-02-01 10:00", tags=["t1"])
+    replace = os.replace
+    moved: list[str] = []
+
+    def failing_replace(source, target):
+        if len(moved) == 3:  # once, on the fourth file moved into the site
+            moved.append("")
+            raise OSError(28, "No space left on device")
+        moved.append(str(target))
+        replace(source, target)
+
+    monkeypatch.setattr(shinmun_hf.writer.os, "replace", failing_replace)
+    with pytest.raises(OSError):
+        blog.build()
+    monkeypatch.undo()
+    assert moved[3] == ""  # it failed with three of the new files in the site
+    (blog.root / "content/posts/post-99.md").unlink()  # and back to the sources of before
+    edit_body(blog, "post-04", "Body of post 4.\n\nSecond paragraph.")
+    result = blog.build()
+    assert len(result.rendered_files) == result.outputs - 1  # (one asset: the stylesheet)
+    assert snapshot(blog.out) == cold_build(blog, tmp_path)
+
+
 def test_moved_page_is_found_again_by_the_next_edit_of_what_it_shows(project, tmp_path):
     """A new slug moves a post's page without changing the site's rankings: the page made at
     the new address must be known to depend on its neighbours, or a later edit of one of
