@@ -52,7 +52,7 @@ from .markup.highlight_cache import take_used, use_store
 from .options import BuildOptions, BuildResult
 from .outputs import Output, document_output, plan_outputs
 from .site import Document, Site, SiteShape
-from .sources import SourceFile, discover
+from .sources import SourceFile, changed_ns, discover
 from .templates import Layouts
 from .workers import fork_pool
 from .writer import MARKER, SiteWriter, read_marker, write_file_atomically
@@ -234,8 +234,11 @@ class Builder:
             return []
         if read_marker(self.out) != manifest.build_id:
             return []
-        if not self._layouts_kept()[0]:
-            return []
+        kept, key = self._layouts_kept()
+        if key != self._layouts_key:
+            return []  # a layout changed: left to the full build
+        if not kept:  # read about when they were last changed: read again
+            layouts = self._layouts_for(site)
         config = site.config
         swaps: list[tuple[Document, Entry, str]] = []
         for path in wanted:
@@ -311,8 +314,8 @@ class Builder:
             if (
                 old is not None
                 and old[0] == source.size
-                and old[1] == source.mtime_ns
-                and source.mtime_ns < clean_before
+                and old[1] == source.changed_ns
+                and source.changed_ns < clean_before
             ):
                 digest = old[2]
                 # Same engine and config (trusted): an unchanged file keeps its cache key.
@@ -322,7 +325,7 @@ class Builder:
                 raw = data[path] = (self.project / path).read_bytes()
                 digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
                 key = _entry_key(source, digest, config)
-                stats[path] = (source.size, source.mtime_ns, digest, key)
+                stats[path] = (source.size, source.changed_ns, digest, key)
                 if old is None or old[2] != digest:
                     changed.add(path)
             digests[path] = digest
@@ -774,10 +777,10 @@ class Builder:
                     hint="rename or move the file",
                 )
             stat = path.stat()
-            signature = (stat.st_size, stat.st_mtime_ns)
+            signature = (stat.st_size, changed_ns(stat))
             manifest.copies[file] = signature
             unchanged = old.get(file) == signature and (
-                stat.st_mtime_ns < clean_before or _same_bytes(path, self.out / file)
+                signature[1] < clean_before or _same_bytes(path, self.out / file)
             )
             if not unchanged:
                 writer.copy(file, path)
@@ -958,16 +961,17 @@ def _chunks(count: int, parts: int) -> list[range]:
 
 
 def _tree_signature(root: Path) -> tuple[str, int]:
-    """Digest of the paths, sizes and modification times of every file below ``root``, and
-    the newest of the times."""
+    """Digest of the paths, sizes and change times of every file below ``root`` (see
+    :func:`~shinmun_hf.sources.changed_ns`), and the newest of the times."""
     parts = []
     newest = 0
     for directory, dirnames, filenames in os.walk(root):
         dirnames.sort()
         for name in sorted(filenames):
             stat = os.stat(os.path.join(directory, name))
-            parts.append(f"{directory}/{name}\x01{stat.st_size}\x01{stat.st_mtime_ns}")
-            newest = max(newest, stat.st_mtime_ns)
+            changed = changed_ns(stat)
+            parts.append(f"{directory}/{name}\x01{stat.st_size}\x01{changed}")
+            newest = max(newest, changed)
     return digest_of(parts), newest
 
 

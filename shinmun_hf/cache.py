@@ -197,7 +197,8 @@ def _entries(db: sqlite3.Connection, keys: Iterable[str]) -> dict[str, Entry]:
 
 
 SourceRecord = tuple[int, int, str, str]
-"""(size, mtime_ns, content digest, entry cache key) of one content file."""
+"""(size, change time, content digest, entry cache key) of one content file (see
+:func:`~shinmun_hf.sources.changed_ns`)."""
 
 OutputRecord = tuple[str, bytes, str, tuple[tuple[str, str], ...]]
 """(layout closure digest, facts and sources, content hash, shared facts) of one output: a
@@ -255,7 +256,7 @@ class Manifest:
     outputs: dict[str, OutputRecord] = field(default_factory=dict)
     """Output file -> how it was made."""
     copies: dict[str, tuple[int, int]] = field(default_factory=dict)
-    """Output file copied from public/ -> (size, mtime_ns) of its source."""
+    """Output file copied from public/ -> (size, change time) of its source."""
     sources: dict[str, SourceRecord] = field(default_factory=dict)
     """Content file -> its record: unchanged stat means unchanged bytes."""
     dependents: dict[str, bytes] = field(default_factory=dict)

@@ -21,7 +21,7 @@ from .config import Config, load_config
 from .deps import digest_of
 from .engine import ENGINE
 from .options import BuildOptions, BuildResult
-from .sources import SourceFile, discover, stat_signature
+from .sources import SourceFile, changed_ns, discover, stat_signature
 from .writer import read_marker
 
 __all__ = ["RACY_MARGIN_NS", "Survey", "fingerprint", "is_up_to_date", "survey", "unchanged_result"]
@@ -45,7 +45,7 @@ class Survey:
     marker: str | None
     sources: list[SourceFile]
     content: tuple[str, int]
-    """The content files' stat signature and newest modification time."""
+    """The content files' stat signature and newest change time."""
     now: dt.datetime
     started_ns: int
     """Wall-clock time of the survey: files modified after it are read again next time."""
@@ -82,7 +82,7 @@ def survey(project: Path, out: Path, options: BuildOptions) -> Survey:
 
 
 def fingerprint(looked: Survey, component_inputs: list[str]) -> tuple[str, int]:
-    """Digest of everything a build reads, and the newest modification time among them.
+    """Digest of everything a build reads, and the newest change time among them.
 
     Equal fingerprints mean equal sites (but for the clock, see ``Manifest.due``): file
     stats stand for contents, as in ``git``.
@@ -104,8 +104,9 @@ def fingerprint(looked: Survey, component_inputs: list[str]) -> tuple[str, int]:
         except OSError:
             parts.append(f"{path}\x01missing")
             continue
-        parts.append(f"{path}\x01{stat.st_size}\x01{stat.st_mtime_ns}")
-        newest = max(newest, stat.st_mtime_ns)
+        changed = changed_ns(stat)
+        parts.append(f"{path}\x01{stat.st_size}\x01{changed}")
+        newest = max(newest, changed)
     return digest_of(parts), newest
 
 

@@ -8,7 +8,15 @@ from pathlib import Path
 
 from .deps import digest_of
 
-__all__ = ["CONTENT_DIRS", "MARKDOWN_SUFFIXES", "PAGE", "POST", "SourceFile", "discover"]
+__all__ = [
+    "CONTENT_DIRS",
+    "MARKDOWN_SUFFIXES",
+    "PAGE",
+    "POST",
+    "SourceFile",
+    "changed_ns",
+    "discover",
+]
 
 POST = "post"
 PAGE = "page"
@@ -21,7 +29,16 @@ class SourceFile:
     path: str
     kind: str
     size: int
-    mtime_ns: int
+    changed_ns: int
+    """See :func:`changed_ns`."""
+
+
+def changed_ns(stat: os.stat_result) -> int:
+    """When a file last changed, as its stat tells: the later of its modification time and
+    its status-change time. A tool that writes a file and then sets its old modification
+    time back (``rsync -t``, ``touch -r``, an editor keeping times) still moves the
+    status-change time, which only the kernel sets; git's index checks it too."""
+    return max(stat.st_mtime_ns, stat.st_ctime_ns)
 
 
 def discover(project: Path) -> list[SourceFile]:
@@ -49,7 +66,7 @@ def discover(project: Path) -> list[SourceFile]:
                     relative = entry.path[prefix:]
                     if os.sep != "/":
                         relative = relative.replace(os.sep, "/")
-                    found.append(SourceFile(relative, kind, stat.st_size, stat.st_mtime_ns))
+                    found.append(SourceFile(relative, kind, stat.st_size, changed_ns(stat)))
                 elif not name.startswith("_") and entry.is_dir():
                     pending.append(entry.path)
     found.sort(key=lambda s: s.path)
@@ -57,6 +74,6 @@ def discover(project: Path) -> list[SourceFile]:
 
 
 def stat_signature(sources: list[SourceFile]) -> tuple[str, int]:
-    """Digest of the content files' paths, sizes and times, and the newest of the times."""
-    digest = digest_of(f"{s.path}\x01{s.size}\x01{s.mtime_ns}" for s in sources)
-    return digest, max((s.mtime_ns for s in sources), default=0)
+    """Digest of the content files' paths, sizes and change times, and the newest time."""
+    digest = digest_of(f"{s.path}\x01{s.size}\x01{s.changed_ns}" for s in sources)
+    return digest, max((s.changed_ns for s in sources), default=0)
