@@ -1004,13 +1004,19 @@ def _next_due(
     return min(due) if due else None
 
 
-def _same_bytes(source: Path, copy: Path) -> bool:
-    """Whether ``copy`` holds the bytes of ``source`` (read in full: ``filecmp`` would trust
-    a cached answer for files of the same stat, which is the very case checked here)."""
+def _same_bytes(source: Path, copy: Path, chunk: int = 1 << 20) -> bool:
+    """Whether ``copy`` holds the bytes of ``source``, read a megabyte at a time (``filecmp``
+    would trust a cached answer for files of the same stat, which is the very case here)."""
     try:
-        return source.stat().st_size == copy.stat().st_size and (
-            source.read_bytes() == copy.read_bytes()
-        )
+        if source.stat().st_size != copy.stat().st_size:
+            return False
+        with source.open("rb") as one, copy.open("rb") as other:
+            while True:
+                part = one.read(chunk)
+                if part != other.read(chunk):
+                    return False
+                if not part:
+                    return True
     except OSError:
         return False
 

@@ -2,8 +2,9 @@
 
 New and changed files are written into a staging directory *beside* the target (same file
 system, so moves are renames). Nothing touches the target until the whole build has succeeded:
-then a full build swaps the directories, and an incremental one moves its few changed files in
-and deletes the outputs that disappeared. A marker file identifies directories this tool made;
+then a full build swaps the directories, and an incremental one deletes the outputs that
+disappeared and moves its few changed files in, after a marker that makes the next build a
+whole one should it be cut short. A marker file identifies directories this tool made;
 it refuses to replace any other non-empty directory, so ``--out .`` cannot wipe a project.
 """
 
@@ -106,27 +107,23 @@ class SiteWriter:
             shutil.rmtree(previous, ignore_errors=True)
             return
         self._check_fits(removed)
-        try:
-            # Removed first: a file may become a folder (public/fonts -> public/fonts/a.woff).
-            for file in removed:
-                target = self.out / file
-                with contextlib.suppress(FileNotFoundError):
-                    target.unlink()
-                _prune_empty_parents(target.parent, self.out)
-            made: set[Path] = set()
-            for file in self.staged:
-                target = self.out / file
-                if target.parent not in made:
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    made.add(target.parent)
-                os.replace(self.staging / file, target)
-        except BaseException:
-            # Part of the site is now new: a marker naming this build, whose manifest is never
-            # saved, makes the next build trust nothing it recorded and make the whole site.
-            with contextlib.suppress(OSError):
-                write_file_atomically(self.out / MARKER, f"{self.build_id}\n".encode())
-            raise
+        # The marker first: until the build's manifest is saved, after this, it names a build
+        # no manifest describes, so a commit cut short (an error, a signal, a power cut)
+        # leaves a site the next build trusts nothing of, and makes whole again.
         os.replace(self.staging / MARKER, self.out / MARKER)
+        # Removed next: a file may become a folder (public/fonts -> public/fonts/a.woff).
+        for file in removed:
+            target = self.out / file
+            with contextlib.suppress(FileNotFoundError):
+                target.unlink()
+            _prune_empty_parents(target.parent, self.out)
+        made: set[Path] = set()
+        for file in self.staged:
+            target = self.out / file
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            os.replace(self.staging / file, target)
         shutil.rmtree(self.staging, ignore_errors=True)
         _live_staging.discard(self.staging)
 

@@ -99,13 +99,21 @@ def test_public_file_colliding_with_a_page_names_both(project, capsys):
     assert "rename or move the file" in line
 
 
-@pytest.mark.parametrize("incremental", [False, True], ids=["first build", "rebuild"])
-def test_public_file_where_the_site_needs_a_folder(project, capsys, incremental):
-    project.page("colophon", title="Colophon")  # colophon/index.html
-    if incremental:
+@pytest.mark.parametrize("first", [None, "page", "public file"])
+def test_a_file_and_a_folder_of_one_name_are_refused(project, capsys, first):
+    """A public file named like a page's folder: in a first build, or added to a site with
+    the page, or the page added to a site with the file. The old site stays as it was."""
+    add = {
+        "page": lambda: project.page("colophon", title="Colophon"),  # colophon/index.html
+        "public file": lambda: project.write("public/colophon", "plain text"),
+    }
+    if first is not None:
+        add[first]()
         project.build()
     before = {p: p.read_bytes() for p in project.out.rglob("*") if p.is_file()}
-    project.write("public/colophon", "plain text")
+    for name, adding in add.items():
+        if name != first:
+            adding()
     line = build_error(project, capsys)
     assert "both a file and a folder named colophon" in line
     assert "rename the file in public/" in line

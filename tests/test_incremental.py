@@ -643,6 +643,34 @@ def test_a_build_failing_while_it_moves_files_in_is_followed_by_a_whole_build(
     assert snapshot(blog.out) == cold_build(blog, tmp_path)
 
 
+def test_a_build_killed_while_it_moves_files_in_is_followed_by_a_whole_build(big_blog, tmp_path):
+    """A kill (or a power cut) runs no clean-up at all: the marker naming a build whose
+    manifest was never saved must already be in place when the first file moves in."""
+    blog = big_blog
+    edit_body(blog, "post-04", "Edited body.")
+    script = f"""
+import os, signal
+from pathlib import Path
+import shinmun_hf.writer
+from shinmun_hf.build import Builder, BuildOptions
+replace, moved = os.replace, []
+def killing_replace(source, target):
+    if len(moved) == 3:
+        os.kill(os.getpid(), signal.SIGKILL)
+    moved.append(target)
+    replace(source, target)
+shinmun_hf.writer.os.replace = killing_replace
+Builder(Path({str(blog.root)!r}), Path({str(blog.out)!r}), BuildOptions(jobs=1)).build()
+"""
+    killed = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=120)
+    assert killed.returncode == -9, killed.stderr
+    for staging in blog.out.parent.glob("._site.staging-*"):
+        shutil.rmtree(staging)  # (what a kill leaves; the next build of the folder ignores it)
+    edit_body(blog, "post-04", "Body of post 4.\n\nSecond paragraph.")  # back as before
+    blog.build()
+    assert snapshot(blog.out) == cold_build(blog, tmp_path)
+
+
 def test_moved_page_is_found_again_by_the_next_edit_of_what_it_shows(project, tmp_path):
     """A new slug moves a post's page without changing the site's rankings: the page made at
     the new address must be known to depend on its neighbours, or a later edit of one of

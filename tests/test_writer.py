@@ -139,3 +139,23 @@ def test_workers_die_with_a_killed_build(project):
     process.communicate(timeout=60)  # returns only once no worker holds stderr open
     assert _wait_until_gone(workers) == [], "orphaned workers"
     assert not project.out.exists()  # the previous (absent) site is untouched
+
+
+@pytest.mark.parametrize("how", ["write", "copy"])
+@pytest.mark.parametrize("first", ["clash", "clash/index.html"])
+def test_a_file_and_a_folder_of_one_name_are_refused_whichever_comes_first(tmp_path, first, how):
+    """Workers write in any order: the second of the two is refused with a clear error."""
+    from shinmun_hf.writer import SiteWriter
+
+    source = tmp_path / "source.txt"
+    source.write_text("bytes")
+    writer = SiteWriter(tmp_path / "site")
+    writer.write(first, b"first")
+    second = "clash" if first != "clash" else "clash/index.html"
+    with pytest.raises(BuildError, match="both a file and a folder named clash"):
+        if how == "write":
+            writer.write(second, b"second")
+        else:
+            writer.copy(second, source)
+    writer.abort()
+    assert not (tmp_path / "site").exists()
