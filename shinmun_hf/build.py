@@ -52,7 +52,7 @@ from .markup.highlight_cache import take_used, use_store
 from .options import BuildOptions, BuildResult
 from .outputs import Output, document_output, plan_outputs
 from .site import Document, Site, SiteShape
-from .sources import SourceFile, changed_ns, discover
+from .sources import SourceFile, changed_ns, discover, file_stats, tree_files
 from .templates import Layouts
 from .workers import fork_pool
 from .writer import MARKER, SiteWriter, read_marker, write_file_atomically
@@ -961,17 +961,9 @@ def _chunks(count: int, parts: int) -> list[range]:
 
 
 def _tree_signature(root: Path) -> tuple[str, int]:
-    """Digest of the paths, sizes and change times of every file below ``root`` (see
-    :func:`~shinmun_hf.sources.changed_ns`), and the newest of the times."""
-    parts = []
-    newest = 0
-    for directory, dirnames, filenames in os.walk(root):
-        dirnames.sort()
-        for name in sorted(filenames):
-            stat = os.stat(os.path.join(directory, name))
-            changed = changed_ns(stat)
-            parts.append(f"{directory}/{name}\x01{stat.st_size}\x01{changed}")
-            newest = max(newest, changed)
+    """Digest of the paths, sizes and change times of every file below ``root``, and the
+    newest of the times."""
+    parts, newest = file_stats(tree_files(root))
     return digest_of(parts), newest
 
 

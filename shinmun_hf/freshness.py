@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +20,7 @@ from .config import Config, load_config
 from .deps import digest_of
 from .engine import ENGINE
 from .options import BuildOptions, BuildResult
-from .sources import SourceFile, changed_ns, discover, stat_signature
+from .sources import SourceFile, discover, file_stats, stat_signature, tree_files
 from .writer import read_marker
 
 __all__ = ["RACY_MARGIN_NS", "Survey", "fingerprint", "is_up_to_date", "survey", "unchanged_result"]
@@ -88,26 +87,13 @@ def fingerprint(looked: Survey, component_inputs: list[str]) -> tuple[str, int]:
     stats stand for contents, as in ``git``.
     """
     project, options = looked.project, looked.options
-    signature, newest = looked.content
-    parts = [ENGINE, looked.config.digest, f"{options.drafts}{options.future}{options.dev}"]
-    parts.append(signature)
-    paths = [
-        os.path.join(directory, name)
-        for folder in ("layouts", "public")
-        for directory, _, filenames in sorted(os.walk(project / folder))
-        for name in sorted(filenames)
-    ]
+    signature, newest_content = looked.content
+    paths = [*tree_files(project / "layouts"), *tree_files(project / "public")]
     paths.extend(str(project / p) for p in component_inputs)
-    for path in paths:
-        try:
-            stat = os.stat(path)
-        except OSError:
-            parts.append(f"{path}\x01missing")
-            continue
-        changed = changed_ns(stat)
-        parts.append(f"{path}\x01{stat.st_size}\x01{changed}")
-        newest = max(newest, changed)
-    return digest_of(parts), newest
+    files, newest = file_stats(paths)
+    options_part = f"{options.drafts}{options.future}{options.dev}"
+    parts = [ENGINE, looked.config.digest, options_part, signature, *files]
+    return digest_of(parts), max(newest, newest_content)
 
 
 def is_up_to_date(looked: Survey, summary: ManifestSummary) -> bool:

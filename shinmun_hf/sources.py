@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,8 @@ __all__ = [
     "SourceFile",
     "changed_ns",
     "discover",
+    "file_stats",
+    "tree_files",
 ]
 
 POST = "post"
@@ -77,3 +80,29 @@ def stat_signature(sources: list[SourceFile]) -> tuple[str, int]:
     """Digest of the content files' paths, sizes and change times, and the newest time."""
     digest = digest_of(f"{s.path}\x01{s.size}\x01{s.changed_ns}" for s in sources)
     return digest, max((s.changed_ns for s in sources), default=0)
+
+
+def tree_files(root: Path) -> list[str]:
+    """Every file below ``root`` (none if it is missing), in a stable order."""
+    files = []
+    for directory, dirnames, filenames in os.walk(root):
+        dirnames.sort()
+        files.extend(os.path.join(directory, name) for name in sorted(filenames))
+    return files
+
+
+def file_stats(paths: Iterable[str]) -> tuple[list[str], int]:
+    """A part per file (path, size and change time, or that it is missing) for a digest, and
+    the newest of the change times (see :func:`changed_ns`)."""
+    parts = []
+    newest = 0
+    for path in paths:
+        try:
+            stat = os.stat(path)
+        except OSError:
+            parts.append(f"{path}\x01missing")
+            continue
+        changed = changed_ns(stat)
+        parts.append(f"{path}\x01{stat.st_size}\x01{changed}")
+        newest = max(newest, changed)
+    return parts, newest
