@@ -55,7 +55,7 @@ from .site import Document, Site, SiteShape
 from .sources import SourceFile, changed_ns, discover, file_stats, tree_files
 from .templates import Layouts
 from .workers import fork_pool
-from .writer import MARKER, SiteWriter, read_marker, write_file_atomically
+from .writer import MARKER, FileFolderClash, SiteWriter, read_marker, write_file_atomically
 
 __all__ = ["BuildOptions", "BuildResult", "build", "discover"]
 
@@ -184,11 +184,12 @@ class Builder:
                 self.project / CACHE_DIR,
             ),
         )
+        makers: dict[str, Output | Document | str] = {}  # what makes each file, for errors
         try:
             manifest = Manifest(writer.build_id, ENGINE, config.digest, sources=stats)
             manifest.outlines = self._recorded_outlines(previous)
             assets = self._bundle_components(site, result)
-            self._render_outputs(site, previous, trusted, manifest, writer, result, assets)
+            self._render_outputs(site, previous, trusted, manifest, writer, result, assets, makers)
             manifest.related_signature, manifest.related_lists = site.related_memo()
             manifest.membership = site.membership
             manifest.shape = site.shape()
@@ -205,6 +206,9 @@ class Builder:
             writer.commit(complete=previous is None, removed=removed)
             result.removed = len(removed)
             result.removed_files = removed
+        except FileFolderClash as clash:
+            writer.abort()
+            raise _explained_clash(clash.path, makers, site, self.project, self.out) from None
         except BaseException:
             writer.abort()
             raise
@@ -547,7 +551,9 @@ class Builder:
         writer: SiteWriter,
         result: BuildResult,
         assets: dict[str, bytes],
+        makers: dict[str, Output | Document | str],
     ) -> None:
+        """Render the outputs that are not fresh, and fill ``makers`` with what makes each."""
         layouts = self._layouts_for(site)
         layouts_key = layouts.content_key
         remembered = previous.layout_closures if previous is not None else None
@@ -608,7 +614,8 @@ class Builder:
             planned_documents = [by_file[f] for f in suspects if f in by_file]
             planned_documents.sort(key=lambda d: (rank.get(d.source, len(rank)), d.source))
         outputs = plan_outputs(site, planned_documents)
-        claimed = self._claim_files(site, outputs, assets)
+        claimed = makers
+        claimed.update(self._claim_files(site, outputs, assets))
         if planned_documents is not None:  # (the others' files were unique in that build)
             for file, document in site.by_output_file.items():
                 claimed.setdefault(file, document)
@@ -798,6 +805,51 @@ def _maker(claim: Output | Document | str) -> str:
     if isinstance(claim, Document):
         return f"{claim.kind} {claim.source}"
     return claim if isinstance(claim, str) else claim.describe
+
+
+def _explained_clash(
+    path: str,
+    makers: dict[str, Output | Document | str],
+    site: Site,
+    project: Path,
+    out: Path,
+) -> BuildError:
+    """The writer's file-and-folder clash, naming the two files behind it and pointing at the
+    one to change: a page's or post's ``slug:`` line, else the public file."""
+    public = project / "public"
+    below = [file for file in makers if file.startswith(path + "/")]
+    if (public / path).is_dir():
+        below += (p.relative_to(public).as_posix() for p in (public / path).rglob("*"))
+    below = sorted(file for file in below if file in makers or (public / file).is_file())
+    sides = [_made_by(path, makers, site, public, out)]
+    if below:
+        sides.append(_made_by(below[0], makers, site, public, out))
+    # Point at a slug line (where the name was chosen), else at the first file the project has.
+    pointable = sorted((side for side in sides if side[1]), key=lambda side: side[2] is None)
+    _, file, line = pointable[0] if pointable else ("", None, None)
+    document = any(source and not source.startswith("public/") for _, source, _ in sides)
+    return BuildError(
+        f"the site would have both a file and a folder named {path}: "
+        + " and ".join(description for description, _, _ in sides),
+        file=file,
+        line=line,
+        hint="rename or move one of the two" + (", or change the 'slug:'" if document else ""),
+    )
+
+
+def _made_by(
+    file: str, makers: dict[str, Output | Document | str], site: Site, public: Path, out: Path
+) -> tuple[str, str | None, int | None]:
+    """(what makes ``file``, the project file to change, its line) for an error message."""
+    claim = makers.get(file)
+    if claim is not None:
+        source = None if isinstance(claim, str) else claim.source
+        document = site.by_source.get(source) if source else None
+        line = document.entry.lines.get("slug") if document else None
+        return f"{_maker(claim)} makes {file}", source, line
+    if (public / file).is_file():
+        return f"public/{file} is copied to {file}", f"public/{file}", None
+    return f"{out.name}/{file} is a file that no part of the project makes", None, None
 
 
 def _old_outlines(previous: Manifest, changed: set[str]) -> dict[str, EntryOutline] | None:

@@ -18,7 +18,14 @@ from pathlib import Path
 
 from .errors import BuildError
 
-__all__ = ["MARKER", "SiteWriter", "read_marker", "remove_live_staging", "write_file_atomically"]
+__all__ = [
+    "MARKER",
+    "FileFolderClash",
+    "SiteWriter",
+    "read_marker",
+    "remove_live_staging",
+    "write_file_atomically",
+]
 
 MARKER = ".shinmun-output"
 
@@ -66,14 +73,14 @@ class SiteWriter:
         try:
             target.write_bytes(data)
         except IsADirectoryError:
-            raise _file_and_folder(file) from None
+            raise FileFolderClash(file) from None
 
     def copy(self, file: str, source: Path) -> None:
         target = self._staged_path(file)
         try:  # (copy2 would copy into a folder of that name: here that is an error)
             shutil.copyfile(source, target)
         except IsADirectoryError:
-            raise _file_and_folder(file) from None
+            raise FileFolderClash(file) from None
         shutil.copystat(source, target)
         self.staged.append(file)
 
@@ -87,7 +94,7 @@ class SiteWriter:
                 in_the_way = next((p for p in (parent, *parent.parents) if p.is_file()), None)
                 if in_the_way is None:
                     raise
-                raise _file_and_folder(in_the_way.relative_to(self.staging).as_posix()) from None
+                raise FileFolderClash(in_the_way.relative_to(self.staging).as_posix()) from None
             self._dirs.add(parent)
         return target
 
@@ -137,7 +144,7 @@ class SiteWriter:
             while folder and folder not in checked:
                 checked.add(folder)
                 if (self.out / folder).is_file() and folder not in going:
-                    raise _file_and_folder(folder)
+                    raise FileFolderClash(folder)
                 folder = folder.rpartition("/")[0]
             target = self.out / file
             if target.is_dir() and not target.is_symlink():
@@ -147,7 +154,7 @@ class SiteWriter:
                     if not path.is_dir()
                 )
                 if any(other not in going for other in kept):
-                    raise _file_and_folder(file)
+                    raise FileFolderClash(file)
 
     def abort(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
@@ -178,11 +185,22 @@ def write_file_atomically(target: Path, data: bytes) -> None:
         raise
 
 
-def _file_and_folder(path: str) -> BuildError:
-    return BuildError(
-        f"the site would have both a file and a folder named {path}",
-        hint="rename the file in public/, or change the slug of the page that uses the name",
-    )
+class FileFolderClash(BuildError):
+    """One name of the site would have to be a file and a folder at once.
+
+    The writer sees only paths; the builder, which knows what makes each file, says which
+    two of the project's files clash (``build._explained_clash``).
+    """
+
+    def __init__(self, path: str) -> None:
+        super().__init__(
+            f"the site would have both a file and a folder named {path}",
+            hint="rename or move one of the two",
+        )
+        self.path = path
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]  # raised in workers, re-raised here
+        return (FileFolderClash, (self.path,))
 
 
 def _prune_empty_parents(directory: Path, root: Path) -> None:

@@ -21,8 +21,8 @@ def run_cli(project, *args: str) -> tuple[int, str, str]:
     return process.returncode, process.stdout, process.stderr
 
 
-def build_error(project, capsys) -> str:
-    code = main(["--project", str(project.root), "build", "--out", str(project.out)])
+def build_error(project, capsys, *options: str) -> str:
+    code = main(["--project", str(project.root), "build", "--out", str(project.out), *options])
     captured = capsys.readouterr()
     assert code == 1
     assert "Traceback" not in captured.err
@@ -115,9 +115,42 @@ def test_a_file_and_a_folder_of_one_name_are_refused(project, capsys, first):
         if name != first:
             adding()
     line = build_error(project, capsys)
-    assert "both a file and a folder named colophon" in line
-    assert "rename the file in public/" in line
+    assert line.startswith("error: public/colophon: ")
+    assert "both a file and a folder named colophon: " in line
+    assert "public/colophon is copied to colophon" in line
+    assert "page content/pages/colophon.md makes colophon/index.html" in line
     assert {p: p.read_bytes() for p in project.out.rglob("*") if p.is_file()} == before
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_slug_naming_a_generated_file_as_a_folder_points_at_the_slug(
+    project, capsys, monkeypatch, jobs
+):
+    """The sitemap is a generated file: the page's slug line is what to change. With two
+    workers the clash is found in a worker process, and explained all the same."""
+    monkeypatch.setattr("shinmun_hf.build.PARALLEL_THRESHOLD", 1)
+    for number in range(30):
+        project.post(f"post-{number}")
+    page = project.page("map", title="Map", slug="sitemap.xml")
+    slug_line = page.read_text().splitlines().index("slug: sitemap.xml") + 1
+    line = build_error(project, capsys, "--jobs", str(jobs))
+    assert line.startswith(f"error: content/pages/map.md:{slug_line}: ")
+    assert "both a file and a folder named sitemap.xml: " in line
+    assert "the sitemap makes sitemap.xml" in line
+    assert "page content/pages/map.md makes sitemap.xml/index.html" in line
+    assert "change the 'slug:'" in line
+    assert not project.out.exists()
+
+
+def test_a_file_left_in_the_site_by_hand_is_named_in_a_clash(project, capsys):
+    project.build()
+    (project.out / "extra").write_text("put here by hand")
+    project.write("public/extra/a.txt", "text")
+    line = build_error(project, capsys)
+    assert line.startswith("error: public/extra/a.txt: ")
+    assert f"{project.out.name}/extra is a file that no part of the project makes" in line
+    assert "public/extra/a.txt is copied to extra/a.txt" in line
+    assert (project.out / "extra").read_text() == "put here by hand"
 
 
 def test_non_utf8_file_names_line(project, capsys):
