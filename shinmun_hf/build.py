@@ -614,7 +614,7 @@ class Builder:
             planned_documents = [by_file[f] for f in suspects if f in by_file]
             planned_documents.sort(key=lambda d: (rank.get(d.source, len(rank)), d.source))
         outputs = plan_outputs(site, planned_documents)
-        claimed = makers
+        claimed = makers  # (the caller's: it explains a file-and-folder clash with it)
         claimed.update(self._claim_files(site, outputs, assets))
         if planned_documents is not None:  # (the others' files were unique in that build)
             for file, document in site.by_output_file.items():
@@ -827,13 +827,13 @@ def _explained_clash(
     # Point at a slug line (where the name was chosen), else at the first file the project has.
     pointable = sorted((side for side in sides if side[1]), key=lambda side: side[2] is None)
     _, file, line = pointable[0] if pointable else ("", None, None)
-    document = any(source and not source.startswith("public/") for _, source, _ in sides)
+    from_content = any(source and not source.startswith("public/") for _, source, _ in sides)
     return BuildError(
         f"the site would have both a file and a folder named {path}: "
         + " and ".join(description for description, _, _ in sides),
         file=file,
         line=line,
-        hint="rename or move one of the two" + (", or change the 'slug:'" if document else ""),
+        hint="rename or move one of the two" + (", or change the 'slug:'" if from_content else ""),
     )
 
 
