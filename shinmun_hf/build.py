@@ -57,7 +57,7 @@ from .templates import Layouts
 from .workers import fork_pool
 from .writer import MARKER, FileFolderClash, SiteWriter, read_marker, write_file_atomically
 
-__all__ = ["BuildOptions", "BuildResult", "build", "discover"]
+__all__ = ["BuildOptions", "BuildResult", "build", "discover", "inputs_of", "sources_of"]
 
 SKIPPED_PUBLIC_SUFFIXES = (".ts", ".tsx", ".mts", ".cts")
 ASSET = "asset"
@@ -175,14 +175,7 @@ class Builder:
             gc.enable()
 
         writer = SiteWriter(
-            self.out,
-            protected=(
-                self.project / "content",
-                self.project / "layouts",
-                self.project / "public",
-                self.project / "config.yml",
-                self.project / CACHE_DIR,
-            ),
+            self.out, protected=sources_of(self.project), inputs=inputs_of(self.project)
         )
         makers: dict[str, Output | Document | str] = {}  # what makes each file, for errors
         try:
@@ -799,6 +792,17 @@ class Builder:
         before = set(previous.outputs) | set(previous.copies)
         after = set(manifest.outputs) | set(manifest.copies)
         return sorted(before - after)
+
+
+def inputs_of(project: Path) -> tuple[Path, ...]:
+    """The folders a build reads: an output folder inside one would be copied into the next
+    build (``serve`` keeps its output in the cache, which no build reads)."""
+    return (project / "content", project / "layouts", project / "public")
+
+
+def sources_of(project: Path) -> tuple[Path, ...]:
+    """What an output folder must never hold (or be): the project's sources and cache."""
+    return (*inputs_of(project), project / "config.yml", project / CACHE_DIR)
 
 
 def _maker(claim: Output | Document | str) -> str:

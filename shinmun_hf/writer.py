@@ -22,6 +22,7 @@ __all__ = [
     "MARKER",
     "FileFolderClash",
     "SiteWriter",
+    "check_output_folder",
     "read_marker",
     "remove_live_staging",
     "write_file_atomically",
@@ -38,24 +39,43 @@ def read_marker(out: Path) -> str | None:
         return None
 
 
+def check_output_folder(
+    out: Path, protected: tuple[Path, ...] = (), inputs: tuple[Path, ...] = ()
+) -> None:
+    """Refuse an output folder that holds any of ``protected`` (the project's sources), that
+    lies inside one of ``inputs`` (the folders a build reads: it would copy itself), that is
+    a file, or that holds files shinmun did not make: a build would replace it, and ``serve``
+    would publish it."""
+    resolved_out = out.resolve()
+    for path in protected:
+        resolved = path.resolve()
+        if resolved_out == resolved or resolved.is_relative_to(resolved_out):
+            raise BuildError(
+                f"refusing to write the site to {out}: it contains {path}",
+                hint="choose an output directory outside the project's sources, e.g. _site",
+            )
+    for path in inputs:
+        if resolved_out.is_relative_to(path.resolve()):
+            raise BuildError(
+                f"refusing to write the site to {out}: it is inside {path}",
+                hint="choose an output directory outside the project's sources, e.g. _site",
+            )
+    if resolved_out.exists():
+        if not resolved_out.is_dir():
+            raise BuildError(f"refusing to replace {out}: it is a file, not a directory")
+        if read_marker(resolved_out) is None and any(resolved_out.iterdir()):
+            raise BuildError(
+                f"refusing to replace {out}: it is not empty and was not created by shinmun",
+                hint="empty it, or choose another directory with --out",
+            )
+
+
 class SiteWriter:
-    def __init__(self, out: Path, *, protected: tuple[Path, ...] = ()) -> None:
+    def __init__(
+        self, out: Path, *, protected: tuple[Path, ...] = (), inputs: tuple[Path, ...] = ()
+    ) -> None:
+        check_output_folder(out, protected, inputs)
         self.out = out.resolve()
-        for path in protected:
-            resolved = path.resolve()
-            if self.out == resolved or resolved.is_relative_to(self.out):
-                raise BuildError(
-                    f"refusing to write the site to {out}: it contains {path}",
-                    hint="choose an output directory outside the project's sources, e.g. _site",
-                )
-        if self.out.exists():
-            if not self.out.is_dir():
-                raise BuildError(f"refusing to replace {out}: it is a file, not a directory")
-            if read_marker(self.out) is None and any(self.out.iterdir()):
-                raise BuildError(
-                    f"refusing to replace {out}: it is not empty and was not created by shinmun",
-                    hint="empty it, or choose another directory with --out",
-                )
         self.build_id = os.urandom(16).hex()  # random, like uuid4, without importing uuid
         self.staging = self.out.parent / f".{self.out.name}.staging-{self.build_id[:8]}"
         self.staging.mkdir(parents=True)

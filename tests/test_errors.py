@@ -231,8 +231,11 @@ def test_success_exit_code_and_summary(project):
     assert (project.out / "index.html").exists()
 
 
-@pytest.mark.parametrize("target", [".", "content", "layouts"])
+@pytest.mark.parametrize(
+    "target", [".", "content", "layouts", "public/site", "content/site", "layouts/site"]
+)
 def test_refuses_to_overwrite_project_folders(project, capsys, target):
+    """Into a source folder, a build would copy itself into the next one (public/site)."""
     project.post("hello")
     before = sorted(p.relative_to(project.root) for p in project.root.rglob("*"))
     code = main(["--project", str(project.root), "build", "--out", str(project.root / target)])

@@ -85,3 +85,28 @@ def test_busy_port_is_a_one_line_error(project):
     assert result.returncode == 1
     assert f"error: port {port} on 127.0.0.1 is already in use" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_an_output_folder_the_build_would_refuse_is_never_served(project, tmp_path):
+    """``--out .`` is the project, and a folder shinmun did not make holds someone's files:
+    serve refuses both at once instead of serving them while its build reports the error."""
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("private")
+    for out, expected in ((".", "it contains"), (str(foreign), "was not created by shinmun")):
+        result = subprocess.run(
+            [
+                *(sys.executable, "-m", "shinmun_hf", "--project", str(project.root)),
+                *("serve", "--port", "0", "--out", out),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+            cwd=project.root,
+            env={**os.environ, "PYTHONPATH": str(REPO)},
+        )
+        assert result.returncode == 1, result.stderr
+        assert "refusing to" in result.stderr and expected in result.stderr
+        assert "serving" not in result.stdout
+        assert "Traceback" not in result.stderr
+    assert (foreign / "notes.txt").read_text() == "private"

@@ -24,15 +24,16 @@ from types import FrameType
 
 import uvicorn
 
-from ..build import Builder, BuildOptions
+from ..build import Builder, BuildOptions, inputs_of, sources_of
 from ..cache import CACHE_DIR
 from ..errors import ShinmunError
+from ..writer import check_output_folder
 from .app import create_app
 from .console import Console
 from .events import Broadcaster
 from .hub import hub_port, start_hub
 from .rebuild import Rebuilder
-from .watcher import WATCHED_DIRS, Watcher
+from .watcher import Watcher
 
 __all__ = ["DevServer", "ServeOptions", "default_out"]
 
@@ -153,13 +154,10 @@ class DevServer:
         stack.callback(self.broadcaster.close)
 
     def _check_out(self) -> None:
-        """Building into a watched folder would trigger a rebuild after every build."""
-        for name in WATCHED_DIRS:
-            if self.out.is_relative_to(self.project / name):
-                raise ShinmunError(
-                    f"cannot serve from {self.out}: it is inside the watched folder {name}/",
-                    hint="choose an output folder outside content/, layouts/ and public/",
-                )
+        """Refuse at once a folder the build would refuse to write into: serving it would
+        publish whatever it holds (``--out .`` is the project), and building into a watched
+        folder would start a rebuild after every build."""
+        check_output_folder(self.out, sources_of(self.project), inputs_of(self.project))
 
     def _start_rebuilding(
         self, stack: contextlib.ExitStack, variables: dict[str, object]
