@@ -1070,13 +1070,38 @@ def _same_bytes(source: Path, copy: Path, chunk: int = 1 << 20) -> bool:
 
 
 def _public_files(root: Path) -> Iterable[Path]:
-    """Files of ``public/`` to publish: no dotfiles, no TypeScript sources."""
+    """Files of ``public/`` to publish: no dotfiles, no TypeScript sources.
+
+    A link is published as the file it points to if that file is in the project. A link out
+    of the project is refused: one committed by mistake (``public/passwd -> /etc/passwd``)
+    would publish the building machine's files. So is a link to a folder, which the cache
+    could not watch.
+    """
+    project = root.parent.resolve()
     for directory, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in dirnames:
+            if os.path.islink(os.path.join(directory, name)):
+                raise _link_error(Path(directory, name), root, "a folder", "folder")
         for name in sorted(filenames):
             if name.startswith(".") or name.endswith(SKIPPED_PUBLIC_SUFFIXES):
                 continue
-            yield Path(directory, name)
+            path = Path(directory, name)
+            if path.is_symlink():
+                target = path.resolve()
+                if not target.is_file():
+                    raise _link_error(path, root, "a missing file", "file")
+                if not target.is_relative_to(project):
+                    raise _link_error(path, root, f"{target}, outside the project", "file")
+            yield path
+
+
+def _link_error(link: Path, root: Path, target: str, kind: str) -> BuildError:
+    return BuildError(
+        f"a symbolic link to {target}",
+        file=f"public/{link.relative_to(root).as_posix()}",
+        hint=f"put the {kind} itself in public/ if it should be published, or remove the link",
+    )
 
 
 def build(

@@ -153,6 +153,32 @@ def test_a_file_left_in_the_site_by_hand_is_named_in_a_clash(project, capsys):
     assert (project.out / "extra").read_text() == "put here by hand"
 
 
+@pytest.mark.parametrize("link", ["outside", "folder", "missing"])
+def test_a_link_in_public_that_would_publish_other_files_is_refused(
+    project, capsys, tmp_path, link
+):
+    """A link committed by mistake must not publish the building machine's files."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not for the web")
+    project.build()
+    before = {p: p.read_bytes() for p in project.out.rglob("*") if p.is_file()}
+    targets = {"outside": secret, "folder": tmp_path, "missing": tmp_path / "gone"}
+    (project.root / "public" / "link").symlink_to(targets[link])
+    line = build_error(project, capsys)
+    assert line.startswith("error: public/link: a symbolic link to ")
+    expected = {"outside": f"{secret}, outside the project", "folder": "a folder"}
+    assert expected.get(link, "a missing file") in line
+    assert {p: p.read_bytes() for p in project.out.rglob("*") if p.is_file()} == before
+
+
+def test_a_link_in_public_to_a_file_of_the_project_publishes_the_file(project):
+    (project.root / "public" / "config-copy.txt").symlink_to(project.root / "config.yml")
+    project.build()
+    copy = project.out / "config-copy.txt"
+    assert not copy.is_symlink()
+    assert copy.read_bytes() == (project.root / "config.yml").read_bytes()
+
+
 def test_non_utf8_file_names_line(project, capsys):
     project.write("content/posts/latin1.md", b"---\ntitle: Caf\xe9\ndate: 2024-01-01\n---\n")
     line = build_error(project, capsys)
