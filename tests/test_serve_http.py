@@ -56,6 +56,40 @@ def test_binds_loopback_only_by_default(server):
         assert f"00000000:{port:04X}" not in listening
 
 
+@pytest.mark.parametrize(
+    ("host", "status"),
+    [
+        ("evil.example", 421),  # a rebound name: the browser sends the attacker's host
+        ("evil.example:{port}", 421),
+        ("127.0.0.1.evil.example", 421),
+        ("localhost:{port}", 200),
+        ("127.0.0.1:{port}", 200),
+        ("[::1]:{port}", 200),
+        ("shinmun.localhost:{port}", 200),  # *.localhost always means this machine
+    ],
+)
+def test_answers_only_requests_addressed_to_this_machine(server, http, host, status):
+    """DNS rebinding: a page whose name now points at 127.0.0.1 must not read the site, its
+    event stream or the failure page's excerpts of the project's files."""
+    port = server.url.rsplit(":", 1)[1]
+    for path in ("/blog/", "/blog/about/", "/__shinmun/livereload.js"):
+        response = http.get(path, headers={"host": host.format(port=port)})
+        assert response.status_code == status, (host, path)
+        if status == 421:
+            assert CANARY not in response.text and "About" not in response.text
+
+
+def test_a_server_bound_to_every_interface_answers_any_name_and_signs_in_locally(tmp_path):
+    from shinmun_hf.serve import DevServer, ServeOptions
+    from shinmun_hf.serve.hosts import allowed_hosts
+
+    assert allowed_hosts("0.0.0.0") is None and allowed_hosts("::") is None
+    assert "192.168.1.5" in allowed_hosts("192.168.1.5")
+    # This machine's browser opens http://127.0.0.1:8000: the hub must take it back there.
+    origins = DevServer(tmp_path, ServeOptions(host="0.0.0.0"))._origins(8000)
+    assert {"http://127.0.0.1:8000", "http://localhost:8000"} <= set(origins)
+
+
 def test_root_redirects_into_base_path(http):
     response = http.get("/")
     assert response.status_code == 302 and response.headers["location"] == "/blog/"

@@ -31,6 +31,7 @@ from ..writer import check_output_folder
 from .app import create_app
 from .console import Console
 from .events import Broadcaster
+from .hosts import LocalHostsOnly, allowed_hosts, binds_every_interface
 from .hub import hub_port, start_hub
 from .rebuild import Rebuilder
 from .watcher import Watcher
@@ -141,7 +142,10 @@ class DevServer:
         if hub.url:
             self.console.say(f"local test hub at {hub.url}")
         rebuilder = self._start_rebuilding(stack, hub.variables)
-        app = create_app(self.out, self.project, lambda: rebuilder.state, self.broadcaster)
+        app = LocalHostsOnly(
+            create_app(self.out, self.project, lambda: rebuilder.state, self.broadcaster),
+            allowed_hosts(self.options.host),
+        )
         config = uvicorn.Config(
             app,
             log_config=None,  # leave the process's logging alone
@@ -179,7 +183,8 @@ class DevServer:
     def _origins(self, port: int) -> list[str]:
         """Every origin a browser may use for this server (for the hub's redirect URIs)."""
         hosts = [_url_host(self.options.host)]
-        if _is_loopback(self.options.host):
+        # Bound to every interface (0.0.0.0, ::), this machine's browser uses a loopback name.
+        if _is_loopback(self.options.host) or binds_every_interface(self.options.host):
             hosts += ["127.0.0.1", "localhost"]
         return [f"http://{host}:{port}" for host in dict.fromkeys(hosts)]
 
