@@ -95,6 +95,15 @@ def test_base_path(site):
     assert resolve(site, b"/blog/../secret.txt", "/blog") == Rejected()
 
 
+def test_base_path_written_with_percent_escapes(site):
+    """config.yml writes characters a path cannot hold as %XX: requests match them decoded."""
+    assert resolve(site, b"/", "/my%20blog") == Redirect("/my%20blog/")
+    assert resolve(site, b"/my%20blog", "/my%20blog") == Redirect("/my%20blog/")
+    found = resolve(site, b"/my%20blog/2024/3/hello/", "/my%20blog")
+    assert isinstance(found, Found) and found.file == "2024/3/hello/index.html"
+    assert resolve(site, b"/my%2520blog/2024/3/hello/", "/my%20blog") == Missing()
+
+
 @pytest.mark.parametrize(
     ("name", "expected"),
     [

@@ -59,7 +59,7 @@ def create_app(
         if isinstance(target, Redirect):
             return RedirectResponse(target.location, status_code=302, headers=HEADERS)
         if isinstance(target, Found):
-            if not target.file.endswith((".html", ".htm")):
+            if not target.file.lower().endswith((".html", ".htm")):
                 return FileResponse(
                     target.path, media_type=media_type(target.file), headers=HEADERS
                 )

@@ -69,7 +69,7 @@ def resolve(root: Path, raw_path: bytes, base_path: str, query: bytes = b"") -> 
         segments.append(segment)
     suffix = "?" + query.decode("latin-1") if query else ""
 
-    base = [s for s in base_path.split("/") if s]
+    base = [unquote(s) for s in base_path.split("/") if s]  # (written %XX in config.yml)
     if base:
         if segments[: len(base)] != base:
             if segments == [""]:  # the server's root: the site is one level down
