@@ -269,7 +269,16 @@ def test_unknown_client(hub):
     assert response.status_code == 401 and response.json()["error"] == "invalid_client"
 
 
-def test_pkce_is_required(hub):
+@pytest.mark.parametrize(
+    "pkce_params",
+    [
+        {},
+        {"code_challenge": "x" * 43, "code_challenge_method": "plain"},
+        {"code_challenge": "!!", "code_challenge_method": "S256"},  # not an S256 digest
+        {"code_challenge": "a" * 44, "code_challenge_method": "S256"},
+    ],
+)
+def test_pkce_is_required(hub, pkce_params):
     response = hub.get(
         "/oauth/authorize",
         params={
@@ -278,10 +287,12 @@ def test_pkce_is_required(hub):
             "scope": "openid",
             "response_type": "code",
             "state": "s",
+            **pkce_params,
         },
     )
     query = parse_qs(urlsplit(response.headers["location"]).query)
     assert query["error"] == ["invalid_request"]
+    assert query["state"] == ["s"]
 
 
 def test_consent_page_escapes_and_is_accessible(hub):
@@ -456,6 +467,19 @@ def test_truncated_stream_ends_without_done(hub):
     assert all(chunk["choices"][0]["finish_reason"] is None for chunk in chunks)
     text = "".join(c["choices"][0]["delta"].get("content", "") for c in chunks)
     assert text == "You asked: “Why "
+
+
+@pytest.mark.parametrize(
+    "body", [{"model": "m"}, {"model": "m", "messages": "hello"}, {"model": "m", "messages": [1]}]
+)
+def test_a_malformed_request_gets_the_routers_400_shape(hub, body):
+    token = sign_in(hub)["access_token"]
+    response = hub.post(
+        "/v1/chat/completions", headers={"Authorization": f"Bearer {token}"}, json=body
+    )
+    assert response.status_code == 400
+    assert "messages" in response.json()["error"]["message"]
+    assert response.headers["x-request-id"]
 
 
 def test_inference_needs_a_valid_token_with_the_inference_scope(hub):

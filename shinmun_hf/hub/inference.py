@@ -67,10 +67,18 @@ def inference_routes(settings: HubSettings, state: HubState) -> list[Route]:
         try:
             body = await request.json()
             model = str(body["model"]).split(":", 1)[0]
-            messages = list(body["messages"])
+            messages = body["messages"]
+            if not isinstance(messages, list) or not all(isinstance(m, dict) for m in messages):
+                raise TypeError("messages must be a list of objects")
         except (ValueError, KeyError, TypeError):
             return error(
-                400, {"error": {"message": "A JSON body with model and messages is required"}}
+                400,
+                {
+                    "error": {
+                        "message": "A JSON body with model and messages (a list of objects)"
+                        " is required"
+                    }
+                },
             )
         with state.lock:
             state.requests[model] += 1

@@ -31,6 +31,8 @@ __all__ = ["oauth_routes", "redirect_uri_allowed"]
 LOOPBACK_URI = re.compile(r"http://(127\.0\.0\.1|localhost|\[::1\])(?::(\d{1,5}))?([/?][^#]*)?\Z")
 """An http loopback URI: host, optional port, then path and query; no userinfo, no fragment."""
 VERIFIER = re.compile(r"[A-Za-z0-9._~-]{43,128}\Z")
+S256_CHALLENGE = re.compile(r"[A-Za-z0-9_-]{43}")
+"""BASE64URL(SHA256(verifier)) without padding: always 43 characters."""
 FORM = "application/x-www-form-urlencoded"
 
 
@@ -131,6 +133,8 @@ def oauth_routes(settings: HubSettings, state: HubState, signer: Signer) -> list
             return refuse("unsupported_response_type", "Only response_type=code is supported")
         if query.get("code_challenge_method") != "S256" or not query.get("code_challenge"):
             return refuse("invalid_request", "PKCE with code_challenge_method=S256 is required")
+        if not S256_CHALLENGE.fullmatch(query["code_challenge"]):  # RFC 7636 §4.2
+            return refuse("invalid_request", "code_challenge must be 43 base64url characters")
         scopes = query.get("scope", "").split()
         unknown = [scope for scope in scopes if scope not in SCOPES]
         if not scopes or unknown:
