@@ -1,17 +1,20 @@
 """RSS 2.0 (``/index.rss``) and Atom (``/atom.xml``), with full content and absolute URLs.
 
-Built with ElementTree rather than templates: every value is escaped by construction and the
-result is well-formed XML whatever the content holds.
+Built with ElementTree rather than templates: every value is escaped by construction, and
+characters XML 1.0 cannot hold at all (control characters from pasted terminal output) are
+dropped, so the result is well-formed XML whatever the content holds.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
 from .helpers import rfc822
 from .site import Document, Site
+from .urls import LINK_IN_A_TAG
 
 __all__ = ["atom_feed", "rss_feed"]
 
@@ -23,11 +26,26 @@ ET.register_namespace("content", CONTENT_NS)
 ET.register_namespace("dc", DC_NS)
 
 
+NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+"""Characters no XML 1.0 document may contain, even escaped: one makes a reader drop the feed."""
+
+LOCAL_LINK = re.compile(LINK_IN_A_TAG + "(/(?!/)|#)")
+"""A link within the site (``/blog/about/``, ``base_path`` included) or to a fragment."""
+
+
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrib: str) -> ET.Element:
-    element = ET.SubElement(parent, tag, attrib)
+    element = ET.SubElement(parent, tag, {k: NOT_IN_XML.sub("", v) for k, v in attrib.items()})
     if text is not None:
-        element.text = text
+        element.text = NOT_IN_XML.sub("", text)
     return element
+
+
+def _content(site: Site, post: Document) -> str:
+    """The post's HTML with its links absolute: RSS has no base URL, and a reader showing an
+    Atom entry resolves ``#fn:1`` against the feed, not the post."""
+    html = site.placeholder_free(str(post.content))
+    origin, page = site.urls.site_url + "/", post.absolute_url + "#"
+    return LOCAL_LINK.sub(lambda m: m[1] + (origin if m[2] == "/" else page), html)
 
 
 def _latest(posts: Sequence[Document]) -> dt.datetime:
@@ -65,7 +83,7 @@ def rss_feed(site: Site, posts: Sequence[Document]) -> bytes:
         for tag in post.tags:
             _sub(item, "category", tag)
         _sub(item, "description", post.description)
-        _sub(item, f"{{{CONTENT_NS}}}encoded", site.placeholder_free(str(post.content)))
+        _sub(item, f"{{{CONTENT_NS}}}encoded", _content(site, post))
     return _serialize(rss)
 
 
@@ -106,7 +124,7 @@ def atom_feed(site: Site, posts: Sequence[Document]) -> bytes:
         for tag in post.tags:
             _sub(entry, ns + "category", term=tag)
         _sub(entry, ns + "summary", post.description)
-        _sub(entry, ns + "content", site.placeholder_free(str(post.content)), type="html")
+        _sub(entry, ns + "content", _content(site, post), type="html")
     return _serialize(feed)
 
 

@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-__all__ = ["Urls", "is_local", "output_file"]
+__all__ = ["LINK_IN_A_TAG", "Urls", "is_local", "output_file"]
+
+LINK_IN_A_TAG = r'(<[A-Za-z][^<>]*?\s(?:href|src|poster|action)=")'
+"""The start of a link's value in an HTML tag, up to its opening quote; never in text, where
+a code sample's ``&lt;a href="/x"&gt;`` has no ``<``."""
 
 
 def is_local(url: str) -> bool:

@@ -135,6 +135,14 @@ def test_root_relative_links_get_base_path():
     assert 'src="/blog/i.png"' in result.html
 
 
+def test_base_path_leaves_markup_shown_as_code_as_written():
+    source = 'Write `<a href="/about/">` for a link:\n\n    <img src="/i.png">\n'
+    result = render(source, base_path="/blog")
+    assert '<code>&lt;a href="/about/"&gt;</code>' in result.html
+    assert '&lt;img src="/i.png"&gt;' in result.html
+    assert "/blog/" not in result.html
+
+
 def test_plain_text_and_word_count_exclude_code():
     result = render("One two three.\n\n```\nnot counted at all\n```\n")
     assert result.word_count == 3

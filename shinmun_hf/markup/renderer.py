@@ -17,6 +17,7 @@ from markdown.extensions import Extension
 
 from ..components import ComponentRef
 from ..engine import RENDERER_VERSION
+from ..urls import LINK_IN_A_TAG
 from .directives import DirectiveContext, DirectivePreprocessor
 from .highlight_directive import highlight_directive
 from .highlighting import CSS_CLASS, formatter_for, use_in_codehilite
@@ -62,7 +63,7 @@ SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b.*?</\1>", re.S)
 WORD = re.compile(r"\w+(?:['\u2019-]\w+)*")
 TEXT_LIMIT = 1000
 """Characters of plain text kept for excerpts: the whole text would double the cache."""
-ROOT_RELATIVE = re.compile(r'(\s(?:href|src|poster|action)=")/(?!/)')
+ROOT_RELATIVE = re.compile(LINK_IN_A_TAG + "/(?!/)")
 
 
 @dataclass(slots=True)
