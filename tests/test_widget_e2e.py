@@ -464,6 +464,30 @@ def test_id_token_changed_in_transit(page: Page, demo: Demo, claims: dict, code:
     alert_code(page, code)
 
 
+@pytest.mark.parametrize("azp", [None, "another-client"])
+def test_an_id_token_for_more_audiences_needs_this_app_as_its_party(
+    page: Page, demo: Demo, azp: str | None
+) -> None:
+    """OpenID Connect Core 3.1.3.7 steps 3 and 4: other audiences are trusted only through
+    azp naming this app."""
+    claims: dict[str, object] = {"aud": [demo.hub.client_id, "another-client"]}
+    if azp:
+        claims["azp"] = azp
+    tamper_id_token(page, demo, **claims)
+    page.goto(demo.url)
+    sign_in(page, demo)
+    alert_code(page, "id_token_aud")
+    assert page.evaluate(f"sessionStorage.getItem('{RESULT_KEY}')") is None
+
+
+def test_an_id_token_for_more_audiences_with_this_app_as_party_signs_in(
+    page: Page, demo: Demo
+) -> None:
+    client = demo.hub.client_id
+    tamper_id_token(page, demo, aud=[client, "another-client"], azp=client)
+    signed_in(page, demo)
+
+
 def test_id_token_expiry_allows_clock_skew(page: Page, demo: Demo) -> None:
     tamper_id_token(page, demo, exp=int(time.time()) - 20)
     signed_in(page, demo)
@@ -639,6 +663,17 @@ def test_a_flaky_model_answers_on_the_third_try(page: Page, demo: Demo) -> None:
     expect(page.get_by_role("alert")).to_be_empty()
 
 
+def test_stop_while_waiting_to_retry_stops_at_once(page: Page, demo: Demo) -> None:
+    signed_in(page, demo)
+    seen = fail_inference(page, demo, 503, {"error": "Busy"}, **{"retry-after": "8"})
+    ask(page)
+    expect(page.get_by_role("status")).to_contain_text("retrying")
+    page.get_by_role("button", name="Stop").click()
+    expect(page.get_by_role("status")).to_have_text("Stopped.", timeout=1_000)
+    page.wait_for_timeout(300)
+    assert seen == ["POST"]  # no retry after Stop
+
+
 def test_a_short_retry_after_is_honoured(page: Page, demo: Demo) -> None:
     signed_in(page, demo)
     seen = fail_inference(page, demo, 429, {"error": "Slow down"}, **{"retry-after": "0"})
@@ -713,6 +748,22 @@ def test_errors_are_text_never_markup(page: Page, demo: Demo) -> None:
     assert page.locator(".hfd img, .hfd b").count() == 1  # the avatar only
 
 
+@pytest.mark.parametrize("line", ["data: {not json", "data: null", "data: 42"])
+def test_a_garbled_stream_is_reported_as_such(page: Page, demo: Demo, line: str) -> None:
+    """Not a network failure: the connection worked, what came over it did not."""
+    signed_in(page, demo)
+    events = 'data: {"choices":[{"index":0,"delta":{"content":"Part"}}]}\n\n' + line + "\n\n"
+    headers = {**CORS, "content-type": "text/event-stream"}
+    page.route(
+        f"{demo.hub.url}/v1/chat/completions",
+        lambda route: route.fulfill(status=200, body=events, headers=headers),
+    )
+    ask(page)
+    alert_code(page, "0")
+    expect(page.get_by_role("alert")).to_contain_text("garbled")
+    expect(page.get_by_role("region", name="Answer")).to_have_text("Part")
+
+
 def test_stop_during_streaming(page: Page, demo: Demo, slow_stream: str) -> None:
     signed_in(page, demo)
     set_global(page, "HF_INFERENCE_URL", slow_stream)
@@ -727,6 +778,41 @@ def test_stop_during_streaming(page: Page, demo: Demo, slow_stream: str) -> None
     page.wait_for_timeout(300)
     assert answer.text_content() == text  # nothing arrives after Stop
     expect(page.get_by_role("alert")).to_be_empty()
+
+
+def test_signing_out_while_an_answer_streams_stops_it_at_once(page: Page, demo: Demo) -> None:
+    signed_in(page, demo)
+    set_global(page, "HF_INFERENCE_MODEL", "test/slow")
+    ask(page, "What is a static site?")
+    answer = page.get_by_role("region", name="Answer")
+    expect(answer).to_contain_text("asked")
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("button", name=SIGN_IN)).to_be_visible(timeout=2_000)
+    expect(answer).to_be_empty()
+    page.wait_for_timeout(600)  # a slow word every 0.25 s: none may arrive now
+    expect(answer).to_be_empty()
+    expect(page.get_by_role("status")).to_be_empty()
+    assert page.evaluate(f"sessionStorage.getItem('{RESULT_KEY}')") is None
+
+
+def test_signing_out_leaves_nothing_of_the_user_behind(page: Page, demo: Demo) -> None:
+    """On a shared browser, the next person sees neither the question nor the answer, and no
+    unfinished sign-in of the last one stays stored."""
+    signed_in(page, demo)
+    ask(page, "A private question")
+    answer = page.get_by_role("region", name="Answer")
+    expect(answer).to_contain_text("A private question")
+    page.evaluate(
+        "sessionStorage.setItem('hf-oauth:attempt:abandoned',"
+        " JSON.stringify({createdAt: Date.now()}))"
+    )
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("button", name=SIGN_IN)).to_be_visible()
+    expect(answer).to_be_empty()
+    expect(page.get_by_label(QUESTION)).to_have_value("")
+    assert page.evaluate("Object.keys(sessionStorage)") == []
+    page.reload()
+    expect(page.get_by_label(QUESTION)).to_have_value("")
 
 
 def test_ctrl_enter_asks_and_escape_stops(page: Page, demo: Demo) -> None:

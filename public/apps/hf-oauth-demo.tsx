@@ -357,8 +357,9 @@ export default function mount(el: HTMLElement): void {
     } catch (error) {
       const stopped = isAbort(error);
       if (!stopped) showError(error);
-      session = loadSavedOAuthResult(); // a 401 has signed out
-      render(session ? "signed-in" : "signed-out", stopped ? "Stopped." : "");
+      session = loadSavedOAuthResult(); // a 401 has signed out (the question is kept)
+      if (stopped && !session) forget(); // stopped by signing out
+      render(session ? "signed-in" : "signed-out", stopped && session ? "Stopped." : "");
     } finally {
       controller = undefined;
     }
@@ -368,8 +369,22 @@ export default function mount(el: HTMLElement): void {
     session = loadSavedOAuthResult();
     render(session ? "signed-in" : "signed-out");
   };
+  /** Signed out: the next person at this browser sees nothing of the last one's questions. */
+  const forget = () => {
+    answer.replaceChildren();
+    prompt.value = "";
+    sessionStorage.removeItem(draftKey);
+  };
   // Another widget on the page (or this one) signed in or out.
-  addEventListener(OAUTH_CHANGE_EVENT, () => phase !== "generating" && refresh());
+  addEventListener(OAUTH_CHANGE_EVENT, () => {
+    if (phase === "generating") {
+      if (!loadSavedOAuthResult()) controller?.abort(); // stop spending the old token
+      return;
+    }
+    const before = session;
+    refresh();
+    if (before && !session) forget();
+  });
   // Back from Hugging Face without signing in, the page may come from the back-forward cache
   // still saying "Taking you to Hugging Face".
   addEventListener("pageshow", (event) => event.persisted && phase === "signing-in" && refresh());

@@ -466,9 +466,10 @@ function validateIdToken(jwt: string, attempt: Attempt): Json {
     "The id_token was issued by someone else",
   );
   check(
-    aud.includes(attempt.clientId),
+    // More audiences than this app are trusted only with this app as the authorized party.
+    aud.includes(attempt.clientId) && (aud.length === 1 || claims.azp === attempt.clientId),
     "id_token_aud",
-    "OpenID Connect Core §3.1.3.7 step 3",
+    "OpenID Connect Core §3.1.3.7 steps 3 and 4",
     "The id_token is meant for another app",
   );
   check(
@@ -515,6 +516,10 @@ export function loadSavedOAuthResult(): OAuthResult | null {
  */
 export function signOut(): void {
   sessionStorage.removeItem(RESULT_KEY);
+  for (let i = sessionStorage.length - 1; i >= 0; i--) {
+    const key = sessionStorage.key(i);
+    if (key?.startsWith(ATTEMPT_PREFIX)) sessionStorage.removeItem(key); // unfinished sign-ins
+  }
   notify();
 }
 
@@ -548,11 +553,16 @@ function errorMessage(body: Json): string | undefined {
 
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => {
+    const stop = () => {
       clearTimeout(timer);
-      reject(signal.reason);
-    }, { once: true });
+      reject(signal!.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", stop);
+      resolve();
+    }, ms);
+    if (signal?.aborted) stop(); // (Stop pressed while the failed response was read)
+    else signal?.addEventListener("abort", stop, { once: true });
   });
 
 /** POST, retrying 429 and 503 at most twice (Retry-After when it is short, else 1 s, 2 s). */
@@ -660,10 +670,13 @@ export async function* chatCompletionStream(options: ChatOptions): AsyncGenerato
   }
   for await (const data of serverSentData(response.body!)) {
     if (data === "[DONE]") return;
-    let chunk: Json;
+    let chunk: Json | null = null;
     try {
-      chunk = JSON.parse(data) as Json;
+      chunk = JSON.parse(data) as Json | null;
     } catch {
+      // reported below
+    }
+    if (!chunk || typeof chunk !== "object") { // not JSON, or `null`, a number…
       throw new InferenceError("The answer stream was garbled", 0, requestId);
     }
     // A chunk with an `error` key is an error in the middle of the stream.
