@@ -20,7 +20,7 @@ from .errors import BuildError
 from .frontmatter import decode_utf8, split_front_matter
 from .markup import RenderedMarkdown, render_markdown
 from .search_index import search_fields
-from .slugs import is_url_safe, slugify
+from .slugs import MAX_SEGMENT, is_url_safe, slugify
 from .sources import PAGE, POST
 
 __all__ = [
@@ -283,7 +283,8 @@ def _slug(source: str, kind: str, override: Any, fail: Any) -> str:
             raise fail(
                 f"slug {override!r} is not URL-safe",
                 "slug",
-                hint="use letters, digits, '-', '_' and '.' (pages may use '/')",
+                hint="use letters, digits, '-', '_' and '.' (pages may use '/'), at most "
+                f"{MAX_SEGMENT} between slashes",
             )
         return text
     path = PurePosixPath(source)

@@ -179,6 +179,13 @@ def test_a_link_in_public_to_a_file_of_the_project_publishes_the_file(project):
     assert copy.read_bytes() == (project.root / "config.yml").read_bytes()
 
 
+def test_a_slug_too_long_for_a_folder_name_names_its_line(project, capsys):
+    project.post("long", slug="a" * 300)
+    line = build_error(project, capsys)
+    assert line.startswith("error: content/posts/long.md:4: slug ")
+    assert "at most 200" in line
+
+
 def test_non_utf8_file_names_line(project, capsys):
     project.write("content/posts/latin1.md", b"---\ntitle: Caf\xe9\ndate: 2024-01-01\n---\n")
     line = build_error(project, capsys)

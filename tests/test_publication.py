@@ -169,6 +169,29 @@ def test_tags_spelled_differently_share_one_page_newest_first(project):
     assert page.index("Newest") < page.index("Middle") < page.index("Oldest")
 
 
+def test_tags_of_symbols_only_keep_pages_of_their_own(project):
+    """Nothing to transliterate in them: spelt by code points, never one shared page."""
+    project.post("party", title="Party", date="2024-03-01", tags=["🎉"], category="???")
+    project.post("love", title="Love", date="2024-02-01", tags=["❤️"], category="!!!")
+    site = project.build().site
+    by_name = {t.name: t for t in site.tags}
+    assert set(by_name) == {"🎉", "❤️"}
+    assert len({t.slug for t in site.tags}) == 2 and len({c.slug for c in site.categories}) == 2
+    assert [p.title for p in by_name["🎉"].items] == ["Party"]
+    assert "Love" not in project.read(f"tags/{by_name['🎉'].slug}/index.html")
+    assert "Party" in project.read(f"tags/{by_name['🎉'].slug}/index.html")
+
+
+def test_a_long_tag_gets_a_short_unique_slug(project):
+    first, second = "word " * 60 + "one", "word " * 60 + "two"
+    project.post("a", title="A", date="2024-03-01", tags=[first, second])
+    site = project.build().site
+    slugs = [t.slug for t in site.tags]
+    assert len(set(slugs)) == 2 and all(len(slug) <= 80 for slug in slugs)
+    for slug in slugs:
+        assert (project.out / "tags" / slug / "index.html").is_file()
+
+
 def test_hidden_files_and_underscore_folders_are_not_content(project):
     project.post("kept", title="Kept")
     project.write(
