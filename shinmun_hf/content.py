@@ -7,6 +7,7 @@ result is cached by content hash and computed in worker processes.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from dataclasses import dataclass, field, fields
 from pathlib import PurePosixPath
 from typing import Any
@@ -174,9 +175,19 @@ def parse_entry(source: str, kind: str, data: bytes, timezone: str, base_path: s
     if layout is not None and not isinstance(layout, str):
         raise fail("layout must be a template name such as post.html", "layout")
 
+    for key in ("description", "author"):
+        value = meta.get(key)
+        if value is not None and (
+            not isinstance(value, str | int | float) or isinstance(value, bool)
+        ):
+            raise fail(f"{key} must be text", key)
+
     rendered = render_markdown(
         front.body, source=source, line_offset=front.body_line_offset, base_path=base_path
     )
+    misspelt = _misspelt_keys(meta, lines, source)
+    if misspelt:
+        rendered.warnings = (*rendered.warnings, *misspelt)
     description = str(meta.get("description") or "").strip() or cut_text(
         Markup(rendered.summary_html).striptags(), DESCRIPTION_LENGTH
     )
@@ -272,6 +283,22 @@ def _parse_tags(value: Any, fail: Any) -> tuple[str, ...]:
         if tag and tag not in tags:
             tags.append(tag)
     return tuple(tags)
+
+
+def _misspelt_keys(meta: dict[str, Any], lines: dict[str, int], source: str) -> list[str]:
+    """Warnings for keys that look like a misspelt known one (``drafts: true`` would publish
+    a draft). Other keys are the author's own, for layouts (``meta.toc``): no warning."""
+    warnings = []
+    for key in meta:
+        if key in KNOWN_KEYS:
+            continue
+        close = difflib.get_close_matches(str(key), KNOWN_KEYS, n=1, cutoff=0.75)
+        if close:
+            warnings.append(
+                f"{source}:{lines.get(key, 1)}: unknown front-matter key '{key}'; did you mean "
+                f"'{close[0]}'? (it is ignored by the engine, readable from layouts as meta)"
+            )
+    return warnings
 
 
 def _slug(source: str, kind: str, override: Any, fail: Any) -> str:

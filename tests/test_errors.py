@@ -186,6 +186,28 @@ def test_a_slug_too_long_for_a_folder_name_names_its_line(project, capsys):
     assert "at most 200" in line
 
 
+@pytest.mark.parametrize(
+    ("key", "value"), [("description", ["a", "b"]), ("author", {"name": "Jane"})]
+)
+def test_description_and_author_must_be_text(project, capsys, key, value):
+    """Not Python's spelling of a list or a mapping in the page's meta tags and the feeds."""
+    project.post("typed", **{key: value})
+    line = build_error(project, capsys)
+    assert line == f"error: content/posts/typed.md:4: {key} must be text"
+
+
+def test_a_misspelt_front_matter_key_is_a_warning_with_a_suggestion(project):
+    """'drafts: true' publishes the post: the author must hear of it. Keys of their own
+    (for layouts) are no mistake."""
+    project.post("secret", title="Secret", drafts=True, categories="Guides", toc=False)
+    code, out, err = run_cli(project, "build")
+    assert code == 0, err
+    assert "content/posts/secret.md:4: unknown front-matter key 'drafts'" in err
+    assert "did you mean 'draft'?" in err
+    assert "content/posts/secret.md:5: unknown front-matter key 'categories'" in err
+    assert "'toc'" not in err
+
+
 def test_non_utf8_file_names_line(project, capsys):
     project.write("content/posts/latin1.md", b"---\ntitle: Caf\xe9\ndate: 2024-01-01\n---\n")
     line = build_error(project, capsys)
