@@ -59,6 +59,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         signal.signal(signal.SIGTERM, _exit_on_sigterm)
     run: Callable[[argparse.Namespace], int] = args.run
     try:
+        if args.command != "init" and not args.project.is_dir():  # (init makes its own)
+            raise ShinmunError(
+                f"there is no folder {args.project}",
+                hint="give the blog's folder with --project, or make one with 'shinmun init DIR'",
+            )
         return run(args)
     except ShinmunError as exc:
         if args.debug:

@@ -208,6 +208,15 @@ def test_a_misspelt_front_matter_key_is_a_warning_with_a_suggestion(project):
     assert "'toc'" not in err
 
 
+@pytest.mark.parametrize("command", ["build", "check", "serve"])
+def test_a_mistyped_project_folder_is_named_and_not_created(tmp_path, capsys, command):
+    missing = tmp_path / "blgo"
+    assert main(["--project", str(missing), command]) == 1
+    err = capsys.readouterr().err
+    assert f"error: there is no folder {missing}" in err and "shinmun init" in err
+    assert not missing.exists()
+
+
 def test_non_utf8_file_names_line(project, capsys):
     project.write("content/posts/latin1.md", b"---\ntitle: Caf\xe9\ndate: 2024-01-01\n---\n")
     line = build_error(project, capsys)
