@@ -62,7 +62,15 @@ def load_mapping(
         try:
             node = loader.get_single_node()
             if isinstance(node, yaml.MappingNode):
-                _collect_lines(node, "", line_offset, lines)
+                twice = _collect_lines(node, "", line_offset, lines)
+                if twice is not None:  # YAML keeps the last one without a word
+                    key, first, second = twice
+                    raise error(
+                        f"the key '{key}' is given twice (lines {first} and {second})",
+                        file=file,
+                        line=second,
+                        hint="keep one of them",
+                    )
             data = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()
@@ -90,11 +98,20 @@ def load_mapping(
     return LoadedMapping(data, lines)
 
 
-def _collect_lines(node: yaml.MappingNode, prefix: str, offset: int, out: dict[str, int]) -> None:
+def _collect_lines(
+    node: yaml.MappingNode, prefix: str, offset: int, out: dict[str, int]
+) -> tuple[str, int, int] | None:
+    """Fill ``out`` with the line of each key; the first key given twice, with its lines."""
     for key_node, value_node in node.value:
-        if not isinstance(key_node, yaml.ScalarNode):
+        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag.endswith(":merge"):
             continue
         key = prefix + str(key_node.value)
-        out[key] = key_node.start_mark.line + 1 + offset
+        line = key_node.start_mark.line + 1 + offset
+        if key in out:
+            return key, out[key], line
+        out[key] = line
         if isinstance(value_node, yaml.MappingNode) and not prefix:
-            _collect_lines(value_node, key + ".", offset, out)
+            twice = _collect_lines(value_node, key + ".", offset, out)
+            if twice is not None:
+                return twice
+    return None

@@ -27,6 +27,36 @@ def test_wrong_type_names_key_and_line(project):
     assert "whole number" in error.message
 
 
+@pytest.mark.parametrize(
+    ("text", "key", "lines"),
+    [
+        ("title: Blog\nbase_path: /a\ntitle: Other\n", "title", (1, 3)),
+        (
+            "variables:\n  HF_OAUTH_CLIENT_ID: a\n  HF_OAUTH_CLIENT_ID: b\n",
+            "variables.HF_OAUTH_CLIENT_ID",
+            (2, 3),
+        ),
+    ],
+)
+def test_a_key_given_twice_is_an_error_naming_both_lines(project, text, key, lines):
+    """YAML would keep the last one silently: which one the author meant is theirs to say."""
+    project.config(text)
+    with pytest.raises(ConfigError) as caught:
+        load_config(project.root, environ={})
+    assert caught.value.line == lines[1]
+    assert f"the key '{key}' is given twice (lines {lines[0]} and {lines[1]})" in str(caught.value)
+
+
+def test_merge_keys_are_not_duplicates(project):
+    project.config(
+        "title: Blog\nnav:\n  - &home {title: Home, url: /}\n  - <<: *home\n    title: Start\n"
+    )
+    assert [link["title"] for link in load_config(project.root, environ={}).nav] == [
+        "Home",
+        "Start",
+    ]
+
+
 def test_unknown_key_warns_with_suggestion(project):
     project.config("title: Blog\npost_per_page: 5\n")
     warnings: list[str] = []

@@ -200,7 +200,7 @@ def test_a_misspelt_front_matter_key_is_a_warning_with_a_suggestion(project):
     """'drafts: true' publishes the post: the author must hear of it. Keys of their own
     (for layouts) are no mistake."""
     project.post("secret", title="Secret", drafts=True, categories="Guides", toc=False)
-    code, out, err = run_cli(project, "build")
+    code, _, err = run_cli(project, "build")
     assert code == 0, err
     assert "content/posts/secret.md:4: unknown front-matter key 'drafts'" in err
     assert "did you mean 'draft'?" in err
@@ -215,6 +215,13 @@ def test_a_mistyped_project_folder_is_named_and_not_created(tmp_path, capsys, co
     err = capsys.readouterr().err
     assert f"error: there is no folder {missing}" in err and "shinmun init" in err
     assert not missing.exists()
+
+
+def test_a_front_matter_key_given_twice_names_both_lines(project, capsys):
+    project.write("content/posts/twice.md", "---\ntitle: A\ndate: 2024-01-01\ntitle: B\n---\nX\n")
+    line = build_error(project, capsys)
+    assert line.startswith("error: content/posts/twice.md:4: the key 'title' is given twice")
+    assert "(lines 2 and 4)" in line
 
 
 def test_non_utf8_file_names_line(project, capsys):
