@@ -286,6 +286,17 @@ def test_directive_without_block(project, capsys):
     assert "@@python has no indented block" in line
 
 
+@pytest.mark.parametrize(
+    "directive",
+    ["@@typescript-file[my widget](public/apps/w.ts)", "@@typescript-file[w](public/apps/w.ts) x"],
+)
+def test_a_malformed_component_directive_is_an_error_not_text(project, capsys, directive):
+    project.post("component", body=f"Intro.\n\n{directive}\n")
+    line = build_error(project, capsys)
+    assert line.startswith("error: content/posts/component.md:7: malformed @@typescript-file line")
+    assert "@@typescript-file[id](argument)" in line
+
+
 def test_debug_shows_traceback_and_still_fails(project):
     project.write("content/posts/untitled.md", "---\ndate: 2024-01-01\n---\nBody\n")
     code, _, err = run_cli(project, "--debug", "build")

@@ -27,6 +27,8 @@ DIRECTIVE_LINE = re.compile(
     r"^(?: {0,4}|\t)@@(?P<name>[A-Za-z][\w+#.-]*?)"
     r"(?:\[(?P<id>[^\]\s]*)\])?(?:\((?P<arg>[^)]*)\))?[ \t]*$"
 )
+NAMED_LINE = re.compile(r"^(?: {0,4}|\t)@@(?P<name>[A-Za-z][\w+#.-]*)")
+"""A line that starts like a directive (a named rule's, if not well formed, is an error)."""
 FENCE_OPEN = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})")
 
 
@@ -101,6 +103,13 @@ class DirectivePreprocessor(Preprocessor):
                 index += 1
                 continue
             match = DIRECTIVE_LINE.match(line)
+            if match is None and (named := NAMED_LINE.match(line)) and named[1] in self.rules:
+                raise context.error(  # not shown as text: the page would lack its component
+                    f"malformed @@{named[1]} line",
+                    index + 1 + context.line_offset,
+                    hint=f"write @@{named[1]}[id](argument) alone on the line, the id without "
+                    "spaces",
+                )
             spec = self._spec_for(match.group("name")) if match else None
             if match is None or spec is None:
                 out.append(line)
