@@ -96,6 +96,16 @@ class Url(Option):
             )
         if parts.query or parts.fragment:
             raise ValidationError("the site URL must not have a query or a fragment")
+        netloc = parts.netloc
+        host = netloc[: netloc.find("]") + 1] if netloc.startswith("[") else netloc.split(":")[0]
+        try:
+            parts.port  # noqa: B018  (raises on a port that is not a number in range)
+        except ValueError:
+            raise ValidationError(f"the port in {text!r} is not a number from 1 to 65535") from None
+        if not re.fullmatch(r"[\w.-]+|\[[0-9A-Fa-f:.]+\]", host):
+            raise ValidationError(
+                f"{host!r} is not a host name (got {text!r}); write it as https://example.com"
+            )
         if parts.path not in ("", "/"):
             raise ValidationError(
                 "put the path in base_path, not in site_url "
@@ -145,6 +155,11 @@ class Permalink(Option):
 
     def validate(self, value: Any) -> str:
         text = Str().validate(value).strip()
+        if "{" in re.sub(r"{\w*}", "", text) or "}" in re.sub(r"{\w*}", "", text):
+            raise ValidationError(
+                f"write placeholders as {{year}}, {{month}}, {{day}} and {{slug}}, with nothing "
+                f"inside the braces but the name (got {text!r})"
+            )
         fields = set(re.findall(r"{(\w*)}", text))
         unknown = fields - self.FIELDS
         if unknown:

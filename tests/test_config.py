@@ -72,6 +72,10 @@ def test_unknown_key_warns_with_suggestion(project):
     [
         ("site_url: example.com\n", "site_url", "absolute URL"),
         ("site_url: https://example.com/blog\n", "site_url", "base_path"),
+        ("site_url: https://exa mple.com\n", "site_url", "not a host name"),
+        ("site_url: 'https://example.com\"><script>'\n", "site_url", "not a host name"),
+        ("site_url: https://example.com:http\n", "site_url", "port"),
+        ("permalink: /{slug}/{year:>10}/\n", "permalink", "nothing inside the braces"),
         ("base_path: http://x/blog\n", "base_path", "path such as /blog"),
         ("permalink: /{year}/{title}/\n", "permalink", "{title}"),
         ("permalink: /{year}/{month}/\n", "permalink", "{slug}"),
@@ -88,6 +92,15 @@ def test_invalid_values_are_explained(project, yaml_text, key, fragment):
     assert caught.value.line == 2
     assert key in caught.value.message
     assert fragment in caught.value.message
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://example.com", "http://127.0.0.1:8000", "https://[::1]:8443", "https://bücher.de"],
+)
+def test_valid_site_urls_are_kept(project, url):
+    project.config(f"title: Blog\nsite_url: '{url}'\n")
+    assert load_config(project.root, environ={}).site_url == url
 
 
 def test_invalid_variable_name_points_at_its_own_line(project):
