@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -37,6 +37,9 @@ class LoadedMapping:
     data: dict[str, Any]
     lines: dict[str, int]
     """``"key"`` and ``"key.subkey"`` -> line in the file."""
+    written: dict[str, str] = field(default_factory=dict)
+    """Each top-level scalar as written: YAML reads ``title: 1.10`` as the number 1.1 and
+    ``slug: 010`` as 8."""
 
     def line_of(self, key: str, default: int | None = None) -> int | None:
         return self.lines.get(key, default)
@@ -61,6 +64,14 @@ def load_mapping(
         lines: dict[str, int] = {}
         try:
             node = loader.get_single_node()
+            if node is not None and _expanded_size(node, {}) > MAX_EXPANDED_NODES:
+                raise error(
+                    f"{what} grows past {MAX_EXPANDED_NODES:,} values when its aliases (*name)"
+                    " are expanded",
+                    file=file,
+                    line=1 + line_offset,
+                    hint="write the values out, or use fewer nested aliases",
+                )
             if isinstance(node, yaml.MappingNode):
                 twice = _collect_lines(node, "", line_offset, lines)
                 if twice is not None:  # YAML keeps the last one without a word
@@ -95,7 +106,39 @@ def load_mapping(
             file=file,
             line=1 + line_offset,
         )
-    return LoadedMapping(data, lines)
+    written = {
+        str(key.value): value.value
+        for key, value in node.value
+        if isinstance(key, yaml.ScalarNode) and isinstance(value, yaml.ScalarNode)
+    }
+    return LoadedMapping(data, lines, written)
+
+
+MAX_EXPANDED_NODES = 100_000
+"""An alias is one node used many times: nine aliases to nine aliases to... (a "billion
+laughs") make a few hundred bytes of YAML into billions of values for whatever reads them."""
+
+
+def _expanded_size(node: yaml.Node, sizes: dict[int, int]) -> int:
+    """How many values ``node`` stands for once every alias is expanded (each node's size is
+    computed once: linear in the written YAML)."""
+    known = sizes.get(id(node))
+    if known is not None:
+        return known
+    sizes[id(node)] = MAX_EXPANDED_NODES + 1  # a node containing itself is too large too
+    if isinstance(node, yaml.MappingNode):
+        children = [part for pair in node.value for part in pair]
+    elif isinstance(node, yaml.SequenceNode):
+        children = node.value
+    else:
+        children = []
+    size = 1
+    for child in children:
+        size += _expanded_size(child, sizes)
+        if size > MAX_EXPANDED_NODES:
+            break
+    sizes[id(node)] = size
+    return size
 
 
 def _collect_lines(

@@ -144,6 +144,14 @@ def parse_entry(source: str, kind: str, data: bytes, timezone: str, base_path: s
     front = split_front_matter(text, file=source)
     meta = front.meta.data
     lines = front.meta.lines
+    written = front.meta.written
+
+    def text_of(key: str) -> str:
+        """A text value as written: ``1.10`` stays "1.10" (YAML read a number)."""
+        value = meta.get(key)
+        if isinstance(value, int | float) and not isinstance(value, bool) and key in written:
+            return written[key]
+        return "" if value is None else str(value)
 
     def fail(message: str, key: str | None = None, hint: str | None = None) -> BuildError:
         line = lines.get(key) if key else None
@@ -166,14 +174,21 @@ def parse_entry(source: str, kind: str, data: bytes, timezone: str, base_path: s
     updated = _parse_date(meta.get("updated"), zone, fail, "updated")
 
     category = meta.get("category")
-    if category is not None and not isinstance(category, str | int):
+    if category is not None and (
+        not isinstance(category, str | int | float) or isinstance(category, bool)
+    ):
         raise fail("category must be a single name", "category")
     draft = meta.get("draft", False)
     if not isinstance(draft, bool):
         raise fail("draft must be true or false", "draft")
     layout = meta.get("layout")
-    if layout is not None and not isinstance(layout, str):
-        raise fail("layout must be a template name such as post.html", "layout")
+    if layout is not None and (
+        not isinstance(layout, str)
+        or layout.startswith("/")
+        or "\\" in layout
+        or ".." in layout.split("/")
+    ):
+        raise fail("layout must be the name of a template in layouts/, such as post.html", "layout")
 
     for key in ("description", "author"):
         value = meta.get(key)
@@ -188,21 +203,21 @@ def parse_entry(source: str, kind: str, data: bytes, timezone: str, base_path: s
     misspelt = _misspelt_keys(meta, lines, source)
     if misspelt:
         rendered.warnings = (*rendered.warnings, *misspelt)
-    description = str(meta.get("description") or "").strip() or cut_text(
+    description = text_of("description").strip() or cut_text(
         Markup(rendered.summary_html).striptags(), DESCRIPTION_LENGTH
     )
     entry = Entry(
         source=source,
         kind=kind,
-        title=str(title).strip(),
-        slug=_slug(source, kind, meta.get("slug"), fail),
+        title=text_of("title").strip(),
+        slug=_slug(source, kind, text_of("slug") if meta.get("slug") is not None else None, fail),
         date=date,
         updated=updated,
-        category=str(category).strip() if category not in (None, "") else None,
+        category=text_of("category").strip() if category not in (None, "") else None,
         tags=_parse_tags(meta.get("tags"), fail),
         description=description,
         draft=draft,
-        author=str(meta.get("author") or ""),
+        author=text_of("author"),
         layout=layout,
         meta=dict(meta),
         rendered=rendered,

@@ -107,8 +107,8 @@ def atom_feed(site: Site, posts: Sequence[Document]) -> bytes:
     )
     _sub(feed, ns + "link", href=site.urls.absolute(""), rel="alternate", type="text/html")
     _sub(feed, ns + "generator", "shinmun-hf")
-    if config.author:
-        _sub(_sub(feed, ns + "author"), ns + "name", config.author)
+    # RFC 4287 4.1.1: a feed names an author unless every entry does; the site's title then.
+    _sub(_sub(feed, ns + "author"), ns + "name", config.author or config.title)
     for post in posts:
         entry = _sub(feed, ns + "entry")
         _sub(entry, ns + "id", post.absolute_url)

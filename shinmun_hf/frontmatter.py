@@ -35,11 +35,12 @@ def decode_utf8(data: bytes, *, file: str) -> str:
 
 def split_front_matter(text: str, *, file: str) -> FrontMatter:
     """``---`` YAML ``---`` then Markdown. A file without front matter has an empty mapping."""
-    if not (text.startswith("---\n") or text.startswith("---\r\n")):
+    first, newline, _ = text.partition("\n")
+    if not newline or first.rstrip() != "---":  # (trailing blanks are invisible in editors)
         return FrontMatter(LoadedMapping({}, {}), text, 0)
     lines = text.splitlines(keepends=True)
     for index in range(1, len(lines)):
-        if lines[index].rstrip("\r\n") in ("---", "..."):
+        if lines[index].rstrip() in ("---", "..."):
             yaml_text = "".join(lines[1:index])
             meta = load_mapping(
                 yaml_text, file=file, line_offset=1, what="front matter", error=BuildError

@@ -120,6 +120,9 @@ class Layouts:
     def _source(self, name: str) -> str | None:
         if name not in self._sources:
             path = self.root / name
+            if name.startswith("/") or ".." in name.replace("\\", "/").split("/"):
+                self._sources[name] = None  # (never a file outside layouts/)
+                return None
             try:
                 self._sources[name] = path.read_text(encoding="utf-8")
             except (FileNotFoundError, IsADirectoryError, NotADirectoryError):

@@ -217,6 +217,27 @@ def test_a_mistyped_project_folder_is_named_and_not_created(tmp_path, capsys, co
     assert not missing.exists()
 
 
+def test_front_matter_fences_with_trailing_blanks_are_fences(project):
+    """Blanks after --- are invisible in an editor: not 'the front matter is not closed'."""
+    project.write(
+        "content/posts/blanks.md", "--- \ntitle: Blanks\ndate: 2024-01-01\n---\t \nBody.\n"
+    )
+    site = project.build().site
+    assert [post.title for post in site.posts] == ["Blanks"]
+    assert "title:" not in project.read("2024/1/blanks/index.html")
+
+
+def test_nested_aliases_that_would_expand_to_millions_of_values_are_refused(project, capsys):
+    """A few hundred bytes of YAML ("billion laughs") must not hang the build."""
+    levels = ['a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    for name, previous in zip("bcdefgh", "abcdefg", strict=True):
+        levels.append(f"{name}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]")
+    front = "title: Laughs\ndate: 2024-01-01\n" + "\n".join(levels) + "\n"
+    project.write("content/posts/laughs.md", f"---\n{front}---\nBody.\n")
+    line = build_error(project, capsys)
+    assert line.startswith("error: content/posts/laughs.md:2: front matter grows past")
+
+
 def test_a_front_matter_key_given_twice_names_both_lines(project, capsys):
     project.write("content/posts/twice.md", "---\ntitle: A\ndate: 2024-01-01\ntitle: B\n---\nX\n")
     line = build_error(project, capsys)
@@ -266,6 +287,13 @@ def test_unknown_layout_in_front_matter(project, capsys):
     line = build_error(project, capsys)
     assert "layouts/fancy.html is missing" in line
     assert line.startswith("error: content/pages/about.md:3:")  # ---, title, layout
+
+
+@pytest.mark.parametrize("layout", ["../config.yml", "/etc/hostname", "partials/../../x.html"])
+def test_a_layout_outside_layouts_is_refused_at_its_line(project, capsys, layout):
+    project.page("about", layout=layout)
+    line = build_error(project, capsys)
+    assert line.startswith("error: content/pages/about.md:3: layout must be the name of a")
 
 
 @pytest.mark.parametrize(

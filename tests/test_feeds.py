@@ -57,3 +57,14 @@ def test_links_in_feed_content_are_absolute_and_code_is_left_alone(project, feed
     assert f'href="{post}#fn:1"' in content
     assert 'href="/blog/about/"' not in content and 'href="#' not in content
     assert '<code>&lt;a href="/raw/"&gt;</code>' in content  # shown code: as written
+
+
+def test_an_atom_feed_without_authors_names_the_site(project):
+    """RFC 4287 4.1.1: without one, the feed is invalid (posts here set no author)."""
+    project.config(title="Quiet Blog", site_url="https://blog.example.org")
+    project.post("anonymous", title="Anonymous")
+    project.build()
+    root = ET.fromstring((project.out / "atom.xml").read_bytes())
+    atom = "{http://www.w3.org/2005/Atom}"
+    assert root.find(f"{atom}entry/{atom}author") is None
+    assert root.findtext(f"{atom}author/{atom}name") == "Quiet Blog"

@@ -192,6 +192,17 @@ def test_a_long_tag_gets_a_short_unique_slug(project):
         assert (project.out / "tags" / slug / "index.html").is_file()
 
 
+def test_values_yaml_reads_as_numbers_keep_their_spelling(project):
+    """YAML reads 1.10 as the number 1.1 and 010 as 8: a title and a slug are text."""
+    project.write(
+        "content/posts/n.md",
+        "---\ntitle: 1.10\ndate: 2024-01-01\nslug: 010\ncategory: 2.50\nauthor: 007\n---\nHi\n",
+    )
+    post = project.build().site.posts[0]
+    assert (post.title, post.slug, post.category, post.author) == ("1.10", "010", "2.50", "007")
+    assert (project.out / "2024/1/010/index.html").is_file()
+
+
 def test_hidden_files_and_underscore_folders_are_not_content(project):
     project.post("kept", title="Kept")
     project.write(
