@@ -69,6 +69,39 @@ def test_page_connecting_late_reloads_only_for_a_change_of_its_own(page, project
     assert page.evaluate("window.__kept") is None
 
 
+HIDEABLE = """
+let hidden = false;
+for (const [name, value] of [["hidden", () => hidden],
+                             ["visibilityState", () => (hidden ? "hidden" : "visible")]]) {
+  Object.defineProperty(Document.prototype, name, { get: value, configurable: true });
+}
+window.__setHidden = (value) => {
+  hidden = value;
+  document.dispatchEvent(new Event("visibilitychange"));
+};
+"""
+
+
+def test_a_tab_in_the_background_gives_up_its_stream_and_catches_up_when_shown(
+    page, project, server
+):
+    """A browser opens six connections to one host: with a stream per tab, a seventh tab of
+    the site would never load. A hidden tab closes its stream; shown again, it learns what
+    it missed and reloads if that concerns it."""
+    page.add_init_script(HIDEABLE)  # (headless Chromium shows every tab)
+    open_live(page, server, POST_URL)
+    page.evaluate("window.__kept = 1")
+    page.evaluate("__setHidden(true)")
+    wait_for(lambda: server.broadcaster.listeners == 0)
+    edit(server, lambda: project.post("hello", title="Hello", date=HELLO_DATE, body="Hidden."))
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.__kept") == 1  # nothing heard while hidden
+    page.evaluate("__setHidden(false)")
+    expect(page.locator("main")).to_contain_text("Hidden.", timeout=WAIT_MS)
+    assert page.evaluate("window.__kept") is None
+    wait_for(lambda: server.broadcaster.listeners == 1)
+
+
 def test_page_reconnects_with_the_version_it_shows_now(page, project, server):
     """After a dropped stream the page reconnects saying which version it shows now, not the
     one it first loaded with (EventSource's own reconnection would repeat its first URL, and

@@ -44,28 +44,41 @@
     version = data.version;
   };
 
+  let source = null;
   const connect = () => {
+    if (source || document.hidden) return; // a hidden tab connects when it is shown
     const events = new URL("events", script.src);
     events.searchParams.set("since", version);
-    const source = new EventSource(events);
+    const stream = (source = new EventSource(events));
     // The greeting carries what changed since this page's version: a page that connects just
     // after a rebuild was announced (it was loading, say) learns of it, and reloads only if
     // the change concerns it.
-    source.addEventListener("hello", (event) => {
+    stream.addEventListener("hello", (event) => {
       const data = JSON.parse(event.data);
       if (version && data.version !== version) apply(data);
       else version = data.version;
     });
-    source.addEventListener("failed", reload);
-    source.addEventListener("change", (event) => apply(JSON.parse(event.data)));
+    stream.addEventListener("failed", reload);
+    stream.addEventListener("change", (event) => apply(JSON.parse(event.data)));
     // EventSource would reconnect by itself, but always with the version it first sent:
     // reconnect here instead, saying which version the page shows now.
-    source.addEventListener("error", () => {
-      source.close();
+    stream.addEventListener("error", () => {
+      stream.close();
+      if (source === stream) source = null;
       setTimeout(connect, RETRY_MS);
     });
   };
   connect();
+  // A browser opens at most six connections to one server, and each open stream holds one: a
+  // tab in the background gives its stream up, or a seventh tab would never load. Shown
+  // again, it reconnects with its version, and the greeting says what it missed meanwhile.
+  document.addEventListener("visibilitychange", () => {
+    if (!document.hidden) connect();
+    else if (source) {
+      source.close();
+      source = null;
+    }
+  });
   // pages restored from the back/forward cache may be stale: check again
   window.addEventListener("pageshow", (event) => {
     if (event.persisted) reload();
