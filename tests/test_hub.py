@@ -408,13 +408,16 @@ def test_streaming_reply_is_server_sent_events_ending_with_done(hub):
     assert response.headers["x-request-id"]
     chunks = events(response)
     assert chunks[-1] == "[DONE]"
-    text = "".join(c["choices"][0]["delta"].get("content", "") for c in chunks[:-1])
+    text = "".join(c["choices"][0]["delta"].get("content", "") for c in chunks[:-1] if c["choices"])
     assert text == (
         "You asked: “Why is the sky blue?”. This is the local test hub answering as "
         "google/gemma-2-2b-it."
     )
-    assert chunks[-2]["choices"][0]["finish_reason"] == "stop"
+    # as the router streams: the finish reason, then the usage alone, with no choice
+    assert chunks[-3]["choices"][0]["finish_reason"] == "stop"
+    assert chunks[-2]["choices"] == [] and chunks[-2]["usage"]["completion_tokens"] > 0
     assert all(c["object"] == "chat.completion.chunk" for c in chunks[:-1])
+    assert response.text.startswith(": keep-alive\n\n")  # a comment line first
 
 
 def test_non_streaming_reply(hub):

@@ -268,7 +268,8 @@ def hub_answer(demo: Demo, token: str, question: str) -> str:
         for line in response.iter_lines():
             if line.startswith("data:") and line[5:].strip() != "[DONE]":
                 chunk = json.loads(line[5:])
-                text += chunk["choices"][0]["delta"].get("content") or ""
+                for choice in chunk["choices"][:1]:  # (the usage chunk has none)
+                    text += choice["delta"].get("content") or ""
     return text
 
 

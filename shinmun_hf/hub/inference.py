@@ -134,6 +134,7 @@ async def _stream(
         }
         return f"data: {json.dumps(payload, ensure_ascii=False)}\n\n".encode()
 
+    yield b": keep-alive\n\n"  # comment lines, as proxies and the router send: to be skipped
     yield chunk({"role": "assistant", "content": ""})
     for index, word in enumerate(words):
         if index == stop_after:
@@ -144,6 +145,16 @@ async def _stream(
         await asyncio.sleep(delay)
         yield chunk({"content": word})
     yield chunk({}, "stop")
+    usage = {"prompt_tokens": 8, "completion_tokens": len(words), "total_tokens": 8 + len(words)}
+    final = {
+        "id": request_id,
+        "object": "chat.completion.chunk",
+        "created": created,
+        "model": model,
+        "choices": [],
+        "usage": usage,
+    }
+    yield f"data: {json.dumps(final)}\n\n".encode()  # usage last, with no choice (OpenAI's)
     yield b"data: [DONE]\n\n"
 
 
