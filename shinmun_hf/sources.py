@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .deps import digest_of
+from .errors import BuildError
 
 __all__ = [
     "CONTENT_DIRS",
@@ -71,6 +72,14 @@ def discover(project: Path) -> list[SourceFile]:
                         relative = relative.replace(os.sep, "/")
                     found.append(SourceFile(relative, kind, stat.st_size, changed_ns(stat)))
                 elif not name.startswith("_") and entry.is_dir():
+                    if entry.is_symlink():  # a link to a folder it is in would never end
+                        real, here = os.path.realpath(entry.path), os.path.realpath(directory)
+                        if here == real or here.startswith(real + os.sep):
+                            raise BuildError(
+                                "a symbolic link to a folder it is in (a loop)",
+                                file=entry.path[prefix:],
+                                hint="remove the link",
+                            )
                     pending.append(entry.path)
     found.sort(key=lambda s: s.path)
     return found

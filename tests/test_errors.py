@@ -245,6 +245,22 @@ def test_a_front_matter_key_given_twice_names_both_lines(project, capsys):
     assert "(lines 2 and 4)" in line
 
 
+@pytest.mark.parametrize("target", ["..", "../.."])
+def test_a_content_link_to_a_folder_it_is_in_is_a_loop_error(project, capsys, target):
+    project.post("real")
+    (project.root / "content/posts/loop").symlink_to(target)
+    line = build_error(project, capsys)
+    assert line.startswith("error: content/posts/loop: a symbolic link to a folder it is in")
+
+
+def test_a_content_link_to_a_folder_elsewhere_is_followed(project, tmp_path):
+    shared = tmp_path / "shared-posts"
+    shared.mkdir()
+    (shared / "s.md").write_text("---\ntitle: Shared\ndate: 2024-02-02\n---\nHi\n")
+    (project.root / "content/posts/shared").symlink_to(shared)
+    assert [post.title for post in project.build().site.posts] == ["Shared"]
+
+
 def test_non_utf8_file_names_line(project, capsys):
     project.write("content/posts/latin1.md", b"---\ntitle: Caf\xe9\ndate: 2024-01-01\n---\n")
     line = build_error(project, capsys)
