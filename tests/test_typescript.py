@@ -50,7 +50,12 @@ def test_bundle_resolves_sibling_module_and_is_minified_esm(components):
     assert not code.startswith(("(()=>", "(function", '"use strict"'))  # ESM, not an IIFE
     assert code.count("\n") <= 2  # minified
     assert "createElement" in code  # the built-in JSX runtime, bundled in
-    assert component.inputs == ("public/apps/counter.tsx", "public/apps/greet.ts")
+    sources = [file for file in component.inputs if file.endswith((".ts", ".tsx"))]
+    assert sources == ["public/apps/counter.tsx", "public/apps/greet.ts"]
+    # and the config files that would apply, present or not (see the tsconfig.json test)
+    assert {"tsconfig.json", "public/tsconfig.json", "public/apps/package.json"} <= set(
+        component.inputs
+    )
 
 
 def test_same_file_twice_is_one_bundle(components):
@@ -89,7 +94,8 @@ def test_inline_code_with_blank_lines_and_its_output_path(project):
     (component,) = bundler(project).build([ref(code=code, mount="")]).values()
     assert re.fullmatch(r"assets/inline/[0-9a-f]{8}\.js", component.url_path)
     assert "console.log" in component.files[component.url_path].decode()
-    assert component.inputs == ()  # nothing of the project's: the code lives in the page
+    # no module of the project's (the code lives in the page), only the root's config files
+    assert component.inputs == ("jsconfig.json", "package.json", "tsconfig.json")
 
 
 def test_dev_adds_a_source_map_named_after_the_published_file(components):
@@ -124,6 +130,57 @@ def test_unchanged_components_are_not_recompiled_and_edits_are_noticed(component
     assert rebuilt.url_path != url
     assert "Hi, " in rebuilt.files[rebuilt.url_path].decode()
     assert edited.compiler_runs == 1
+
+
+def test_an_edit_of_a_module_that_adds_no_bytes_of_its_own_is_noticed(project):
+    """An inlined constant or a re-export is not among esbuild's per-output inputs, but its
+    edit changes the bundle."""
+    project.write("public/c/a.ts", 'import { msg } from "./util";\ndocument.title = msg;\n')
+    project.write("public/c/util.ts", 'export const msg = "ONE";\n')
+    refs = [ref("public/c/a.ts")]
+    first = bundler(project).build(refs)["file:public/c/a.ts"]
+    assert "public/c/util.ts" in first.inputs
+    project.write("public/c/util.ts", 'export const msg = "TWO";\n')
+    again = bundler(project).build(refs)["file:public/c/a.ts"]
+    assert "TWO" in again.files[again.url_path].decode()
+
+
+def test_a_change_of_tsconfig_json_rebuilds_the_bundle(project):
+    project.write("public/c/v1.ts", 'export const v = "V1";\n')
+    project.write("public/c/v2.ts", 'export const v = "V2";\n')
+    project.write("public/c/a.ts", 'import { v } from "@v";\ndocument.title = v;\n')
+    config = {"compilerOptions": {"baseUrl": ".", "paths": {"@v": ["public/c/v1.ts"]}}}
+    project.write("tsconfig.json", json.dumps(config))
+    refs = [ref("public/c/a.ts")]
+    first = bundler(project).build(refs)["file:public/c/a.ts"]
+    assert "V1" in first.files[first.url_path].decode()
+    config["compilerOptions"]["paths"]["@v"] = ["public/c/v2.ts"]
+    project.write("tsconfig.json", json.dumps(config))
+    again = bundler(project).build(refs)["file:public/c/a.ts"]
+    assert "V2" in again.files[again.url_path].decode()
+
+
+@pytest.mark.parametrize("how", ["absolute", "relative"])
+def test_an_import_from_outside_the_project_is_refused(project, tmp_path, how):
+    """The directive's path is checked; what it imports must stay inside the project too, or
+    a component could publish any file of the building machine."""
+    private = tmp_path / "private.ts"
+    private.write_text('export const notes = "PRIVATE-NOTES";\n')
+    target = str(private) if how == "absolute" else "../../../private.ts"
+    project.write("public/c/a.ts", f'import {{ notes }} from "{target}";\nconsole.log(notes);\n')
+    with pytest.raises(CompileError) as caught:
+        bundler(project).build([ref("public/c/a.ts")])
+    assert "outside the project" in str(caught.value) and str(private) in str(caught.value)
+    assert caught.value.file == "content/pages/demo.md"
+
+
+@pytest.mark.parametrize("url", ["https://cdn.example/lib.js", "//cdn.example/lib.js"])
+def test_an_import_from_a_url_is_refused(project, url):
+    """It would stay a request to another site at run time: no CDN, whatever the CSP."""
+    project.write("public/c/a.ts", f'import {{ f }} from "{url}";\nf();\n')
+    with pytest.raises(CompileError) as caught:
+        bundler(project).build([ref("public/c/a.ts")])
+    assert f"it imports {url}; components are bundled whole" in str(caught.value)
 
 
 def test_build_and_serve_bundles_are_cached_side_by_side(components):

@@ -254,8 +254,20 @@ class ComponentBundler:
             files[url_path + ".map"] = self._source_map(source_map)
         inputs: dict[str, str] = {}
         project_inputs: list[str] = []
-        for written in output["inputs"]:
-            path = (self.project / written).resolve()
+        files = _read_files(meta, output)
+        remote = _remote_import(meta, files)
+        if remote:  # (esbuild leaves it to the browser: a CDN the page would depend on)
+            raise _Failed(
+                _Failure(f"it imports {remote}; components are bundled whole", None, 0, 0, 0)
+            )
+        read = [(self.project / file).resolve() for file in files]
+        allowed = (self.project, JSX_RUNTIME_DIR, self._entries)  # (the cache may be elsewhere)
+        for path in read:
+            if not any(path.is_relative_to(root) for root in allowed):
+                raise _Failed(
+                    _Failure(f"it imports {path}, which is outside the project", None, 0, 0, 0)
+                )
+        for path in [*read, *_config_files(read, self.project)]:
             inputs[str(path)] = digest_file(path)
             if path.is_relative_to(self.project) and not path.is_relative_to(self.cache_dir):
                 project_inputs.append(path.relative_to(self.project).as_posix())
@@ -342,6 +354,50 @@ class ComponentBundler:
         return CompileError(
             f"cannot compile {what}: {where}{failure.message}{more}", file=ref.source, line=ref.line
         )
+
+
+def _read_files(meta: dict, output: dict) -> list[str]:
+    """Every file an output's entry point reads, through its imports. The output's own list
+    leaves out the files that add no bytes to it (a constant inlined, a re-export), whose
+    edits still change it."""
+    files = meta["inputs"]
+    seen: set[str] = set(output["inputs"])
+    pending = [output.get("entryPoint"), *seen]
+    while pending:
+        file = pending.pop()
+        for imported in files.get(file, {}).get("imports", ()):
+            path = imported.get("path")
+            if path in files and path not in seen and not imported.get("external"):
+                seen.add(path)
+                pending.append(path)
+    return sorted(seen)
+
+
+def _remote_import(meta: dict, files: list[str]) -> str | None:
+    """The first URL that one of ``files`` imports (``https://…``, ``//…``), if any."""
+    for file in files:
+        for imported in meta["inputs"].get(file, {}).get("imports", ()):
+            if imported.get("external") and re.match(r"(?:[a-z]+:)?//", imported["path"]):
+                return imported["path"]
+    return None
+
+
+CONFIG_FILES = ("tsconfig.json", "jsconfig.json", "package.json")
+"""What esbuild also reads, from each module's folder up (paths, JSX settings, exports)."""
+
+
+def _config_files(read: list[Path], project: Path) -> list[Path]:
+    """The config files that may apply to ``read``, present or not: creating one later
+    changes the bundle too. Packages in ``node_modules`` change with their own files."""
+    folders: set[Path] = set()
+    for path in read:
+        if not path.is_relative_to(project) or "node_modules" in path.parts:
+            continue
+        folder = path.parent
+        while folder not in folders and folder.is_relative_to(project):
+            folders.add(folder)
+            folder = folder.parent
+    return [folder / name for folder in sorted(folders) for name in CONFIG_FILES]
 
 
 def _unique(name: str, taken: set[str]) -> str:
