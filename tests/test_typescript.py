@@ -304,6 +304,35 @@ def test_type_error_is_reported_by_the_checker(components):
     assert (error.file, error.line) == ("content/pages/demo.md", 8)
 
 
+def test_the_checker_resolves_imports_as_the_bundler_does(project):
+    """Extension-less relative imports and the project's node_modules build with esbuild:
+    the checker must not fail on them (and must still find the real error)."""
+    project.write("node_modules/fakepkg/package.json", '{"name": "fakepkg", "types": "i.d.ts"}')
+    project.write("node_modules/fakepkg/i.d.ts", "export declare function g(): number;\n")
+    project.write("node_modules/fakepkg/index.js", "exports.g = () => 2;\n")
+    project.write("public/c/mod.ts", "export const f = (): number => 1;\n")
+    project.write(
+        "public/c/a.ts",
+        'import { f } from "./mod";\nimport { g } from "fakepkg";\nconsole.log(f() + g());\n',
+    )
+    assert typecheck(project.root, [ref("public/c/a.ts")]) == 1
+    project.write("public/c/a.ts", 'import { f } from "./mod";\nconst s: string = f();\n')
+    with pytest.raises(BuildError) as caught:
+        typecheck(project.root, [ref("public/c/a.ts")])
+    assert "public/c/a.ts:2:7: TS2322" in caught.value.message
+
+
+def test_a_type_error_in_an_imported_module_names_that_module(project):
+    """Not an unrelated page that embeds some other component."""
+    project.write("public/c/other.ts", "console.log(1);\n")
+    project.write("public/c/mod.ts", 'export const f = (): number => "one";\n')
+    project.write("public/c/a.ts", 'import { f } from "./mod.ts";\nconsole.log(f());\n')
+    with pytest.raises(BuildError) as caught:
+        typecheck(project.root, [ref("public/c/other.ts", line=11), ref("public/c/a.ts", line=4)])
+    assert (caught.value.file, caught.value.line) == ("public/c/mod.ts", 1)
+    assert "type error in public/c/mod.ts:1:" in caught.value.message
+
+
 def test_type_errors_in_jsx_are_caught(components):
     components.write(
         "public/apps/wrong.tsx",

@@ -254,13 +254,13 @@ class ComponentBundler:
             files[url_path + ".map"] = self._source_map(source_map)
         inputs: dict[str, str] = {}
         project_inputs: list[str] = []
-        files = _read_files(meta, output)
-        remote = _remote_import(meta, files)
+        modules = _read_files(meta, output)
+        remote = _remote_import(meta, modules)
         if remote:  # (esbuild leaves it to the browser: a CDN the page would depend on)
             raise _Failed(
                 _Failure(f"it imports {remote}; components are bundled whole", None, 0, 0, 0)
             )
-        read = [(self.project / file).resolve() for file in files]
+        read = [(self.project / module).resolve() for module in modules]
         allowed = (self.project, JSX_RUNTIME_DIR, self._entries)  # (the cache may be elsewhere)
         for path in read:
             if not any(path.is_relative_to(root) for root in allowed):

@@ -68,6 +68,10 @@ def typecheck(project_root: Path, refs_or_paths: Iterable[ComponentRef | str | P
                 "check",
                 "--quiet",
                 "--no-lock",
+                # resolve as esbuild does: "./mod" without its extension, and the project's
+                # node_modules as they are (no package.json entry, nothing installed)
+                "--sloppy-imports",
+                "--node-modules-dir=manual",
                 f"--config={config}",
                 *map(str, files),
             ],
@@ -100,7 +104,7 @@ def _deno_config() -> dict:
 
 def _type_error(project: Path, files: dict[Path, ComponentRef | None], output: str) -> BuildError:
     diagnostics = list(DIAGNOSTIC.finditer(output))
-    # Errors in a module that components import (or with no location) name the first embed.
+    # Errors with no location name the first embed.
     fallback = next((r for r in files.values() if r is not None), None)
     if not diagnostics:
         lines = [line for line in output.strip().splitlines() if line.strip()]
@@ -116,6 +120,11 @@ def _type_error(project: Path, files: dict[Path, ComponentRef | None], output: s
     problem = f"{first.group('code')} {first.group('message').strip()}" + (
         f" (and {more} more type error{'s' if more > 1 else ''})" if more else ""
     )
+    if path not in files and path.is_relative_to(project):  # a module the components import
+        shown = path.relative_to(project).as_posix()
+        return BuildError(
+            f"type error in {shown}:{line}:{column}: {problem}", file=shown, line=line
+        )
     ref = files.get(path, fallback)
     if ref is not None and ref.path is None and path in files:
         return BuildError(
