@@ -341,6 +341,18 @@ def test_a_malformed_component_directive_is_an_error_not_text(project, capsys, d
     assert "@@typescript-file[id](argument)" in line
 
 
+def test_one_element_id_for_two_components_on_a_page_is_an_error(project, capsys):
+    project.write("public/apps/a.ts", "export default () => {};\n")
+    body = (
+        "@@typescript-file[app](public/apps/a.ts)\n\nText.\n\n"
+        "@@typescript[app]\n\n    console.log(1);\n"
+    )
+    project.page("twice", title="Twice", body=body)
+    line = build_error(project, capsys)
+    assert line.startswith("error: content/pages/twice.md:8: the element id 'app' is used twice")
+    assert "(lines 4 and 8)" in line
+
+
 def test_debug_shows_traceback_and_still_fails(project):
     project.write("content/posts/untitled.md", "---\ndate: 2024-01-01\n---\nBody\n")
     code, _, err = run_cli(project, "--debug", "build")

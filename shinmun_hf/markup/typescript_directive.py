@@ -62,6 +62,15 @@ def _mount_id(directive: Directive, context: DirectiveContext, *, required: bool
 
 
 def _embed(ref: ComponentRef, context: DirectiveContext) -> str:
+    if ref.mount_id:
+        earlier = next((r for r in context.components if r.mount_id == ref.mount_id), None)
+        if earlier is not None:  # two elements of one id: one component would mount twice
+            raise context.error(
+                f"the element id {ref.mount_id!r} is used twice on this page (lines "
+                f"{earlier.line} and {ref.line})",
+                ref.line,
+                hint="give each component an id of its own",
+            )
     context.components.append(ref)
     mount = (
         f'<div id="{escape(ref.mount_id)}" data-shinmun-component="{escape(ref.key)}"></div>\n'
