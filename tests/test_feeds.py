@@ -43,7 +43,8 @@ def test_links_in_feed_content_are_absolute_and_code_is_left_alone(project, feed
         date="2024-03-05 10:00",
         body=(
             "See [the about page](/about/), ![a logo](/img/logo.png), "
-            "[elsewhere](https://other.example/x) and a note.[^1] "
+            "[elsewhere](https://other.example/x), [a sibling](../welcome/), "
+            "[mail](mailto:a@b.example) and a note.[^1] "
             'Markup is shown as code: `<a href="/raw/">`.\n\n'
             "[^1]: The note.\n"
         ),
@@ -55,6 +56,8 @@ def test_links_in_feed_content_are_absolute_and_code_is_left_alone(project, feed
     assert 'src="https://blog.example.org/blog/img/logo.png"' in content
     assert 'href="https://other.example/x"' in content
     assert f'href="{post}#fn:1"' in content
+    assert 'href="https://blog.example.org/blog/2024/3/welcome/"' in content
+    assert 'href="mailto:a@b.example"' in content
     assert 'href="/blog/about/"' not in content and 'href="#' not in content
     assert '<code>&lt;a href="/raw/"&gt;</code>' in content  # shown code: as written
 
