@@ -213,6 +213,11 @@ class Builder:
         result.seconds = time.perf_counter() - looked.started
         return result
 
+    @property
+    def component_inputs(self) -> list[str]:
+        """Project-relative files the last build's components read (to watch them)."""
+        return self._component_inputs
+
     def render_edited_first(self, paths: Iterable[str]) -> list[str]:
         """Re-render the pages of just-edited posts and pages now, ahead of the full build.
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -123,3 +124,43 @@ def test_base_path_change_is_followed(project):
         assert client.get("/").headers["location"] == "/blog/"
         assert "Moved" in client.get("/blog/").text
         assert server.site_url == f"{server.url}/blog/"
+
+
+@pytest.mark.parametrize(
+    ("module", "change"),
+    [
+        ("src/lib.ts", lambda p: p.write("src/lib.ts", 'export const word = "TWO";\n')),
+        (
+            "tsconfig.json",
+            lambda p: p.write(
+                "tsconfig.json",
+                '{"compilerOptions": {"baseUrl": ".", "paths": {"@w": ["src/two.ts"]}}}',
+            ),
+        ),
+    ],
+    ids=["module in src", "tsconfig.json"],
+)
+def test_what_components_read_outside_the_usual_folders_is_watched(
+    project, tmp_path, module, change
+):
+    """A component importing ../../src/lib.ts, or resolved through tsconfig.json paths: an
+    edit there rebuilds its bundle in serve, as in a fresh build."""
+    project.write("src/lib.ts", 'export const word = "ONE";\n')
+    project.write("src/two.ts", 'export const word = "TWO";\n')
+    project.write(
+        "tsconfig.json", '{"compilerOptions": {"baseUrl": ".", "paths": {"@w": ["src/lib.ts"]}}}'
+    )
+    source = '"../../src/lib.ts"' if module.startswith("src") else '"@w"'
+    project.write("public/apps/w.ts", f"import {{ word }} from {source};\ndocument.title = word;\n")
+    project.page("demo", title="Demo", body="@@typescript-file[w](public/apps/w.ts)\n")
+    with running(project.root) as server:
+
+        def bundle() -> str:  # (serve's pages differ from a build's: source maps)
+            page = (server.out / "demo/index.html").read_text()
+            url = re.search(r'<script type="module" src="/([^"]+)"', page)[1]
+            return (server.out / url).read_text()
+
+        assert "ONE" in bundle()
+        edit(server, lambda: change(project))
+        assert server.rebuilder.state.failure is None
+        assert "TWO" in bundle() and "ONE" not in bundle()

@@ -42,9 +42,12 @@ class Rebuilder:
         publish: Callable[[Event], None],
         console: Console,
         quiet: float = QUIET_SECONDS,
+        built: Callable[[Builder], None] = lambda builder: None,
     ) -> None:
         self.builder = builder
         self.publish = publish
+        self.built = built
+        """Called after each successful build (``serve`` watches the components' inputs)."""
         self.console = console
         self.quiet = quiet
         self._instance = secrets.token_hex(4)
@@ -157,6 +160,7 @@ class Rebuilder:
                 self.publish(Event("failed", {"version": self.state.version, **failure.as_data()}))
             return
         self.console.built(result, paths, first)
+        self.built(self.builder)
         change = classify(result)
         if was.failure is not None:  # open pages show the overlay: all of them reload
             change = Change((), everything=True)

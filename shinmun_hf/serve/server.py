@@ -170,10 +170,15 @@ class DevServer:
         options = self.options.build
         options = dataclasses.replace(options, variables={**options.variables, **variables})
         builder = Builder(self.project, self.out, options)
-        rebuilder = Rebuilder(builder, publish=self.broadcaster.publish, console=self.console)
+        watcher = Watcher(self.project, lambda paths: rebuilder.notify(paths))
+        rebuilder = Rebuilder(
+            builder,
+            publish=self.broadcaster.publish,
+            console=self.console,
+            built=lambda builder: watcher.watch_component_inputs(builder.component_inputs),
+        )
         self.rebuilder = rebuilder
         stack.callback(rebuilder.stop)
-        watcher = Watcher(self.project, rebuilder.notify)
         watcher.start()  # before the first build: edits made during it are not lost
         stack.callback(watcher.stop)
         rebuilder.build_first()

@@ -1,10 +1,12 @@
 """Watching the project's sources with watchdog, and only them.
 
-Watched: ``content/``, ``layouts/`` and ``public/`` (recursively) and ``config.yml``; the project
-root itself only non-recursively, to see those appear, vanish or be replaced (a ``git checkout``
-may delete and recreate a whole folder). The output folder and ``.shinmun-cache/`` are never
-watched, or every build would trigger the next. Opening and reading files produces events too
-(the build reads every source): only events that change something are subscribed to.
+Watched: ``content/``, ``layouts/`` and ``public/`` (recursively), ``config.yml``, and what
+components read elsewhere (``src/``, ``tsconfig.json``: see ``watch_component_inputs``); the
+project root itself only non-recursively, to see those appear, vanish or be replaced (a
+``git checkout`` may delete and recreate a whole folder). The output folder and
+``.shinmun-cache/`` are never watched, or every build would trigger the next. Opening and
+reading files produces events too (the build reads every source): only events that change
+something are subscribed to.
 """
 
 from __future__ import annotations
@@ -48,9 +50,10 @@ EVENTS: list[type[FileSystemEvent]] = [
 ]
 
 
-def relevant(project: Path, path: str) -> str | None:
+def relevant(project: Path, path: str, also: frozenset[str] | set[str] = frozenset()) -> str | None:
     """``path`` relative to the project if a change to it can change the site, else None.
 
+    ``also``: more top-level folders and files to watch (those components import from).
     Hidden files (editor swap files, ``.DS_Store``) and backups ending in ``~`` are skipped, as
     the engine skips them.
     """
@@ -61,7 +64,11 @@ def relevant(project: Path, path: str) -> str | None:
     parts = relative.parts
     if not parts or any(part.startswith(".") for part in parts) or parts[-1].endswith("~"):
         return None
-    if parts[0] in WATCHED_DIRS or (len(parts) == 1 and parts[0] in WATCHED_FILES):
+    if (
+        parts[0] in WATCHED_DIRS
+        or parts[0] in also
+        or (len(parts) == 1 and parts[0] in WATCHED_FILES)
+    ):
         return relative.as_posix()
     return None
 
@@ -75,6 +82,8 @@ class Watcher(FileSystemEventHandler):
         self._observer: BaseObserver = Observer()
         self._watches: dict[str, ObservedWatch] = {}
         self._lock = threading.Lock()
+        self._also: set[str] = set()
+        """Top-level folders and files outside the usual ones that components read."""
 
     def start(self) -> None:
         self._schedule(self.project, recursive=False)
@@ -86,6 +95,20 @@ class Watcher(FileSystemEventHandler):
         self._observer.stop()
         if self._observer.is_alive():
             self._observer.join(timeout=5)
+
+    def watch_component_inputs(self, inputs: list[str]) -> None:
+        """Also watch where components read from (``src/``, ``tsconfig.json``): the build
+        follows those files, so ``serve`` must too. Not ``node_modules``: thousands of
+        folders to watch, for packages that change with an install (restart ``serve`` then)."""
+        for relative in inputs:
+            top, _, below = relative.partition("/")
+            if top in WATCHED_DIRS or top in self._also or top in ("node_modules", ""):
+                continue
+            if top.startswith("."):  # (the cache, where generated entry modules live)
+                continue
+            self._also.add(top)
+            if below:  # a folder, watched whole; a file at the root is seen by the root's watch
+                self._watch_dir(top)
 
     def _watch_dir(self, name: str) -> None:
         """(Re)start watching a top-level folder: also after it was deleted and recreated."""
@@ -105,11 +128,11 @@ class Watcher(FileSystemEventHandler):
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         paths = (event.src_path, event.dest_path) if event.dest_path else (event.src_path,)
-        changed = [r for p in paths if (r := relevant(self.project, os.fsdecode(p)))]
+        changed = [r for p in paths if (r := relevant(self.project, os.fsdecode(p), self._also))]
         if not changed:
             return
         if event.is_directory and isinstance(event, DirCreatedEvent | DirMovedEvent):
             for relative in changed:
-                if relative in WATCHED_DIRS:  # a top-level folder (re)appeared
+                if relative in WATCHED_DIRS or relative in self._also:  # (re)appeared
                     self._watch_dir(relative)
         self.on_change(changed)
