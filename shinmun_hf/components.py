@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 __all__ = ["PLACEHOLDER", "BuiltComponent", "ComponentRef", "script_placeholder"]
 
@@ -49,7 +50,7 @@ def script_placeholder(key: str) -> str:
     The page stage replaces the first marker of each key on a page with the script tag and
     drops the others, so a component embedded twice is loaded once.
     """
-    return f"<!--shinmun-component:{key}-->"
+    return f"<!--shinmun-component:{quote(key, safe='/:._-')}-->"  # (no '>' or '--' inside)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from html import escape
 from typing import Any
+from urllib.parse import unquote
 
 from .components import PLACEHOLDER
 from .content import POST
@@ -63,7 +64,7 @@ def link_components(html: str, site: Site) -> str:
     seen: set[str] = set()
 
     def replace(match: re.Match[str]) -> str:
-        key = match.group(1)
+        key = unquote(match.group(1))  # (see script_placeholder)
         if key in seen:
             return ""
         seen.add(key)

@@ -35,6 +35,18 @@ def test_init_makes_a_blog_that_builds_without_warnings(tmp_path, capsys):
     assert (target / "_site" / "hf-oauth-demo" / "index.html").is_file()
 
 
+def test_the_next_step_hint_can_be_pasted_into_a_shell(tmp_path, capsys):
+    import shlex
+    import subprocess
+
+    target = tmp_path / "my blog's folder"
+    assert main(["init", str(target)]) == 0
+    hint = capsys.readouterr().out.splitlines()[-1].removeprefix("next: ")
+    first = hint.split(" && ")[0]  # cd <folder>
+    assert shlex.split(first) == ["cd", str(target)]
+    subprocess.run(["sh", "-c", f"{first} && test -f config.yml"], check=True)
+
+
 def test_the_blog_is_copied_from_the_example_blog_at_the_repository_root(tmp_path):
     assert example_blog() == REPO  # an editable install reads the checkout: no second copy
     create_blog(tmp_path / "blog")

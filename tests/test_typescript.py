@@ -420,3 +420,14 @@ def test_edited_component_reaches_the_page_that_embeds_it(components):
     after = script_url()
     assert after != before
     assert "Hi, " in (components.out / after.lstrip("/")).read_text()
+
+
+def test_a_component_whose_file_name_holds_markup_characters_is_still_loaded(project):
+    """The page's placeholder for the script is an HTML comment: '>' in the key ended it."""
+    project.write("public/apps/a>b.ts", "document.title = 'loaded';\n")
+    project.page("demo", title="Demo", body="@@typescript-file[app](public/apps/a>b.ts)\n")
+    project.build()
+    page = project.read("demo/index.html")
+    assert "<!--shinmun-component" not in page
+    script = re.search(r'<script type="module" src="/([^"]+)"', page)[1]
+    assert "loaded" in (project.out / script).read_text()

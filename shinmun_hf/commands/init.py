@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 from pathlib import Path
 
 __all__ = ["register"]
@@ -27,5 +28,7 @@ def run(args: argparse.Namespace) -> int:
     files = create_blog(target)
     where = shown_path(target)
     print(f"created a blog with {len(files)} files in {where}")
-    print(f'next: cd {where} && shinmun new post "My first post" && shinmun serve')
+    print(
+        f'next: cd {shlex.quote(str(where))} && shinmun new post "My first post" && shinmun serve'
+    )
     return 0
