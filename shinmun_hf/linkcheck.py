@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import SplitResult, unquote, urljoin, urlsplit
 
 from .outputs import Output
 from .site import Site
@@ -109,6 +109,16 @@ def scan_html(text: str) -> HtmlFile:
     return scanner.result
 
 
+def _host(parts: SplitResult) -> tuple[str, int | None]:
+    """Host and port as a browser compares them: ``EXAMPLE.com:443`` is ``example.com``."""
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1  # not a port: never this site
+    default = {"http": 80, "https": 443}.get(parts.scheme)
+    return (parts.hostname or "", None if port == default else port)
+
+
 class LinkChecker:
     """Checks every HTML file of ``out``, a build of ``project`` described by ``site``."""
 
@@ -117,7 +127,7 @@ class LinkChecker:
         self.out = out
         self.site = site
         self.urls = site.urls
-        self.host = urlsplit(site.config.site_url).netloc
+        self.host = _host(urlsplit(site.config.site_url))
         self.base_path = site.config.base_path
         self.made_by = {o.file: o for o in outputs}
         self.files = set(_walk(out))
@@ -146,7 +156,7 @@ class LinkChecker:
     def _check_link(self, page_url: str, link: str) -> str | None:
         """The problem with ``link`` on the page at ``page_url``, or None when it resolves."""
         parts = urlsplit(urljoin(page_url, link))
-        if parts.scheme not in ("http", "https") or parts.netloc != self.host:
+        if parts.scheme not in ("http", "https") or _host(parts) != self.host:
             return None  # mailto:, data:, another site: not ours to check
         self.checked += 1
         path = unquote(parts.path)

@@ -128,6 +128,18 @@ def test_base_path_is_honoured_and_links_outside_it_are_reported(blog):
     assert "outside the site's base_path /blog" in problem
 
 
+@pytest.mark.parametrize(
+    "url", ["https://BLOG.example.org/missing/", "https://blog.example.org:443/missing/"]
+)
+def test_an_absolute_link_to_this_site_is_checked_however_its_host_is_spelt(blog, url):
+    blog.config(title="T", site_url="https://blog.example.org")
+    blog.post("p", title="P", body=f'<a href="{url}">raw</a>\n')
+    code, lines, _ = run_check(blog.root)
+    assert code == 1
+    (problem,) = lines
+    assert problem.startswith(f"content/posts/p.md:5: broken link {url}")
+
+
 def test_a_summary_link_broken_only_on_listings_is_traced_to_the_post(blog):
     """A relative link works on the post's own page but not in its summary on the index."""
     project = blog
