@@ -22,6 +22,7 @@ from .writer import write_file_atomically
 __all__ = [
     "SPACE_SCOPES",
     "check_space_project",
+    "remove_space_readme",
     "space_metadata",
     "space_readme",
     "write_space_readme",
@@ -32,6 +33,8 @@ SPACE_SCOPES = ("inference-api",)
 SHORT_DESCRIPTION_LIMIT = 60
 """The Hub rejects a longer ``short_description``."""
 README = "README.md"
+SIGNATURE = "Made by `shinmun build --space`"
+"""The line that tells the Space README this command wrote from any other README.md."""
 
 
 def space_metadata(config: Config) -> dict[str, Any]:
@@ -63,7 +66,7 @@ def space_readme(config: Config) -> str:
         "(`hf_oauth: true`) and injects its OAuth client id into every page, where the blog's",
         "sign-in widget picks it up.",
         "",
-        "Made by `shinmun build --space`: edit the blog's sources and rebuild, not this folder.",
+        f"{SIGNATURE}: edit the blog's sources and rebuild, not this folder.",
     ]
     return f"---\n{block}---\n\n" + "\n".join(body) + "\n"
 
@@ -94,6 +97,16 @@ def write_space_readme(project: Path, out: Path, config: Config, warnings: list[
     target = out / README
     write_file_atomically(target, space_readme(config).encode())
     return target
+
+
+def remove_space_readme(project: Path, out: Path) -> None:
+    """A build without ``--space`` leaves no Space README behind from an earlier one (the
+    site's own ``public/README.md``, copied in, is left alone)."""
+    target = out / README
+    if (project / "public" / README).exists() or not target.is_file():
+        return
+    if SIGNATURE in target.read_text(encoding="utf-8", errors="replace"):
+        target.unlink()
 
 
 def _cut(text: str, limit: int) -> str:

@@ -45,6 +45,24 @@ def test_without_space_there_is_no_readme(project):
     assert not (project.out / "README.md").exists()
 
 
+def test_a_build_without_space_after_one_with_it_leaves_no_space_readme(project):
+    project.post("p", title="P")
+    assert build(project, "--space") == 0
+    assert (project.out / "README.md").is_file()
+    project.post("q", title="Q")  # an incremental build: the folder is not replaced
+    assert build(project) == 0
+    assert not (project.out / "README.md").exists()
+    assert (project.out / "index.html").is_file()
+
+
+def test_the_sites_own_readme_is_kept_by_a_build_without_space(project):
+    project.post("p", title="P")
+    project.write("public/README.md", "The site's own.\n")
+    assert build(project) == 0
+    assert build(project) == 0
+    assert (project.out / "README.md").read_text() == "The site's own.\n"
+
+
 def test_space_settings_a_space_cannot_honour_are_warnings(project, capsys):
     project.config(title="T", base_path="/blog")  # and site_url left at localhost
     assert build(project, "--space") == 0

@@ -65,7 +65,11 @@ def run(args: argparse.Namespace) -> int:
         from ..space import write_space_readme
 
         write_space_readme(args.project.resolve(), result.out, result.config, result.warnings)
-    elif result.config and is_local(result.config.site_url):
+    else:
+        from ..space import remove_space_readme
+
+        remove_space_readme(project, result.out)
+    if not args.space and result.config and is_local(result.config.site_url):
         result.warnings.append(
             f"config.yml: site_url is {result.config.site_url}, so feeds, the sitemap and "
             "canonical links point there: set it to where the site is published"
