@@ -149,7 +149,7 @@ def parse_entry(source: str, kind: str, data: bytes, timezone: str, base_path: s
     def text_of(key: str) -> str:
         """A text value as written: ``1.10`` stays "1.10" (YAML read a number)."""
         value = meta.get(key)
-        if isinstance(value, int | float) and not isinstance(value, bool) and key in written:
+        if _is_text(value) and not isinstance(value, str) and key in written:
             return written[key]
         return "" if value is None else str(value)
 
@@ -160,7 +160,7 @@ def parse_entry(source: str, kind: str, data: bytes, timezone: str, base_path: s
     title = meta.get("title")
     if title is None or (isinstance(title, str) and not title.strip()):
         raise fail("missing title", "title", hint="add 'title: ...' to the front matter")
-    if not isinstance(title, str | int | float) or isinstance(title, bool):
+    if not _is_text(title):
         raise fail("title must be text", "title")
 
     zone = ZoneInfo(timezone)
@@ -174,9 +174,7 @@ def parse_entry(source: str, kind: str, data: bytes, timezone: str, base_path: s
     updated = _parse_date(meta.get("updated"), zone, fail, "updated")
 
     category = meta.get("category")
-    if category is not None and (
-        not isinstance(category, str | int | float) or isinstance(category, bool)
-    ):
+    if category is not None and not _is_text(category):
         raise fail("category must be a single name", "category")
     draft = meta.get("draft", False)
     if not isinstance(draft, bool):
@@ -191,10 +189,7 @@ def parse_entry(source: str, kind: str, data: bytes, timezone: str, base_path: s
         raise fail("layout must be the name of a template in layouts/, such as post.html", "layout")
 
     for key in ("description", "author"):
-        value = meta.get(key)
-        if value is not None and (
-            not isinstance(value, str | int | float) or isinstance(value, bool)
-        ):
+        if meta.get(key) is not None and not _is_text(meta[key]):
             raise fail(f"{key} must be text", key)
 
     rendered = render_markdown(
@@ -298,6 +293,11 @@ def _parse_tags(value: Any, fail: Any) -> tuple[str, ...]:
         if tag and tag not in tags:
             tags.append(tag)
     return tuple(tags)
+
+
+def _is_text(value: Any) -> bool:
+    """Text, or a number YAML read from what was meant as text (``title: 2024``)."""
+    return isinstance(value, str | int | float) and not isinstance(value, bool)
 
 
 def _misspelt_keys(meta: dict[str, Any], lines: dict[str, int], source: str) -> list[str]:

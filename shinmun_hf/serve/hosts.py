@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import ipaddress
 
+from starlette.datastructures import Headers
+from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 __all__ = ["LocalHostsOnly", "allowed_hosts", "binds_every_interface"]
@@ -42,26 +44,19 @@ def host_name(header: str) -> str:
 
 
 class LocalHostsOnly:
+    """ASGI middleware: 421 Misdirected Request for a ``Host`` that is not this machine's."""
+
     def __init__(self, app: ASGIApp, hosts: frozenset[str] | None) -> None:
         self.app = app
         self.hosts = hosts
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.hosts is not None and scope["type"] == "http":
-            headers = dict(scope["headers"])
-            name = host_name(headers.get(b"host", b"").decode("latin-1"))
+            name = host_name(Headers(scope=scope).get("host", ""))
             if name not in self.hosts and not name.endswith(".localhost"):
-                body = b"This server answers only for this machine (localhost, 127.0.0.1).\n"
-                await send(
-                    {
-                        "type": "http.response.start",
-                        "status": 421,
-                        "headers": [
-                            (b"content-type", b"text/plain; charset=utf-8"),
-                            (b"content-length", str(len(body)).encode()),
-                        ],
-                    }
+                refusal = PlainTextResponse(
+                    "This server answers only for this machine (localhost, 127.0.0.1).\n", 421
                 )
-                await send({"type": "http.response.body", "body": body})
+                await refusal(scope, receive, send)
                 return
         await self.app(scope, receive, send)
