@@ -155,7 +155,8 @@ class Permalink(Option):
 
     def validate(self, value: Any) -> str:
         text = Str().validate(value).strip()
-        if "{" in re.sub(r"{\w*}", "", text) or "}" in re.sub(r"{\w*}", "", text):
+        rest = re.sub(r"{\w*}", "", text)
+        if "{" in rest or "}" in rest:
             raise ValidationError(
                 f"write placeholders as {{year}}, {{month}}, {{day}} and {{slug}}, with nothing "
                 f"inside the braces but the name (got {text!r})"
