@@ -245,6 +245,15 @@ def fail_inference(page: Page, demo: Demo, status: int, body: object, **headers:
     return seen
 
 
+def stream_inference(page: Page, demo: Demo, events: str) -> None:
+    """Answer the widget's chat requests with the event stream ``events``."""
+    headers = {**CORS, "content-type": "text/event-stream"}
+    page.route(
+        f"{demo.hub.url}/v1/chat/completions",
+        lambda route: route.fulfill(status=200, body=events, headers=headers),
+    )
+
+
 def ask(page: Page, question: str = "What is a static site?") -> None:
     page.get_by_label(QUESTION).fill(question)
     page.get_by_role("button", name="Ask").click()
@@ -736,11 +745,7 @@ def test_errors_are_text_never_markup(page: Page, demo: Demo) -> None:
         'data: {"choices":[{"index":0,"delta":{"content":"<img src=x onerror=alert(1)>"}}]}\n\n'
         'data: {"error":{"message":"Model crashed <b>hard</b>"}}\n\n'
     )
-    headers = {**CORS, "content-type": "text/event-stream"}
-    page.route(
-        f"{demo.hub.url}/v1/chat/completions",
-        lambda route: route.fulfill(status=200, body=events, headers=headers),
-    )
+    stream_inference(page, demo, events)
     ask(page)
     alert_code(page, "0")
     expect(page.get_by_role("alert")).to_contain_text("Model crashed <b>hard</b>")
@@ -754,11 +759,7 @@ def test_a_garbled_stream_is_reported_as_such(page: Page, demo: Demo, line: str)
     """Not a network failure: the connection worked, what came over it did not."""
     signed_in(page, demo)
     events = 'data: {"choices":[{"index":0,"delta":{"content":"Part"}}]}\n\n' + line + "\n\n"
-    headers = {**CORS, "content-type": "text/event-stream"}
-    page.route(
-        f"{demo.hub.url}/v1/chat/completions",
-        lambda route: route.fulfill(status=200, body=events, headers=headers),
-    )
+    stream_inference(page, demo, events)
     ask(page)
     alert_code(page, "0")
     expect(page.get_by_role("alert")).to_contain_text("garbled")
