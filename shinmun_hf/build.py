@@ -48,6 +48,7 @@ from .freshness import (
     unchanged_result,
 )
 from .helpers import make_filters, make_globals
+from .markup import RenderSettings
 from .markup.highlight_cache import take_used, use_store
 from .options import BuildOptions, BuildResult
 from .outputs import Output, document_output, plan_outputs
@@ -67,11 +68,12 @@ PARALLEL_THRESHOLD = 24
 
 
 def _entry_key(source: SourceFile, digest: str, config: Config) -> str:
-    text = f"{ENGINE}|{config.timezone}|{config.base_path}|{source.kind}|{source.path}|{digest}"
+    settings = config.render_settings.key
+    text = f"{ENGINE}|{config.timezone}|{settings}|{source.kind}|{source.path}|{digest}"
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
-def _parse_job(job: tuple[str, str, bytes, str, str]) -> tuple[Entry, dict[str, str]]:
+def _parse_job(job: tuple[str, str, bytes, str, RenderSettings]) -> tuple[Entry, dict[str, str]]:
     """The entry, and the highlighted code blocks it used (for the cache to keep)."""
     take_used()  # forget blocks of anything rendered outside a job (serve's fast render)
     entry = parse_entry(*job)
@@ -249,7 +251,9 @@ class Builder:
                 return []
             try:
                 data = (self.project / path).read_bytes()
-                entry = parse_entry(path, document.kind, data, config.timezone, config.base_path)
+                entry = parse_entry(
+                    path, document.kind, data, config.timezone, config.render_settings
+                )
             except (OSError, ShinmunError):
                 return []  # the full build reports it
             if _place_in_site(entry.outline()) != _place_in_site(document.outline):
@@ -364,7 +368,9 @@ class Builder:
                     raw = data.get(source.path)
                     if raw is None:
                         raw = (self.project / source.path).read_bytes()
-                    jobs.append((source.path, source.kind, raw, config.timezone, config.base_path))
+                    jobs.append(
+                        (source.path, source.kind, raw, config.timezone, config.render_settings)
+                    )
                 highlights: dict[str, dict[str, str]] = {}
                 for entry, used in self._parse_all(jobs):
                     entry.cache_key = keys[entry.source]
@@ -499,7 +505,7 @@ class Builder:
     def _parse_file(self, source: str, kind: str, config: Config) -> Entry:
         """A content file rendered again, for what a damaged cache lacks."""
         data = (self.project / source).read_bytes()
-        return parse_entry(source, kind, data, config.timezone, config.base_path)
+        return parse_entry(source, kind, data, config.timezone, config.render_settings)
 
     def _parse_all(
         self, jobs: list[tuple[str, str, bytes, str, str]]

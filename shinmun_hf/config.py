@@ -20,6 +20,7 @@ from typing import Any
 from . import config_options as opt
 from ._yaml import load_mapping
 from .errors import ConfigError
+from .markup.settings import DEFAULT_DIALECT, DIALECTS, RenderSettings
 
 __all__ = ["ENV_PREFIX", "SCHEMA", "Config", "load_config"]
 
@@ -43,6 +44,15 @@ SCHEMA: dict[str, opt.Option] = {
     "feed_limit": opt.Int(20, help="Number of posts in the RSS and Atom feeds."),
     "permalink": opt.Permalink("/{year}/{month}/{slug}/", help="URL pattern of posts."),
     "timezone": opt.Timezone("UTC", help="Time zone of post dates written without one."),
+    "markdown": opt.Choice(
+        DEFAULT_DIALECT,
+        DIALECTS,
+        help="The Markdown dialect: gfm (CommonMark with GitHub's extensions, as GitHub, Hugo "
+        "and Jekyll read it) or python-markdown (as Pelican and MkDocs read it).",
+    ),
+    "smart_punctuation": opt.Bool(
+        True, help="Curly quotes, dashes and ellipses in prose (never in code)."
+    ),
     "variables": opt.Variables(dict, help="Published to every visitor as window.KEY globals."),
     "allow_secret_like_variables": opt.Bool(
         False, help="Allow variable names containing SECRET, PASSWORD, PRIVATE or TOKEN."
@@ -66,6 +76,8 @@ class Config:
     feed_limit: int
     permalink: str
     timezone: str
+    markdown: str
+    smart_punctuation: bool
     variables: dict[str, Any]
     allow_secret_like_variables: bool
     path: str = "config.yml"
@@ -76,6 +88,11 @@ class Config:
         """Changes whenever any setting changes: every output depends on it."""
         payload = json.dumps(self.as_dict(), sort_keys=True, default=str)
         return hashlib.blake2b(payload.encode(), digest_size=16).hexdigest()
+
+    @property
+    def render_settings(self) -> RenderSettings:
+        """What the Markdown stage reads (and caches entries under)."""
+        return RenderSettings(self.markdown, self.smart_punctuation, self.base_path)
 
     def as_dict(self) -> dict[str, Any]:
         values = {name: getattr(self, name) for name in SCHEMA}

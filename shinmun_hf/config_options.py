@@ -5,6 +5,7 @@ Each option validates one value and says, in words a blogger understands, what i
 
 from __future__ import annotations
 
+import difflib
 import re
 from typing import Any
 from urllib.parse import urlsplit
@@ -14,6 +15,7 @@ __all__ = [
     "BasePath",
     "Bool",
     "Categories",
+    "Choice",
     "Int",
     "Nav",
     "Option",
@@ -82,6 +84,23 @@ class Int(Option):
         if value < self.minimum:
             raise ValidationError(f"expected a number of at least {self.minimum}, got {value}")
         return value
+
+
+class Choice(Option):
+    """One of a few names; a near miss gets a did-you-mean."""
+
+    def __init__(self, default: str, choices: tuple[str, ...], *, help: str = "") -> None:
+        super().__init__(default, help=help)
+        self.choices = choices
+
+    def validate(self, value: Any) -> str:
+        text = Str().validate(value).strip()
+        if text in self.choices:
+            return text
+        close = difflib.get_close_matches(text.lower(), self.choices, n=1, cutoff=0.5)
+        suggestion = f"; did you mean '{close[0]}'?" if close else ""
+        names = ", ".join(self.choices)
+        raise ValidationError(f"expected one of {names}, got {text!r}{suggestion}")
 
 
 class Url(Option):

@@ -19,7 +19,7 @@ from .components import ComponentRef
 from .deps import digest_of
 from .errors import BuildError
 from .frontmatter import decode_utf8, split_front_matter
-from .markup import RenderedMarkdown, render_markdown
+from .markup import RenderedMarkdown, RenderSettings, render_markdown
 from .search_index import search_fields
 from .slugs import MAX_SEGMENT, is_url_safe, slugify
 from .sources import PAGE, POST
@@ -138,7 +138,13 @@ class EntryOutline:
     cache_key: str
 
 
-def parse_entry(source: str, kind: str, data: bytes, timezone: str, base_path: str = "") -> Entry:
+def parse_entry(
+    source: str,
+    kind: str,
+    data: bytes,
+    timezone: str,
+    settings: RenderSettings = RenderSettings(),  # noqa: B008 (frozen)
+) -> Entry:
     """Parse one content file; raises :class:`BuildError` naming the file and line."""
     text = decode_utf8(data, file=source)
     front = split_front_matter(text, file=source)
@@ -193,7 +199,7 @@ def parse_entry(source: str, kind: str, data: bytes, timezone: str, base_path: s
             raise fail(f"{key} must be text", key)
 
     rendered = render_markdown(
-        front.body, source=source, line_offset=front.body_line_offset, base_path=base_path
+        front.body, source=source, line_offset=front.body_line_offset, settings=settings
     )
     misspelt = _misspelt_keys(meta, lines, source)
     if misspelt:

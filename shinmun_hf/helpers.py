@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 
 from .content import reading_minutes
 from .deps import record
+from .markup.headings import toc_html as contents_list
 from .site import MONTHS, Document, Pagination, Site, Taxonomy
 from .variables import variables_script_tag
 
@@ -69,20 +70,10 @@ def paginate(
 
 
 def toc_html(document: Document | list[dict[str, Any]]) -> Markup:
-    """A nested ``<ul>`` of the headings ``##``..``######`` with links to their anchors."""
+    """A nested ``<ul>`` of the headings ``##``..``######`` with links to their anchors (the
+    same list a ``[TOC]`` marker in the text becomes)."""
     tokens = document.toc if isinstance(document, Document) else document
-
-    def items(nodes: list[dict[str, Any]]) -> str:
-        parts = []
-        for node in nodes:
-            label = Markup(node.get("html") or escape(node["name"])).striptags()
-            child = items(node.get("children") or [])
-            parts.append(
-                Markup('<li><a href="#{}">{}</a>{}</li>').format(node["id"], label, Markup(child))
-            )
-        return Markup("<ul>{}</ul>").format(Markup("".join(parts))) if parts else ""
-
-    return Markup(items(tokens))
+    return Markup(contents_list(tokens))
 
 
 def make_filters() -> dict[str, Any]:

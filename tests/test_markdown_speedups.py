@@ -1,7 +1,7 @@
 """The renderer's faster rules produce exactly what stock Python-Markdown produces.
 
-Each speed-up (the inline prefilter, the table of contents built only for a marker, the smart
-punctuation shortcut) is compared with the stock pipeline on text that exercises every inline
+Each speed-up of the ``python-markdown`` dialect (the inline prefilter, the smart punctuation
+shortcut) is compared with the stock pipeline on text that exercises every inline
 pattern, so a trigger that is wrong for some pattern shows up as a difference.
 """
 
@@ -13,9 +13,10 @@ import markdown
 import pytest
 from markdown.inlinepatterns import InlineProcessor as InlinePattern
 
-from shinmun_hf.markup.inline_prefilter import InlinePrefilterExtension
-from shinmun_hf.markup.smart_punctuation import SmartPunctuationExtension
-from shinmun_hf.markup.table_of_contents import TableOfContentsExtension
+from shinmun_hf.markup.python_markdown import (
+    _SmartPunctuationExtension as SmartPunctuationExtension,
+)
+from shinmun_hf.markup.python_markdown.inline_prefilter import InlinePrefilterExtension
 
 STANDARD = ["fenced_code", "tables", "footnotes", "attr_list", "def_list"]
 
@@ -102,32 +103,6 @@ def test_a_changed_pattern_expression_is_no_longer_trusted():
     assert '<a href="/people/bob/">@bob</a>' in md.convert("Hello ~bob.")
 
 
-def test_table_of_contents_tokens_and_marker_match_stock():
-    text = "[TOC]\n\n## First\n\ntext\n\n### Inner `code`\n\n## Second *em*\n"
-    ours = stock([TableOfContentsExtension(toc_depth="2-6")])
-    theirs = stock([markdown.extensions.toc.TocExtension(toc_depth="2-6")])
-    assert ours.convert(text) == theirs.convert(text)
-    assert ours.toc_tokens == theirs.toc_tokens
-    assert '<div class="toc">' in ours.convert(text)
-
-
-def test_table_of_contents_without_marker_keeps_tokens_and_ids():
-    text = "## First\n\n## First\n\n### Sub\n"
-    ours = stock([TableOfContentsExtension(toc_depth="2-6")])
-    theirs = stock([markdown.extensions.toc.TocExtension(toc_depth="2-6")])
-    assert ours.convert(text) == theirs.convert(text)
-    assert [t["id"] for t in ours.toc_tokens] == ["first", "first_1"]
-    assert ours.toc_tokens == theirs.toc_tokens
-
-
-def test_a_marker_inside_code_is_not_replaced():
-    text = "```\n[TOC]\n```\n\n## Only\n"
-    ours = stock([TableOfContentsExtension()])
-    theirs = stock([markdown.extensions.toc.TocExtension()])
-    assert ours.convert(text) == theirs.convert(text)
-    assert "[TOC]" in ours.convert(text)
-
-
 def test_smart_punctuation_after_a_text_without_tokens_sees_its_last_character():
     """A text with nothing to replace is skipped, but the quote that follows it must still be
     decided by that text's last character: after "x" an apostrophe closes."""
@@ -144,17 +119,20 @@ def test_smart_punctuation_still_replaces_every_token():
     )
 
 
-def test_rendering_does_not_scan_installed_packages():
+@pytest.mark.parametrize("dialect", ["gfm", "python-markdown"])
+def test_rendering_does_not_scan_installed_packages(dialect):
     """Extensions given by name make Python-Markdown read every installed package's entry
-    points (60 ms per process): the renderer gives them as instances."""
+    points (60 ms per process): the renderer gives them as instances, and neither dialect
+    looks plugins up by name."""
     import subprocess
     import sys
 
     script = (
         "import sys\n"
         "from shinmun_hf.content import parse_entry\n"
+        "from shinmun_hf.markup import RenderSettings\n"
         "parse_entry('content/posts/a.md', 'post', b'---\\ntitle: A\\ndate: 2024-01-01\\n---\\n"
-        "Text.\\n\\n```python\\nx = 1\\n```\\n', 'UTC')\n"
+        f"Text.\\n\\n```python\\nx = 1\\n```\\n', 'UTC', RenderSettings({dialect!r}))\n"
         "print('importlib.metadata' in sys.modules)\n"
     )
     result = subprocess.run(

@@ -113,7 +113,7 @@ def _site_of(result: BuildResult, project: Path, options: BuildOptions) -> Site:
             source.kind,
             (project / source.path).read_bytes(),
             config.timezone,
-            config.base_path,
+            config.render_settings,
         )
         for source in discover(project)
     ]

@@ -1,5 +1,31 @@
-"""Markdown rendering with Shinmun's ``@@`` directives (one rule per module)."""
+"""Markdown rendering: two dialects behind one seam, Shinmun's ``@@`` directives and everything
+around the parser written once (see :mod:`.renderer`).
 
-from .renderer import RENDERER_VERSION, RenderedMarkdown, plain_text, render_markdown
+The renderer is imported on first use: a build with nothing to render (or the config, which
+reads the settings) must not pay for importing a Markdown library and Pygments.
+"""
 
-__all__ = ["RENDERER_VERSION", "RenderedMarkdown", "plain_text", "render_markdown"]
+from typing import TYPE_CHECKING, Any
+
+from .settings import DEFAULT_DIALECT, DIALECTS, RENDERER_VERSION, RenderSettings
+
+if TYPE_CHECKING:
+    from .renderer import RenderedMarkdown, plain_text, render_markdown
+
+__all__ = [
+    "DEFAULT_DIALECT",
+    "DIALECTS",
+    "RENDERER_VERSION",
+    "RenderSettings",
+    "RenderedMarkdown",
+    "plain_text",
+    "render_markdown",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("RenderedMarkdown", "plain_text", "render_markdown"):
+        from . import renderer
+
+        return getattr(renderer, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,27 +1,34 @@
-"""The ``@@`` directive scanner shared by every directive rule.
+"""Shinmun's ``@@`` directives, expanded before either Markdown dialect parses the text.
 
-Shinmun's directives are whole lines: ``@@<name>`` optionally followed by ``[id]`` and
-``(argument)``, indented by up to four spaces (or a tab). Block directives own the indented
-block below them, which may contain blank lines and ends where the indentation ends (Shinmun cut
-blocks at the first blank line). Lines inside fenced code blocks are never directives, so
-documentation can show them.
+Directives are whole lines: ``@@<name>`` optionally followed by ``[id]`` and ``(argument)``,
+indented by up to four spaces (or a tab). Block directives own the indented block below them,
+which may contain blank lines and ends where the indentation ends (Shinmun cut blocks at the
+first blank line). Lines inside fenced code blocks are never directives, so documentation can
+show them.
 
-Rules register by name; the scanner runs as a Python-Markdown preprocessor before fenced code is
-stashed, so the line numbers it reports are the file's own.
+The pre-pass is the same for both dialects: each directive becomes a placeholder line (an HTML
+comment, which CommonMark and Python-Markdown both pass through as a block of raw HTML) and its
+HTML is put in its place after parsing (:meth:`Expansion.restore`). The line numbers rules
+report are the file's own, and no parser ever sees a rule's HTML.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from markdown import Markdown
-from markdown.preprocessors import Preprocessor
-
+from ..components import ComponentRef
 from ..errors import BuildError
 
-__all__ = ["Directive", "DirectiveContext", "DirectivePreprocessor", "Rule"]
+__all__ = [
+    "Directive",
+    "DirectiveContext",
+    "Directives",
+    "Expansion",
+    "Rule",
+]
 
 DIRECTIVE_LINE = re.compile(
     r"^(?: {0,4}|\t)@@(?P<name>[A-Za-z][\w+#.-]*?)"
@@ -29,7 +36,8 @@ DIRECTIVE_LINE = re.compile(
 )
 NAMED_LINE = re.compile(r"^(?: {0,4}|\t)@@(?P<name>[A-Za-z][\w+#.-]*)")
 """A line that starts like a directive (a named rule's, if not well formed, is an error)."""
-FENCE_OPEN = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})")
+FENCE = re.compile(r"^[ \t]*(?:>[ \t]?)*[ \t]*(?P<fence>`{3,}|~{3,})(?P<rest>.*)$")
+"""A fence line, also inside block quotes and list items (any indentation)."""
 
 
 @dataclass(slots=True)
@@ -50,7 +58,7 @@ class DirectiveContext:
 
     source: str
     line_offset: int = 0
-    components: list = field(default_factory=list)
+    components: list[ComponentRef] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     def error(self, message: str, line: int, hint: str | None = None) -> BuildError:
@@ -58,47 +66,66 @@ class DirectiveContext:
 
 
 Rule = Callable[[Directive, DirectiveContext], str]
-"""A rule turns a directive into HTML (which is stashed, so Markdown leaves it alone)."""
+"""A rule turns a directive into HTML (put in place after parsing, so no parser reads it)."""
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class RuleSpec:
     rule: Rule
     takes_block: bool
 
 
-class DirectivePreprocessor(Preprocessor):
-    """Replaces directive lines (and their blocks) with stashed HTML."""
+@dataclass(slots=True)
+class Expansion:
+    """The text with placeholders, and the HTML each placeholder stands for."""
 
-    def __init__(self, md: Markdown, context_getter: Callable[[], DirectiveContext]) -> None:
-        super().__init__(md)
+    text: str
+    fragments: list[str]
+    marker: str
+
+    def restore(self, html: str) -> str:
+        """Put each rule's HTML where the parser left its placeholder."""
+        if not self.fragments:
+            return html
+        pattern = re.compile(rf"<!--{self.marker}:(\d+)-->")
+        return pattern.sub(lambda m: self.fragments[int(m[1])], html)
+
+
+class Directives:
+    """The directive rules, by name, with a fallback for any other name (``@@<lang>``)."""
+
+    def __init__(self) -> None:
         self.rules: dict[str, RuleSpec] = {}
         self.fallback: RuleSpec | None = None
-        self._context = context_getter
 
     def add_rule(self, name: str, rule: Rule, *, takes_block: bool) -> None:
         self.rules[name] = RuleSpec(rule, takes_block)
 
     def set_fallback(self, rule: Rule, *, takes_block: bool) -> None:
-        """The rule for any other name (``@@<lang>`` highlighting)."""
         self.fallback = RuleSpec(rule, takes_block)
 
-    def run(self, lines: list[str]) -> list[str]:
-        context = self._context()
+    def expand(self, text: str, context: DirectiveContext) -> Expansion:
+        """Replace directive lines (and their blocks) with placeholder lines."""
+        if "@@" not in text:  # most documents: no scan at all
+            return Expansion(text, [], "")
+        # The marker depends on the text itself, so no text can contain its own placeholders.
+        marker = "shinmun-directive-" + hashlib.blake2b(text.encode(), digest_size=6).hexdigest()
+        lines = text.split("\n")
         out: list[str] = []
+        fragments: list[str] = []
         fence: str | None = None
         index = 0
         while index < len(lines):
             line = lines[index]
+            fenced = FENCE.match(line)
             if fence is not None:
-                if line.lstrip().startswith(fence) and not line.strip().strip(fence[0]):
+                if fenced and fenced["fence"].startswith(fence) and not fenced["rest"].strip():
                     fence = None
                 out.append(line)
                 index += 1
                 continue
-            opened = FENCE_OPEN.match(line)
-            if opened:
-                fence = opened.group("fence")
+            if fenced and not (fenced["fence"][0] == "`" and "`" in fenced["rest"]):
+                fence = fenced["fence"]
                 out.append(line)
                 index += 1
                 continue
@@ -110,7 +137,7 @@ class DirectivePreprocessor(Preprocessor):
                     hint=f"write @@{named[1]}[id](argument) alone on the line, the id without "
                     "spaces",
                 )
-            spec = self._spec_for(match.group("name")) if match else None
+            spec = (self.rules.get(match["name"]) or self.fallback) if match else None
             if match is None or spec is None:
                 out.append(line)
                 index += 1
@@ -122,24 +149,15 @@ class DirectivePreprocessor(Preprocessor):
                 body, end = _indented_block(lines, index + 1)
                 if body is None:
                     raise context.error(
-                        f"@@{match.group('name')} has no indented block below it",
+                        f"@@{match['name']} has no indented block below it",
                         line_number,
                         hint="indent the code by four spaces, after a blank line",
                     )
-            directive = Directive(
-                name=match.group("name"),
-                id=match.group("id"),
-                argument=match.group("arg"),
-                body=body,
-                line=line_number,
-            )
-            html = spec.rule(directive, context)
-            out.extend(["", self.md.htmlStash.store(html), ""])
+            directive = Directive(match["name"], match["id"], match["arg"], body, line_number)
+            out.extend(["", f"<!--{marker}:{len(fragments)}-->", ""])
+            fragments.append(spec.rule(directive, context))
             index = end
-        return out
-
-    def _spec_for(self, name: str) -> RuleSpec | None:
-        return self.rules.get(name) or self.fallback
+        return Expansion("\n".join(out), fragments, marker)
 
 
 def _indented_block(lines: list[str], start: int) -> tuple[str | None, int]:

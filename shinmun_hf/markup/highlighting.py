@@ -4,15 +4,16 @@ Building an ``HtmlFormatter`` computes a whole stylesheet, and codehilite builds
 code block; Pygments' ``get_lexer_by_name`` scans the aliases of every lexer it knows, and
 codehilite calls it for every block too. Formatters are kept here per language and options,
 lexer classes per language (together a tenth of a typical post's rendering time). Fenced code
-(through codehilite) and ``@@<lang>`` blocks share them, so one stylesheet serves both, and both
-go through the block cache (:mod:`.highlight_cache`).
+(the ``gfm`` dialect's fence rule, Python-Markdown's codehilite) and ``@@<lang>`` blocks share
+them, so one stylesheet serves every dialect, and all go through the block cache
+(:mod:`.highlight_cache`).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from markdown.extensions import codehilite
 from pygments.formatters import HtmlFormatter
 from pygments.lexer import Lexer
 from pygments.lexers import find_lexer_class_by_name
@@ -20,7 +21,15 @@ from pygments.util import ClassNotFound
 
 from .highlight_cache import DeferredLexer, highlight_block
 
-__all__ = ["CSS_CLASS", "formatter_for", "lexer_by_name", "lexer_for", "use_in_codehilite"]
+__all__ = [
+    "CSS_CLASS",
+    "formatter_for",
+    "highlight_code",
+    "lexer_by_name",
+    "lexer_for",
+    "parse_info",
+    "use_in_codehilite",
+]
 
 CSS_CLASS = "highlight"
 
@@ -76,13 +85,57 @@ def use_in_codehilite() -> None:
     with no hook to replace them; they are rebound here, once, to the shared lookup and the
     cache (same arguments, same results, same errors).
     """
+    from markdown.extensions import codehilite
+
     codehilite.get_lexer_by_name = lexer_by_name
     codehilite.highlight = highlight_block
 
 
-def lexer_for(name: str) -> DeferredLexer | None:
+def lexer_for(name: str, **options: Any) -> DeferredLexer | None:
     """The lexer for a language name, or None when Pygments does not know it."""
     try:
-        return lexer_by_name(name)
+        return lexer_by_name(name, **options)
     except ClassNotFound:
         return None
+
+
+INFO_OPTION = re.compile(r"""([A-Za-z_][\w-]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
+
+
+def parse_info(info: str) -> tuple[str, dict[str, Any]]:
+    """A fence's info string as a language and Pygments options.
+
+    ``python hl_lines="2 3" linenums="10"`` and Python-Markdown's ``{.python linenums="1"}``
+    alike: the first word (or ``.class``) is the language; ``hl_lines`` marks lines,
+    ``linenums`` numbers them from the value given."""
+    info = info.strip()
+    if info.startswith("{") and info.endswith("}"):
+        info = info[1:-1].strip()
+    words = info.split(None, 1)
+    language = words[0].removeprefix(".") if words and "=" not in words[0] else ""
+    options: dict[str, Any] = {}
+    for match in INFO_OPTION.finditer(info):
+        key, value = match[1], next(v for v in match.groups()[1:] if v is not None)
+        if key == "hl_lines":
+            lines = [int(n) for n in value.replace(",", " ").split() if n.isdigit()]
+            if lines:
+                options["hl_lines"] = lines
+        elif key == "linenums" and value.lower() not in ("false", "no", "0", "off"):
+            options["linenos"] = "inline"
+            if value.isdigit() and int(value) > 1:
+                options["linenostart"] = int(value)
+    return language, options
+
+
+def highlight_code(code: str, language: str, options: dict[str, Any] | None = None) -> str:
+    """A highlighted ``<div class="highlight">`` block; plain text for an unknown language.
+
+    Leading and trailing blank lines are kept as written (Pygments strips them by default)."""
+    options = options or {}
+    if not code:  # Pygments would make an empty block one empty line
+        return f'<div class="{CSS_CLASS}"><pre><span></span><code></code></pre></div>\n'
+    lexer = lexer_for(language, stripnl=False) if language else None
+    if lexer is None:
+        lexer = lexer_by_name("text", stripnl=False)
+    formatter = formatter_for(f"language-{language}" if language else "", **options)
+    return highlight_block(code, lexer, formatter)

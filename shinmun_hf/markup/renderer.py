@@ -1,66 +1,41 @@
-"""Markdown to HTML: a pure function of the text and the renderer settings.
+"""Markdown to HTML: a pure function of the text and the :class:`RenderSettings`.
 
 That purity is what makes this, the expensive step, safe to cache by content hash and to run in
-worker processes. One ``Markdown`` instance is kept per process and reset between documents:
-building it costs more than converting a typical post.
+worker processes. The seam between the dialects is one call, text -> HTML; around it, the same
+for every dialect:
+
+1. the ``@@`` directives become placeholders (:mod:`.directives`);
+2. the dialect parses (:mod:`.gfm` or :mod:`.python_markdown`);
+3. the directives' HTML goes back in, headings get ids (:mod:`.headings`), ``[TOC]`` becomes
+   the contents, code becomes keyboard-scrollable, root-relative links get ``base_path``;
+4. the summary, plain text and word count are read off the result.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from markdown import Markdown
-from markdown.extensions import Extension
-
 from ..components import ComponentRef
-from ..engine import RENDERER_VERSION
 from ..urls import LINK_IN_A_TAG
-from .directives import DirectiveContext, DirectivePreprocessor
+from .directives import DirectiveContext, Directives
+from .headings import FOOTNOTE_REFERENCE, add_heading_ids, outline, toc_html
 from .highlight_directive import highlight_directive
-from .highlighting import CSS_CLASS, formatter_for, use_in_codehilite
-from .inline_prefilter import InlinePrefilterExtension
-from .smart_punctuation import SmartPunctuationExtension
-from .table_of_contents import TableOfContentsExtension
+from .settings import GFM, RenderSettings
 from .typescript_directive import typescript_file_directive, typescript_inline_directive
 
-__all__ = ["RENDERER_VERSION", "RenderedMarkdown", "render_markdown"]
-
-
-def _extensions() -> list[Extension]:
-    """Python-Markdown's extensions, as instances: given by name, each would make Markdown
-    scan every installed package's entry points first (60 ms of ``importlib.metadata`` in
-    every process that renders a post)."""
-    from markdown.extensions.attr_list import AttrListExtension
-    from markdown.extensions.codehilite import CodeHiliteExtension
-    from markdown.extensions.def_list import DefListExtension
-    from markdown.extensions.fenced_code import FencedCodeExtension
-    from markdown.extensions.footnotes import FootnoteExtension
-    from markdown.extensions.tables import TableExtension
-
-    return [
-        FencedCodeExtension(),
-        CodeHiliteExtension(
-            css_class=CSS_CLASS,
-            guess_lang=False,
-            wrapcode=True,
-            pygments_formatter=formatter_for,
-        ),
-        TableExtension(),
-        FootnoteExtension(BACKLINK_TITLE="Back to reference %d"),
-        TableOfContentsExtension(toc_depth="2-6"),
-        AttrListExtension(),
-        DefListExtension(),
-    ]
-
+__all__ = ["RenderedMarkdown", "plain_text", "render_markdown"]
 
 FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
 TAG = re.compile(r"<[^>]+>")
 CODE_BLOCK = re.compile(r"<pre\b.*?</pre>", re.S)
 SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b.*?</\1>", re.S)
 WORD = re.compile(r"\w+(?:['\u2019-]\w+)*")
+TOC_MARKER = re.compile(r"<p>\[TOC\]</p>")
+ID_ATTRIBUTE = re.compile(r"""(<[A-Za-z][^<>]*?)\sid=(?:"[^"]*"|'[^']*')""")
 TEXT_LIMIT = 1000
 """Characters of plain text kept for excerpts: the whole text would double the cache."""
 ROOT_RELATIVE = re.compile(LINK_IN_A_TAG + "/(?!/)")
@@ -73,7 +48,7 @@ class RenderedMarkdown:
     html: str | None
     """``None`` when loaded from the cache without its body (see ``Site.load_body``)."""
     toc: list[dict[str, Any]]
-    """Headings ``##``..``######``: ``{level, id, name, children}``."""
+    """Headings ``##``..``######``: ``{level, id, name, html, children}``."""
     summary_html: str
     """The first paragraph (Shinmun's summary)."""
     text: str
@@ -86,73 +61,65 @@ class RenderedMarkdown:
         return (RenderedMarkdown, tuple(getattr(self, f.name) for f in fields(self)))
 
 
-class _ShinmunExtension(Extension):
-    def __init__(self, holder: _Holder) -> None:
-        super().__init__()
-        self.holder = holder
-
-    def extendMarkdown(self, md: Markdown) -> None:
-        directives = DirectivePreprocessor(md, lambda: self.holder.context)
-        directives.add_rule("typescript-file", typescript_file_directive, takes_block=False)
-        directives.add_rule("typescript", typescript_inline_directive, takes_block=True)
-        directives.set_fallback(highlight_directive, takes_block=True)
-        # Before fenced code (25) so line numbers are the file's own; it skips fences itself.
-        md.preprocessors.register(directives, "shinmun_directives", 27)
+def _directives() -> Directives:
+    directives = Directives()
+    directives.add_rule("typescript-file", typescript_file_directive, takes_block=False)
+    directives.add_rule("typescript", typescript_inline_directive, takes_block=True)
+    directives.set_fallback(highlight_directive, takes_block=True)
+    return directives
 
 
-class _Holder:
-    context: DirectiveContext
+DIRECTIVES = _directives()
 
 
-_holder = _Holder()
-_md: Markdown | None = None
-
-
-def _markdown() -> Markdown:
-    global _md
-    if _md is None:
-        use_in_codehilite()
-        _md = Markdown(
-            extensions=[
-                *_extensions(),
-                SmartPunctuationExtension(),
-                InlinePrefilterExtension(),
-                _ShinmunExtension(_holder),
-            ],
-            output_format="html",
-        )
-    return _md
+def _parser(dialect: str) -> Callable[..., str]:
+    """The dialect's ``render(text, smart_punctuation=...)``, imported on first use: a process
+    needs only one of the two libraries."""
+    if dialect == GFM:
+        from .gfm import render
+    else:
+        from .python_markdown import render
+    return render
 
 
 def render_markdown(
-    text: str, *, source: str, line_offset: int = 0, base_path: str = ""
+    text: str,
+    *,
+    source: str,
+    line_offset: int = 0,
+    settings: RenderSettings = RenderSettings(),  # noqa: B008 (frozen)
 ) -> RenderedMarkdown:
-    """Render ``text`` (the body of ``source``, starting after ``line_offset`` lines).
-
-    Root-relative links (``/about/``) get ``base_path`` in front, so content written for the
-    site root keeps working when the site is published in a folder.
-    """
-    md = _markdown()
-    md.reset()
-    _holder.context = DirectiveContext(source=source, line_offset=line_offset)
-    body = md.convert(text)
+    """Render ``text``, the body of ``source`` starting after ``line_offset`` lines."""
+    context = DirectiveContext(source=source, line_offset=line_offset)
+    expansion = DIRECTIVES.expand(text, context)
+    parsed = _parser(settings.dialect)(expansion.text, smart_punctuation=settings.smart_punctuation)
+    body = expansion.restore(parsed)
+    body, headings = add_heading_ids(body)
+    toc = outline(headings)
+    if "[TOC]" in body:
+        contents = f'<div class="toc">{toc_html(toc)}</div>'
+        body = TOC_MARKER.sub(lambda _: contents, body)
     # Code that scrolls sideways must be reachable from the keyboard (WCAG 2.1.1).
     body = body.replace("<pre>", '<pre tabindex="0">')
-    if base_path:
-        body = ROOT_RELATIVE.sub(lambda m: f"{m.group(1)}{base_path}/", body)
-    context = _holder.context
-    toc = getattr(md, "toc_tokens", [])
+    if settings.base_path:
+        body = ROOT_RELATIVE.sub(lambda m: f"{m.group(1)}{settings.base_path}/", body)
     first = FIRST_PARAGRAPH.search(body)
     plain = plain_text(body)
     return RenderedMarkdown(
         html=body,
         toc=toc,
-        summary_html=first.group(1) if first else "",
+        summary_html=_summary(first.group(1)) if first else "",
         text=plain[:TEXT_LIMIT],
         word_count=len(WORD.findall(plain)),
         components=tuple(context.components),
         warnings=tuple(context.warnings),
     )
+
+
+def _summary(paragraph: str) -> str:
+    """The first paragraph as listings show it: without footnote references (their notes are
+    not there) and without ids (several summaries share a page; the post keeps its own)."""
+    return ID_ATTRIBUTE.sub(r"\1", FOOTNOTE_REFERENCE.sub("", paragraph))
 
 
 def plain_text(fragment: str) -> str:
