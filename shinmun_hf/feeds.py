@@ -11,11 +11,10 @@ import datetime as dt
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
-from urllib.parse import urljoin
 
 from .helpers import rfc822
 from .site import Document, Site
-from .urls import LINK_IN_A_TAG
+from .urls import resolve_links
 
 __all__ = ["atom_feed", "rss_feed"]
 
@@ -30,10 +29,6 @@ ET.register_namespace("dc", DC_NS)
 NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 """Characters no XML 1.0 document may contain, even escaped: one makes a reader drop the feed."""
 
-LINK = re.compile(LINK_IN_A_TAG + '([^"]*)"')
-ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:|//")
-"""A URL with a scheme (``https:``, ``mailto:``, ``data:``) or a network path."""
-
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrib: str) -> ET.Element:
     element = ET.SubElement(parent, tag, {k: NOT_IN_XML.sub("", v) for k, v in attrib.items()})
@@ -45,14 +40,7 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrib: str) -
 def _content(site: Site, post: Document) -> str:
     """The post's HTML with its links absolute: RSS has no base URL, and a reader showing an
     Atom entry resolves ``#fn:1`` against the feed, not the post."""
-    html = site.placeholder_free(str(post.content))
-    page = post.absolute_url
-
-    def absolute(match: re.Match[str]) -> str:
-        url = match[2]
-        return match[0] if ABSOLUTE.match(url) else f'{match[1]}{urljoin(page, url)}"'
-
-    return LINK.sub(absolute, html)
+    return resolve_links(site.placeholder_free(str(post.content)), post.absolute_url)
 
 
 def _latest(posts: Sequence[Document]) -> dt.datetime:

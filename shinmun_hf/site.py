@@ -26,7 +26,7 @@ from .entry_codec import EncodedOutline, decode_outline, outline_field
 from .errors import BuildError
 from .related import RelatedIndex
 from .slugs import slugify
-from .urls import Urls, output_file
+from .urls import Urls, output_file, resolve_links
 
 __all__ = ["Archive", "Document", "Pagination", "RelatedMemo", "Site", "SiteShape", "Taxonomy"]
 
@@ -165,7 +165,9 @@ class Document:
 
     @property
     def summary(self) -> Markup:
-        return Markup(self.entry.rendered.summary_html)
+        """The first paragraph, its links resolved against the post's URL (it is shown on
+        listing pages, where ``../other/`` or ``#section`` would lead elsewhere)."""
+        return Markup(resolve_links(self.entry.rendered.summary_html, self.url))
 
     @property
     def description(self) -> str:

@@ -9,12 +9,32 @@ A *site path* is relative to the site root and uses pretty URLs: ``""`` is the i
 from __future__ import annotations
 
 import datetime as dt
+import re
+from urllib.parse import urljoin
 
-__all__ = ["LINK_IN_A_TAG", "Urls", "is_local", "output_file"]
+__all__ = ["LINK_IN_A_TAG", "Urls", "is_local", "output_file", "resolve_links"]
 
 LINK_IN_A_TAG = r'(<[A-Za-z][^<>]*?\s(?:href|src|poster|action)=")'
 """The start of a link's value in an HTML tag, up to its opening quote; never in text, where
 a code sample's ``&lt;a href="/x"&gt;`` has no ``<``."""
+
+
+LINK_VALUE = re.compile(LINK_IN_A_TAG + '([^"]*)"')
+HAS_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:|//")
+"""A URL with a scheme (``https:``, ``mailto:``, ``data:``) or a network path."""
+
+
+def resolve_links(html: str, base: str) -> str:
+    """The links in ``html`` resolved against ``base``, a URL or a root-relative path.
+
+    For HTML shown away from its page: in a feed (``base`` absolute), or as a summary on a
+    listing (``../welcome/`` and ``#section`` must still lead where they led on the post)."""
+
+    def resolve(match: re.Match[str]) -> str:
+        url = match[2]
+        return match[0] if HAS_SCHEME.match(url) else f'{match[1]}{urljoin(base, url)}"'
+
+    return LINK_VALUE.sub(resolve, html)
 
 
 def is_local(url: str) -> bool:
