@@ -199,3 +199,32 @@ def test_python_markdown_dialect_keeps_its_own_list_rules():
     html = render_markdown(text, source="x.md", settings=RenderSettings("python-markdown")).html
     assert "<ul>" not in html
     assert "<ul>" in gfm(text)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://example.org/a?b=1&c=2#x",
+        "/about/",
+        "#fn:1",
+        "http://www.Example.COM/Path_(x)",
+        "https://[::1]:8080/",
+        "a b",
+        "https://例え.jp/",
+        "https://xn--r8jz45g.jp/",
+        "100%",
+        "%41%E2%82%AC",
+        "https://x.org/~user/!$'()*+,;=",
+        "javascript:alert(1)",
+        "https://example.com/?search=](uri)",
+    ],
+)
+def test_link_normalisation_shortcut_agrees_with_markdown_it(url):
+    from markdown_it import MarkdownIt
+
+    from shinmun_hf.markup.gfm import parser
+
+    stock, ours = MarkdownIt("commonmark"), parser(False)
+    assert ours.normalizeLink(url) == stock.normalizeLink(url)
+    assert ours.normalizeLinkText(url) == stock.normalizeLinkText(url)
+    assert ours.validateLink(url) == stock.validateLink(url)

@@ -19,6 +19,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from .autolinks import autolink_plugin
 from .code import code_plugin
 from .footnotes import footnote_markup_plugin
+from .links import fast_links_plugin
 from .strikethrough import del_plugin
 from .tables import table_alignment_plugin
 from .typography import smart_punctuation_plugin
@@ -44,6 +45,7 @@ def parser(smart_punctuation: bool, highlight: bool = True) -> MarkdownIt:
         },
     )
     md.enable(["table", "strikethrough"])
+    md.use(fast_links_plugin)
     md.use(autolink_plugin)
     md.use(footnote_plugin, inline=False)
     md.use(deflist_plugin)
