@@ -176,12 +176,76 @@ def test_the_toc_marker_becomes_the_contents_except_in_code(dialect):
     assert "[TOC]" in unescape(html.split("</div>", 1)[1])  # the one in code stays
 
 
-@pytest.mark.parametrize("dialect", DIALECTS)
-def test_a_directive_shown_in_a_fence_inside_a_list_is_left_alone(dialect):
-    text = "- Write:\n\n    ```markdown\n    @@typescript-file[a](b.ts)\n    ```\n"
-    result = render_markdown(text, source="x.md", settings=RenderSettings(dialect=dialect))
+@pytest.mark.parametrize(
+    "text",
+    [
+        "- Write:\n\n    ```markdown\n    @@typescript-file[a](b.ts)\n    ```\n",
+        "- ```\n  @@typescript-file[a](b.ts)\n  ```\n- next\n",
+        "> ```\n> @@typescript-file[a](b.ts)\n> ```\n",
+    ],
+)
+def test_a_directive_shown_in_a_fence_inside_a_list_or_quote_is_left_alone(text):
+    """CommonMark's fences in containers (Python-Markdown has none there)."""
+    result = render_markdown(text, source="x.md")
     assert result.components == ()
     assert "@@typescript-file[a](b.ts)" in unescape(result.html or "")
+
+
+def test_directives_after_a_fence_opened_on_a_list_marker_still_work():
+    text = (
+        "1. ```bash\n   npm install\n   ```\n\nLater:\n\n@@python\n\n    x = 1\n\n"
+        "@@typescript-file[app](app.ts)\n"
+    )
+    result = render_markdown(text, source="x.md", line_offset=2)
+    assert [(c.mount_id, c.line) for c in result.components] == [("app", 13)]
+    assert '<div class="highlight">' in (result.html or "") and "@@python" not in result.html
+
+
+def test_an_indented_code_block_showing_a_fence_does_not_hide_later_directives():
+    text = "    ```\n\n@@typescript-file[app](app.ts)\n"
+    assert [c.mount_id for c in render_markdown(text, source="x.md").components] == ["app"]
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_windows_line_endings_keep_directives_working(dialect):
+    text = "Intro.\r\n\r\n    @@python\r\n\r\n    x = 1\r\n\r\n@@typescript-file[app](app.ts)\r\n"
+    result = render_markdown(text, source="x.md", settings=RenderSettings(dialect=dialect))
+    assert [(c.mount_id, c.line) for c in result.components] == [("app", 7)]
+    assert "@@python" not in (result.html or "") and "\r" not in (result.html or "")
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_an_id_set_by_the_author_wins_over_an_earlier_automatic_one(dialect):
+    settings = RenderSettings(dialect=dialect)
+    html = render_markdown("## Intro\n\n## Summary {#intro}\n", source="x", settings=settings).html
+    assert re.findall(r'<h2 id="([^"]+)"', html or "") == ["intro_1", "intro"]
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_ids_ignore_raw_html_headings_prose_and_scripts(dialect):
+    """Only Markdown headings get ids, and only their ids count as taken (as before)."""
+    text = (
+        "Set the id=main attribute.\n\n<h2>Intro</h2>\n\n"
+        '<script>el.innerHTML = "<h2>Results</h2>";</script>\n\n'
+        "## Main\n\n## Intro\n\n## Results\n"
+    )
+    html = render_markdown(text, source="x", settings=RenderSettings(dialect=dialect)).html or ""
+    assert re.findall(r'<h2 id="([^"]+)"', html) == ["main", "intro", "results"]
+    assert "<h2>Intro</h2>" in html and '"<h2>Results</h2>"' in html
+
+
+def test_an_own_id_with_dashes_survives_smart_punctuation():
+    html = gfm("## Title {#my--id}\n", smart_punctuation=True)
+    assert '<h2 id="my--id">Title</h2>' in html
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_smart_punctuation_leaves_the_text_of_bare_links_alone(dialect):
+    settings = RenderSettings(dialect=dialect)
+    text = "See <https://example.com/some--page> and 'quoted'.\n"
+    html = render_markdown(text, source="x", settings=settings).html or ""
+    assert ">https://example.com/some--page</a>" in html
+    assert "\u2018quoted\u2019" in html
 
 
 def test_a_placeholder_written_by_hand_is_only_text():

@@ -36,8 +36,6 @@ DIRECTIVE_LINE = re.compile(
 )
 NAMED_LINE = re.compile(r"^(?: {0,4}|\t)@@(?P<name>[A-Za-z][\w+#.-]*)")
 """A line that starts like a directive (a named rule's, if not well formed, is an error)."""
-FENCE = re.compile(r"^[ \t]*(?:>[ \t]?)*[ \t]*(?P<fence>`{3,}|~{3,})(?P<rest>.*)$")
-"""A fence line, also inside block quotes and list items (any indentation)."""
 
 
 @dataclass(slots=True)
@@ -104,28 +102,26 @@ class Directives:
     def set_fallback(self, rule: Rule, *, takes_block: bool) -> None:
         self.fallback = RuleSpec(rule, takes_block)
 
-    def expand(self, text: str, context: DirectiveContext) -> Expansion:
-        """Replace directive lines (and their blocks) with placeholder lines."""
+    def expand(
+        self, text: str, context: DirectiveContext, fenced_lines: Callable[[str], set[int]]
+    ) -> Expansion:
+        """Replace directive lines (and their blocks) with placeholder lines.
+
+        ``fenced_lines`` is the dialect's: the lines its parser reads as fenced code, which
+        hold no directives (CommonMark finds fences in list items and quotes; Python-Markdown
+        only at the start of a line)."""
         if "@@" not in text:  # most documents: no scan at all
             return Expansion(text, [], "")
+        fenced = fenced_lines(text)
         # The marker depends on the text itself, so no text can contain its own placeholders.
         marker = "shinmun-directive-" + hashlib.blake2b(text.encode(), digest_size=6).hexdigest()
         lines = text.split("\n")
         out: list[str] = []
         fragments: list[str] = []
-        fence: str | None = None
         index = 0
         while index < len(lines):
             line = lines[index]
-            fenced = FENCE.match(line)
-            if fence is not None:
-                if fenced and fenced["fence"].startswith(fence) and not fenced["rest"].strip():
-                    fence = None
-                out.append(line)
-                index += 1
-                continue
-            if fenced and not (fenced["fence"][0] == "`" and "`" in fenced["rest"]):
-                fence = fenced["fence"]
+            if index in fenced:
                 out.append(line)
                 index += 1
                 continue

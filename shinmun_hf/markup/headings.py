@@ -1,9 +1,11 @@
-"""Heading ids and the outline, made by the project for both dialects alike.
+"""Heading ids and the outline, by the same rules in both dialects.
 
 Ids are Python-Markdown's ``toc`` rules (ASCII letters and digits, ``-`` between words, ``_1``
 for a repeat), which every ``#anchor`` written for this engine so far relies on; markdown-it's
-own anchors differ (``héllo-world``, ``c--rust``). Working on the HTML either parser produces
-keeps them in one place. A heading may set its own id as ``## Title {#my-id}``.
+own anchors differ (``héllo-world``, ``c--rust``). A heading may set its own id as
+``## Title {#my-id}``; ids set so are reserved before any other is made, so an automatic id
+never takes one. Each dialect hands its Markdown headings (never raw HTML) to
+:func:`assign_ids`: markdown-it as tokens (:mod:`.gfm.headings`), Python-Markdown as elements.
 """
 
 from __future__ import annotations
@@ -11,22 +13,37 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Heading", "add_heading_ids", "outline", "slug", "toc_html", "unique"]
+__all__ = [
+    "FOOTNOTE_REFERENCE",
+    "Heading",
+    "assign_ids",
+    "outline",
+    "own_id",
+    "slug",
+    "toc_html",
+    "unique",
+]
 
-HEADING = re.compile(r"<h([1-6])((?:\s[^>]*)?)>(.*?)</h\1>", re.S)
-ID_ATTRIBUTE = re.compile(r"""\sid\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
 OWN_ID = re.compile(r"\s*\{\s*#([A-Za-z][\w:.-]*)\s*\}\s*$")
 """``{#my-id}`` at the end of a heading (Hugo's and Pandoc's spelling)."""
 FOOTNOTE_REFERENCE = re.compile(r"<sup\b[^>]*\bid=\"fnref\d*:[^\"]*\"[^>]*>.*?</sup>", re.S)
-TAG = re.compile(r"<[^>]+>")
 NUMBERED = re.compile(r"^(.*)_([0-9]+)$")
 OUTLINE_LEVELS = range(2, 7)
 """The outline (the contents box) lists ``##`` to ``######``: ``#`` is the page's title."""
 
-Heading = dict[str, Any]
-"""``{level, id, name, html, children}``: ``name`` is the heading's text (HTML-escaped)."""
+
+@dataclass(slots=True)
+class Heading:
+    """A Markdown heading as its dialect found it."""
+
+    level: int
+    name: str
+    """The heading's text, HTML-escaped (footnote references left out)."""
+    id: str | None = None
+    """Set by the author (``{#id}``, or an attribute list), or by :func:`assign_ids`."""
 
 
 def slug(text: str) -> str:
@@ -45,43 +62,28 @@ def unique(candidate: str, used: set[str]) -> str:
     return candidate
 
 
-def add_heading_ids(body: str) -> tuple[str, list[Heading]]:
-    """Give every heading without one an id; return the HTML and the flat list of headings."""
-    if "<h" not in body:
-        return body, []
-    used = {m[1] or m[2] or m[3] for m in ID_ATTRIBUTE.finditer(body)}
-    headings: list[Heading] = []
-
-    def with_id(match: re.Match[str]) -> str:
-        level, attributes, inner = match[1], match[2], match[3]
-        existing = ID_ATTRIBUTE.search(attributes)
-        own = OWN_ID.search(inner) if existing is None else None
-        if own:
-            inner = inner[: own.start()]
-            heading_id = unique(own[1], used)
-        elif existing:
-            heading_id = existing[1] or existing[2] or existing[3] or ""
-        text = html.unescape(TAG.sub("", FOOTNOTE_REFERENCE.sub("", inner))).strip()
-        if not own and not existing:
-            heading_id = unique(slug(text), used)
-        headings.append(
-            {"level": int(level), "id": heading_id, "name": html.escape(text), "html": inner}
-        )
-        if existing:
-            return f"<h{level}{attributes}>{inner}</h{level}>"
-        return f'<h{level} id="{html.escape(heading_id)}"{attributes}>{inner}</h{level}>'
-
-    return HEADING.sub(with_id, body), headings
+def own_id(text: str) -> tuple[str, str | None]:
+    """``Title {#intro}`` -> ``("Title", "intro")``; other text -> ``(text, None)``."""
+    found = OWN_ID.search(text)
+    return (text[: found.start()], found[1]) if found else (text, None)
 
 
-def outline(headings: list[Heading]) -> list[Heading]:
-    """The headings ``##``..``######`` nested by level (the contents box's tree)."""
-    root: list[Heading] = []
-    stack: list[Heading] = []
+def assign_ids(headings: list[Heading], taken: set[str] | None = None) -> None:
+    """Give each heading without an id one made from its text, never one that is taken."""
+    used = {h.id for h in headings if h.id} | (taken or set())
     for heading in headings:
-        if heading["level"] not in OUTLINE_LEVELS:
+        if not heading.id:
+            heading.id = unique(slug(html.unescape(heading.name)), used)
+
+
+def outline(headings: list[Heading]) -> list[dict[str, Any]]:
+    """The headings ``##``..``######`` nested by level: ``{level, id, name, children}``."""
+    root: list[dict[str, Any]] = []
+    stack: list[dict[str, Any]] = []
+    for heading in headings:
+        if heading.level not in OUTLINE_LEVELS:
             continue
-        node = {**heading, "children": []}
+        node = {"level": heading.level, "id": heading.id, "name": heading.name, "children": []}
         while stack and stack[-1]["level"] >= node["level"]:
             stack.pop()
         (stack[-1]["children"] if stack else root).append(node)
@@ -89,7 +91,7 @@ def outline(headings: list[Heading]) -> list[Heading]:
     return root
 
 
-def toc_html(nodes: list[Heading]) -> str:
+def toc_html(nodes: list[dict[str, Any]]) -> str:
     """A nested ``<ul>`` of links to the headings; empty for no headings."""
     if not nodes:
         return ""

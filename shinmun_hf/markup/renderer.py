@@ -6,8 +6,9 @@ for every dialect:
 
 1. the ``@@`` directives become placeholders (:mod:`.directives`);
 2. the dialect parses (:mod:`.gfm` or :mod:`.python_markdown`);
-3. the directives' HTML goes back in, headings get ids (:mod:`.headings`), ``[TOC]`` becomes
-   the contents, code becomes keyboard-scrollable, root-relative links get ``base_path``;
+3. the directives' HTML goes back in, ``[TOC]`` becomes the contents (the headings and their
+   ids come from the dialect, made by the shared rules of :mod:`.headings`), code becomes
+   keyboard-scrollable, root-relative links get ``base_path``;
 4. the summary, plain text and word count are read off the result.
 """
 
@@ -15,14 +16,14 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field, fields
+from types import ModuleType
 from typing import Any
 
 from ..components import ComponentRef
 from ..urls import LINK_IN_A_TAG
 from .directives import DirectiveContext, Directives
-from .headings import FOOTNOTE_REFERENCE, add_heading_ids, outline, toc_html
+from .headings import FOOTNOTE_REFERENCE, outline, toc_html
 from .highlight_directive import highlight_directive
 from .settings import GFM, RenderSettings
 from .typescript_directive import typescript_file_directive, typescript_inline_directive
@@ -48,7 +49,7 @@ class RenderedMarkdown:
     html: str | None
     """``None`` when loaded from the cache without its body (see ``Site.load_body``)."""
     toc: list[dict[str, Any]]
-    """Headings ``##``..``######``: ``{level, id, name, html, children}``."""
+    """Headings ``##``..``######``: ``{level, id, name, children}``."""
     summary_html: str
     """The first paragraph (Shinmun's summary)."""
     text: str
@@ -72,14 +73,17 @@ def _directives() -> Directives:
 DIRECTIVES = _directives()
 
 
-def _parser(dialect: str) -> Callable[..., str]:
-    """The dialect's ``render(text, smart_punctuation=...)``, imported on first use: a process
-    needs only one of the two libraries."""
-    if dialect == GFM:
-        from .gfm import render
-    else:
-        from .python_markdown import render
-    return render
+def _dialect(name: str) -> ModuleType:
+    """The dialect's module, imported on first use (a process needs only one of the two
+    libraries): ``render(text, smart_punctuation=...) -> (html, headings)`` and
+    ``fenced_lines(text)``."""
+    if name == GFM:
+        from . import gfm
+
+        return gfm
+    from . import python_markdown
+
+    return python_markdown
 
 
 def render_markdown(
@@ -90,11 +94,13 @@ def render_markdown(
     settings: RenderSettings = RenderSettings(),  # noqa: B008 (frozen)
 ) -> RenderedMarkdown:
     """Render ``text``, the body of ``source`` starting after ``line_offset`` lines."""
+    if "\r" in text:  # Windows line endings: directives and parsers see lines alike
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    dialect = _dialect(settings.dialect)
     context = DirectiveContext(source=source, line_offset=line_offset)
-    expansion = DIRECTIVES.expand(text, context)
-    parsed = _parser(settings.dialect)(expansion.text, smart_punctuation=settings.smart_punctuation)
+    expansion = DIRECTIVES.expand(text, context, dialect.fenced_lines)
+    parsed, headings = dialect.render(expansion.text, smart_punctuation=settings.smart_punctuation)
     body = expansion.restore(parsed)
-    body, headings = add_heading_ids(body)
     toc = outline(headings)
     if "[TOC]" in body:
         contents = f'<div class="toc">{toc_html(toc)}</div>'

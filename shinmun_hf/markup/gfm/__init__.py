@@ -3,9 +3,10 @@
 Tables, strikethrough, task lists and alerts are markdown-it-py's own; autolinks (a scheme or
 ``www.``, never a bare domain, as GitHub links them), footnotes and definition lists come from
 mdit-py-plugins. The modules beside this one each add one rule: fenced code through the shared
-highlighter, footnotes marked up as Python-Markdown marks them (so one stylesheet and the same
-``#fn:1`` anchors serve both dialects), and smart punctuation. Glue only: directives, heading
-ids and everything after parsing are shared with the ``python-markdown`` dialect.
+highlighter, heading ids by the shared rules, footnotes marked up as Python-Markdown marks them
+(so one stylesheet and the same ``#fn:1`` anchors serve both dialects), and smart punctuation.
+Glue only: directives, the heading-id rules and everything after parsing are shared with the
+``python-markdown`` dialect.
 """
 
 from __future__ import annotations
@@ -13,22 +14,41 @@ from __future__ import annotations
 from functools import cache
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from ..headings import Heading
 from .autolinks import autolink_plugin
 from .code import code_plugin
 from .footnotes import footnote_markup_plugin
+from .headings import heading_ids_plugin
 from .links import fast_links_plugin
 from .strikethrough import del_plugin
 from .tables import table_alignment_plugin
 from .typography import smart_punctuation_plugin
 
-__all__ = ["parser", "render"]
+__all__ = ["fenced_lines", "parser", "render"]
 
 
-def render(text: str, *, smart_punctuation: bool) -> str:
-    return parser(smart_punctuation).render(text)
+def render(text: str, *, smart_punctuation: bool) -> tuple[str, list[Heading]]:
+    """The HTML of ``text`` and its headings (with their ids)."""
+    env: dict = {}
+    html = parser(smart_punctuation).render(text, env)
+    return html, env.get("headings", [])
+
+
+def fenced_lines(text: str) -> set[int]:
+    """The 0-based lines inside fenced code blocks, wherever CommonMark finds them (in list
+    items and quotes too): the directive pre-pass leaves them alone."""
+    tokens: list[Token] = []
+    md = parser(False, highlight=False)
+    md.block.parse(text, md, {}, tokens)
+    inside: set[int] = set()
+    for token in tokens:
+        if token.type == "fence" and token.map:
+            inside.update(range(*token.map))
+    return inside
 
 
 @cache
@@ -56,4 +76,5 @@ def parser(smart_punctuation: bool, highlight: bool = True) -> MarkdownIt:
         md.use(code_plugin)
     if smart_punctuation:
         md.use(smart_punctuation_plugin)
+    md.use(heading_ids_plugin)
     return md

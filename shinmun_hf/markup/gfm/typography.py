@@ -24,9 +24,14 @@ def _smart_punctuation(state: StateCore) -> None:
         if block.type != "inline" or not block.children:
             continue
         smart.start_block()
+        in_autolink = False
         for token in block.children:
             kind = token.type
-            if kind == "text":
+            if kind in ("link_open", "link_close") and token.markup == "autolink":
+                in_autolink = kind == "link_open"  # a URL shown as written: never changed
+            elif kind == "text" and in_autolink:
+                smart.skip(token.content)
+            elif kind == "text":
                 token.content = smart.convert(token.content)
             elif kind == "code_inline":
                 smart.skip()  # code counts as a word before what follows

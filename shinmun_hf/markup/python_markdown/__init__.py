@@ -1,6 +1,7 @@
 """The ``python-markdown`` dialect: Python-Markdown with the extensions Pelican and MkDocs sites
-use (fenced code, tables, footnotes, attribute lists, definition lists). Glue only: directives,
-heading ids, highlighting and everything after parsing are shared with the ``gfm`` dialect.
+use (fenced code, tables, footnotes, attribute lists, definition lists). Glue only: the directives,
+the heading-id rules, highlighting and everything after parsing are shared with the ``gfm``
+dialect.
 
 One ``Markdown`` instance is kept per process and setting, reset between documents: building
 one costs more than converting a typical post.
@@ -8,6 +9,7 @@ one costs more than converting a typical post.
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from functools import cache
 
@@ -15,11 +17,15 @@ from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from ..headings import Heading
 from ..highlighting import CSS_CLASS, formatter_for, use_in_codehilite
 from ..smart_punctuation import SmartPunctuation
+from .headings import HeadingIdsExtension
 from .inline_prefilter import InlinePrefilterExtension
 
-__all__ = ["render"]
+__all__ = ["fenced_lines", "render"]
+
+FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
 
 SKIPPED = frozenset({"code", "pre", "kbd", "samp", "script", "style", "math"})
 BLOCKS = frozenset(
@@ -49,10 +55,30 @@ BLOCKS = frozenset(
 )
 
 
-def render(text: str, *, smart_punctuation: bool) -> str:
+def render(text: str, *, smart_punctuation: bool) -> tuple[str, list[Heading]]:
+    """The HTML of ``text`` and its headings (with their ids)."""
     md = _markdown(smart_punctuation)
     md.reset()
-    return md.convert(text)
+    md.shinmun_headings = []  # type: ignore[attr-defined]
+    html = md.convert(text)
+    return html, md.shinmun_headings  # type: ignore[attr-defined]
+
+
+def fenced_lines(text: str) -> set[int]:
+    """The 0-based lines inside fenced code, as Python-Markdown's ``fenced_code`` finds them:
+    fences at the start of a line (up to three spaces), never inside a list or quote."""
+    inside: set[int] = set()
+    fence: str | None = None
+    for number, line in enumerate(text.split("\n")):
+        opened = FENCE.match(line)
+        if fence is not None:
+            inside.add(number)
+            if opened and opened[1].startswith(fence) and not opened[2].strip():
+                fence = None
+        elif opened and not (opened[1][0] == "`" and "`" in opened[2]):
+            fence = opened[1]
+            inside.add(number)
+    return inside
 
 
 @cache
@@ -77,6 +103,7 @@ def _markdown(smart_punctuation: bool) -> Markdown:
         AttrListExtension(),
         DefListExtension(),
         InlinePrefilterExtension(),
+        HeadingIdsExtension(),
     ]
     if smart_punctuation:
         extensions.append(_SmartPunctuationExtension())
@@ -95,8 +122,8 @@ class _SmartPunctuationTreeprocessor(Treeprocessor):
         smart = self._smart
         if element.tag in BLOCKS:
             smart.start_block()
-        if element.tag in SKIPPED:
-            smart.skip()
+        if element.tag in SKIPPED or (element.tag == "a" and element.text == element.get("href")):
+            smart.skip()  # code, and a URL shown as written (an autolink)
             return
         if element.text:
             element.text = smart.convert(element.text)
