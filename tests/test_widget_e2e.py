@@ -1013,7 +1013,7 @@ def test_a_hostile_answer_stays_text(page: Page, demo: Demo, size: int) -> None:
     hrefs = [value for _, pairs in elements for name, value in pairs if name == "href"]
     assert hrefs and all(re.match(r"https://(tracker|ok)\.example/", href) for href in hrefs)
     for text in ("one", "two", "three", "four", "five"):
-        expect(answer.get_by_text(text, exact=True)).to_have_count(0)  # text, never a link
+        expect(answer.get_by_role("link", name=text, exact=True)).to_have_count(0)  # text only
     assert page.evaluate("window.pwned") is None
     assert not [url for url in requests if "tracker.example" in url]  # an image is not loaded
     expect(page.locator("#hf-demo")).to_be_visible()

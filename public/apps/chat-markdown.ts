@@ -71,9 +71,8 @@ function split(lines: string[]): string[][] {
             : !/^\s+\S/.test(lines[i + 1] ?? "") && !ITEM.test(lines[i + 1] ?? "")
         ) break;
       }
-    } else if (lines[i]?.includes("|") && TABLE_RULE.test(lines[i]) && line.includes("|")) {
-      while (i < lines.length && lines[i].includes("|")) i++;
     } else {
+      // A paragraph, or a table: a header line, its rule, its rows.
       while (i < lines.length && lines[i].trim() && !startsBlock(lines[i])) i++;
     }
     blocks.push(lines.slice(start, i));
