@@ -50,7 +50,7 @@ overflow-wrap:anywhere}
 --hfd-focus:var(--focus,#f0b429);--hfd-error:var(--error,#ff9492)}}
 .hfd *{box-sizing:border-box}
 .hfd [hidden]{display:none!important}
-.hfd :where(p,ol,ul,pre,blockquote){margin:0}
+.hfd :where(p,ol,ul,pre,blockquote,table,details,hr){margin:0}
 .hfd :is(ol,ul){padding-left:1.5rem}
 .hfd>:not(:first-child,:empty),.hfd-setup>:not(:first-child){margin-top:.75rem}
 .hfd-form{display:grid;gap:.5rem}
