@@ -22,8 +22,10 @@ sys.path.insert(0, str(ROOT))
 from shinmun_hf.components import ComponentRef  # noqa: E402
 
 WIDGET = "public/apps/hf-oauth-demo.tsx"
-BUDGET = 8_000
-"""Bytes, gzipped (issue 4). Peers: huggingface.js login helpers alone 8.8 kB."""
+BUDGET = 12_000
+"""Bytes, gzipped (issue 18, shared with the deployed sign-in of issue 17; issue 4 had 8 kB for
+sign-in and one question). Peers: huggingface.js login helpers alone 8.8 kB, with its
+inference client 113 kB."""
 
 
 def measure() -> dict[str, int]:

@@ -18,7 +18,15 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 from test_example_blog import copy_example
-from test_widget_e2e import DEMO, QUESTION, RESULT_KEY, SIGN_IN, hub_answer, stored_token
+from test_widget_e2e import (
+    DEFAULT_MODEL,
+    DEMO,
+    QUESTION,
+    RESULT_KEY,
+    SIGN_IN,
+    hub_answer,
+    stored_token,
+)
 
 from shinmun_hf.build import Builder, BuildOptions
 from shinmun_hf.config import load_config
@@ -29,8 +37,6 @@ from shinmun_hf.serve.hub import hub_variables  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
-DEFAULT_MODEL = "google/gemma-2-2b-it"
-"""The widget's default, when config.yml names none."""
 WIDGET_SCRIPT = re.compile(r"/assets/apps/hf-oauth-demo\.[0-9a-f]+\.js\Z")
 DOCUMENTED_EMBED = "@@typescript-file[my-chat](public/apps/my-chat.ts)"
 """The directive the page shows as an example, inside a fenced block: it must stay text."""
@@ -133,18 +139,23 @@ def test_newcomer_signs_in_asks_and_signs_out(
     expect(page.get_by_role("alert")).to_be_empty()
     assert "code=" not in page.url and "state=" not in page.url
 
-    # Ask: the answer streams in, piece by piece, from the model configured in config.yml.
+    # Ask: the answer streams in, piece by piece, from the model configured in config.yml,
+    # formatted from the Markdown the hub sends.
     question = "What does this page do?"
     prompt = widget.get_by_label(QUESTION)
     expect(prompt).to_have_accessible_name(f"Your question for {blog.model}")
     prompt.fill(question)
-    answer = widget.get_by_role("region", name="Answer")
-    answer.evaluate(SEEN_TEXTS_JS)
+    widget.locator("#hf-demo-answer").evaluate(SEEN_TEXTS_JS)  # (hidden until asked)
     widget.get_by_role("button", name="Ask").click()
-    expected = hub_answer(blog, stored_token(page), question)
-    assert question in expected
-    expect(answer).to_have_text(expected)
+    answer = widget.get_by_role("region", name="Answer")
+    source = hub_answer(blog, stored_token(page), question, blog.model)
+    assert question in source
+    expect(answer).to_contain_text(f"You asked: “{question}”")
+    expect(answer).to_contain_text(blog.model)
     expect(widget.get_by_role("button", name="Ask")).to_be_visible()
+    expect(answer.locator("li")).to_have_count(source.count("\n- "))
+    expect(answer.locator("pre")).to_have_count(1)
+    expected = answer.text_content()
     seen = page.evaluate("window.seenTexts")
     partial = {text for _, text in seen if text and text != expected}
     assert len(partial) >= 3, f"the answer was not streamed: {seen}"

@@ -368,7 +368,7 @@ def test_cors_everywhere_but_authorize(hub):
         headers={
             **origin,
             "Access-Control-Request-Method": "POST",
-            "Access-Control-Request-Headers": "authorization, content-type",
+            "Access-Control-Request-Headers": "authorization, content-type, x-hf-bill-to",
         },
     )
     assert preflight.status_code == 200
@@ -384,14 +384,17 @@ def test_cors_everywhere_but_authorize(hub):
     assert "access-control-allow-origin" not in page.headers
 
 
-def chat(hub, token, model, stream=True):
+QUESTION = "Why is the sky blue?"
+
+
+def chat(hub, token, model, stream=True, messages=None, **headers):
     return hub.post(
         "/v1/chat/completions",
-        headers={"Authorization": f"Bearer {token}"},
+        headers={"Authorization": f"Bearer {token}", **headers},
         json={
             "model": model,
             "stream": stream,
-            "messages": [{"role": "user", "content": "Why is the sky blue?"}],
+            "messages": messages or [{"role": "user", "content": QUESTION}],
         },
     )
 
@@ -401,18 +404,26 @@ def events(response) -> list:
     return [line[6:] if line[6:] == "[DONE]" else json.loads(line[6:]) for line in lines]
 
 
+def streamed(response, field="content") -> str:
+    """The text of one delta field over the whole stream."""
+    return "".join(
+        c["choices"][0]["delta"].get(field, "")
+        for c in events(response)
+        if c != "[DONE]" and c.get("choices")
+    )
+
+
 def test_streaming_reply_is_server_sent_events_ending_with_done(hub):
     token = sign_in(hub)["access_token"]
-    response = chat(hub, token, "google/gemma-2-2b-it:fastest")
+    response = chat(hub, token, "openai/gpt-oss-20b:fastest")
     assert response.headers["content-type"].startswith("text/event-stream")
     assert response.headers["x-request-id"]
     chunks = events(response)
     assert chunks[-1] == "[DONE]"
-    text = "".join(c["choices"][0]["delta"].get("content", "") for c in chunks[:-1] if c["choices"])
-    assert text == (
-        "You asked: “Why is the sky blue?”. This is the local test hub answering as "
-        "google/gemma-2-2b-it."
-    )
+    text = streamed(response)
+    assert text.startswith(f"You asked: “{QUESTION}”.")
+    assert "openai/gpt-oss-20b" in text and ":fastest" not in text  # the suffix is a policy
+    assert len([c for c in chunks[:-1] if c["choices"]]) > 10  # word by word
     # as the router streams: the finish reason, then the usage alone, with no choice
     assert chunks[-3]["choices"][0]["finish_reason"] == "stop"
     assert chunks[-2]["choices"] == [] and chunks[-2]["usage"]["completion_tokens"] > 0
@@ -424,6 +435,57 @@ def test_non_streaming_reply(hub):
     token = sign_in(hub)["access_token"]
     body = chat(hub, token, "some/model", stream=False).json()
     assert body["choices"][0]["message"]["content"].startswith("You asked:")
+
+
+def test_replies_are_markdown_for_the_widget_to_format(hub):
+    token = sign_in(hub)["access_token"]
+    lines = streamed(chat(hub, token, "some/model")).split("\n")
+    assert sum(line.startswith("- ") for line in lines) >= 2  # a list
+    assert lines.count("```") == 1 and any(
+        line.startswith("```") and line != "```" for line in lines
+    )
+    assert any("](https://" in line for line in lines)  # a link
+    assert any("**" in line for line in lines) and any("`" in line for line in lines[:1])
+
+
+@pytest.mark.parametrize(("count", "said"), [(1, "1 message;"), (3, "3 messages;")])
+def test_replies_say_how_many_messages_they_received(hub, count, said):
+    token = sign_in(hub)["access_token"]
+    roles = ["user", "assistant"] * count
+    messages = [{"role": role, "content": f"turn {i}"} for i, role in enumerate(roles[:count])]
+    text = streamed(chat(hub, token, "some/model", messages=messages))
+    assert f"I received {said}" in text
+    assert f"“turn {count - 1}”" in text  # the last question
+
+
+def test_the_reasoning_model_thinks_before_it_answers(hub):
+    token = sign_in(hub)["access_token"]
+    response = chat(hub, token, "test/reasoning")
+    deltas = [c["choices"][0]["delta"] for c in events(response)[:-1] if c["choices"]]
+    fields = [name for delta in deltas for name in delta if delta[name] and name != "role"]
+    assert fields[0] == "reasoning" and fields[-1] == "content"
+    assert fields == sorted(fields, reverse=True)  # all the reasoning, then all the answer
+    thoughts, answer = streamed(response, "reasoning"), streamed(response)
+    assert thoughts not in answer
+    whole = chat(hub, token, "test/reasoning", stream=False).json()["choices"][0]["message"]
+    assert whole["reasoning"] == thoughts and whole["content"] == answer
+
+
+def test_a_model_no_provider_serves_gets_the_routers_400(hub):
+    token = sign_in(hub)["access_token"]
+    response = chat(hub, token, "test/not-served:cheapest")
+    assert response.status_code == 400
+    assert "'test/not-served' is not supported" in response.json()["error"]["message"]
+
+
+def test_bill_to_must_name_an_organization_of_the_user(hub):
+    token = sign_in(hub)["access_token"]
+    org = hub.settings.user.orgs[0]["preferred_username"]
+    billed = chat(hub, token, "some/model", **{"X-HF-Bill-To": org})
+    assert billed.status_code == 200 and f"billed to {org}" in streamed(billed)
+    assert "billed to you" in streamed(chat(hub, token, "some/model"))
+    refused = chat(hub, token, "some/model", **{"X-HF-Bill-To": "someone-elses-org"})
+    assert refused.status_code == 403 and "someone-elses-org" in refused.json()["error"]
 
 
 @pytest.mark.parametrize(
@@ -469,7 +531,7 @@ def test_truncated_stream_ends_without_done(hub):
     assert not any("error" in chunk for chunk in chunks)
     assert all(chunk["choices"][0]["finish_reason"] is None for chunk in chunks)
     text = "".join(c["choices"][0]["delta"].get("content", "") for c in chunks)
-    assert text == "You asked: “Why "
+    assert text == "You asked: “Why "  # three words
 
 
 @pytest.mark.parametrize(

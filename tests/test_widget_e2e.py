@@ -43,6 +43,9 @@ SIGN_IN = "Sign in with Hugging Face"
 QUESTION = re.compile("Your question")
 RESULT_KEY = "hf-oauth:result"
 EMBED = "@@typescript-file[{id}](public/apps/hf-oauth-demo.tsx)"
+DEFAULT_MODEL = "openai/gpt-oss-20b"
+"""The widget's default, when config.yml names none (the issue's choice)."""
+CHAT = "/v1/chat/completions"
 
 
 # --- the site, the hub and a slow stream ---------------------------------------------------
@@ -87,7 +90,7 @@ def _origin(server: http.server.ThreadingHTTPServer) -> str:
 def _widget_project(root: Path) -> Project:
     """A blog with the default theme, the widget's sources and two pages embedding it."""
     project = Project(root)
-    for source in (REPO / "public" / "apps").glob("hf-oauth*"):
+    for source in (REPO / "public" / "apps").glob("*.ts*"):  # the widget and its modules
         project.write(f"public/apps/{source.name}", source.read_bytes())
     front = {"referrer": "no-referrer"}
     body = f"Ask away.\n\n{EMBED.format(id='hf-demo')}\n\nThe end.\n"
@@ -254,15 +257,24 @@ def stream_inference(page: Page, demo: Demo, events: str) -> None:
     )
 
 
+WATCH_FORMATTING_JS = """
+el => new MutationObserver(() => {
+  if (el.ariaBusy === 'true' && el.querySelector('li')) window.listWhileBusy = true;
+}).observe(el, { subtree: true, childList: true, characterData: true })
+"""
+"""Notes whether the answer had a list item drawn while it was still streaming."""
+
+
 def ask(page: Page, question: str = "What is a static site?") -> None:
     page.get_by_label(QUESTION).fill(question)
     page.get_by_role("button", name="Ask").click()
 
 
-def hub_answer(demo: Demo, token: str, question: str) -> str:
-    """The hub's reply to ``question``, read directly (the hub's reply is deterministic)."""
+def hub_answer(demo: Demo, token: str, question: str, model: str = DEFAULT_MODEL) -> str:
+    """The hub's reply to ``question`` alone, read directly (the hub's reply is deterministic):
+    the Markdown source of what the widget shows."""
     body = {
-        "model": "google/gemma-2-2b-it",
+        "model": model,
         "stream": True,
         "max_tokens": 512,
         "messages": [{"role": "user", "content": question}],
@@ -308,12 +320,20 @@ def test_journey_sign_in_ask_stream_sign_out(page: Page, demo: Demo) -> None:
     expect(prompt).to_have_value("What is a static site?")
     expect(prompt).to_be_focused()
 
-    page.get_by_role("button", name="Ask").click()
+    page.locator("#hf-demo-answer").evaluate(WATCH_FORMATTING_JS)  # (hidden until asked)
     answer = page.get_by_role("region", name="Answer")
-    expected = hub_answer(demo, token, "What is a static site?")
-    assert expected
-    expect(answer).to_have_text(expected)
-    assert answer.locator("*").count() == 0  # text nodes only
+    page.get_by_role("button", name="Ask").click()
+    expect(page.get_by_role("button", name="Ask")).to_be_visible()
+    source = hub_answer(demo, token, "What is a static site?")
+    expect(answer).to_contain_text("You asked: “What is a static site?”")
+    # The hub answers in Markdown: it shows as a list, code and a link, with no marks left.
+    items = [line for line in source.split("\n") if line.startswith("- ")]
+    expect(answer.locator("ul > li")).to_have_count(len(items))
+    expect(answer.locator("pre > code")).to_contain_text("print(")
+    expect(answer.get_by_role("link")).to_have_attribute("href", re.compile(r"^https://"))
+    for mark in ("**", "```", "]("):
+        expect(answer).not_to_contain_text(mark)
+    assert page.evaluate("window.listWhileBusy"), "the list was drawn while the answer streamed"
     expect(page.get_by_role("alert")).to_be_empty()
 
     page.get_by_role("button", name="Sign out").click()
@@ -790,9 +810,11 @@ def test_signing_out_while_an_answer_streams_stops_it_at_once(page: Page, demo: 
     expect(answer).to_contain_text("asked")
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("button", name=SIGN_IN)).to_be_visible(timeout=2_000)
-    expect(answer).to_be_empty()
+    conversation = page.locator("#hf-demo .hfd-log")
+    expect(conversation).to_be_hidden()
+    expect(conversation).to_have_text("")
     page.wait_for_timeout(600)  # a slow word every 0.25 s: none may arrive now
-    expect(answer).to_be_empty()
+    expect(conversation).to_have_text("")
     expect(page.get_by_role("status")).to_be_empty()
     assert page.evaluate(f"sessionStorage.getItem('{RESULT_KEY}')") is None
 
@@ -810,7 +832,7 @@ def test_signing_out_leaves_nothing_of_the_user_behind(page: Page, demo: Demo) -
     )
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("button", name=SIGN_IN)).to_be_visible()
-    expect(answer).to_be_empty()
+    expect(page.locator("#hf-demo .hfd-log")).to_have_text("")  # neither question nor answer
     expect(page.get_by_label(QUESTION)).to_have_value("")
     assert page.evaluate("Object.keys(sessionStorage)") == []
     page.reload()
@@ -827,6 +849,356 @@ def test_ctrl_enter_asks_and_escape_stops(page: Page, demo: Demo) -> None:
     page.keyboard.press("Escape")
     expect(page.get_by_role("status")).to_have_text("Stopped.")
     expect(page.get_by_role("region", name="Answer")).not_to_contain_text("answering as")
+
+
+# --- the chat ------------------------------------------------------------------------------
+
+
+def sse(deltas: list[dict[str, str]]) -> str:
+    """An event stream of these deltas, ending with ``[DONE]``."""
+    chunks = [{"choices": [{"index": 0, "delta": delta}]} for delta in deltas]
+    return "".join(f"data: {json.dumps(chunk)}\n\n" for chunk in chunks) + "data: [DONE]\n\n"
+
+
+def pieces(text: str, size: int) -> list[dict[str, str]]:
+    """``text`` as content deltas of ``size`` characters: marks fall across deltas."""
+    return [{"content": text[i : i + size]} for i in range(0, len(text), size)]
+
+
+def sent_messages(page: Page) -> list[list[dict[str, str]]]:
+    """The messages of each chat request the page sends from now on."""
+    sent: list[list[dict[str, str]]] = []
+    page.on(
+        "request",
+        lambda r: (
+            r.url.endswith("/chat/completions")
+            and r.method == "POST"
+            and sent.append(r.post_data_json["messages"])
+        ),
+    )
+    return sent
+
+
+def answered(page: Page) -> None:
+    expect(page.get_by_role("button", name="Ask")).to_be_visible(timeout=10_000)
+    expect(page.get_by_role("region", name="Answer")).to_have_attribute("aria-busy", "false")
+
+
+def test_a_follow_up_question_keeps_the_conversation(page: Page, demo: Demo) -> None:
+    signed_in(page, demo)
+    sent = sent_messages(page)
+    answer = page.get_by_role("region", name="Answer")
+    ask(page, "What is a static site?")
+    expect(answer).to_contain_text("I received 1 message;")
+    expect(page.get_by_label(QUESTION)).to_have_value("")  # ready for the next question
+    ask(page, "And how do I deploy one?")
+    expect(answer).to_contain_text("You asked: “And how do I deploy one?”. I received 3 messages;")
+    answered(page)
+    # The first turn is still on show, above the second, and was sent whole with it.
+    log = page.locator("#hf-demo .hfd-log")
+    expect(log.locator(".hfd-q")).to_have_text(
+        ["What is a static site?", "And how do I deploy one?"]
+    )
+    expect(log.locator("li")).to_have_count(4)  # both answers' lists
+    first = hub_answer(demo, stored_token(page), "What is a static site?")
+    assert sent[1] == [
+        {"role": "user", "content": "What is a static site?"},
+        {"role": "assistant", "content": first},
+        {"role": "user", "content": "And how do I deploy one?"},
+    ]
+
+    page.get_by_role("button", name="Start over").click()
+    expect(log).to_be_hidden()
+    expect(page.get_by_label(QUESTION)).to_be_focused()
+    ask(page, "Fresh start?")
+    expect(answer).to_contain_text("I received 1 message;")
+    assert sent[2] == [{"role": "user", "content": "Fresh start?"}]
+
+
+def test_a_long_conversation_is_trimmed_from_its_oldest_turns(page: Page, demo: Demo) -> None:
+    """Turns are dropped, oldest first, once the conversation would pass 24,000 characters; the
+    question is still asked."""
+    signed_in(page, demo)
+    sent = sent_messages(page)
+    answer = page.get_by_role("region", name="Answer")
+    long = "x" * 9_000  # the hub's answer quotes it: a turn of some 18,000 characters
+    for question, received in [("A" + long, 1), ("B" + long, 1), ("short", 3)]:
+        ask(page, question)
+        expect(answer).to_contain_text(f"I received {received} message")
+        answered(page)
+    assert [len(messages) for messages in sent] == [1, 1, 3]
+    assert sent[2][0]["content"] == "B" + long  # the latest turns stay
+    expect(page.get_by_role("alert")).to_be_empty()
+
+
+FORMATTED = (
+    "Static sites are **fast** and *cheap*, with `no server`.\n\n"
+    "1. Write Markdown\n"
+    "2. Run `shinmun build`\n"
+    "   - a nested point\n\n"
+    "```sh\nshinmun build --space && echo 'a line long enough to scroll on a phone'\n```\n\n"
+    "| Host | Cost |\n|---|---|\n| Pages | free |\n\n"
+    "> Quoted.\n\n"
+    "See [the docs](https://huggingface.co/docs) or https://example.org/page."
+)
+
+
+def test_a_formatted_answer(page: Page, demo: Demo) -> None:
+    signed_in(page, demo)
+    stream_inference(page, demo, sse(pieces(FORMATTED, 3)))
+    ask(page)
+    answer = page.get_by_role("region", name="Answer")
+    expect(answer.locator("p strong")).to_have_text("fast")
+    expect(answer.locator("p em")).to_have_text("cheap")
+    expect(answer.locator(":scope > p code")).to_have_text("no server")
+    expect(answer.locator("ol > li")).to_have_count(2)
+    expect(answer.locator("ol > li").nth(1).locator("code")).to_have_text("shinmun build")
+    expect(answer.locator("ol > li ul > li")).to_have_text("a nested point")
+    code = answer.locator("pre > code")
+    expect(code).to_have_text(re.compile(r"^shinmun build --space && echo"))
+    assert code.evaluate("c => getComputedStyle(c).fontFamily").find("monospace") >= 0
+    assert answer.locator("pre").evaluate("p => getComputedStyle(p).overflowX") == "auto"
+    expect(answer.locator("th")).to_have_text(["Host", "Cost"])
+    expect(answer.locator("td")).to_have_text(["Pages", "free"])
+    expect(answer.locator("blockquote")).to_have_text("Quoted.")
+    links = answer.get_by_role("link")
+    expect(links).to_have_count(2)
+    expect(links.first).to_have_text("the docs")
+    expect(links.first).to_have_attribute("href", "https://huggingface.co/docs")
+    expect(links.last).to_have_attribute("href", "https://example.org/page")  # not the period
+    for link in (links.first, links.last):
+        expect(link).to_have_attribute("target", "_blank")
+        expect(link).to_have_attribute("rel", "noopener noreferrer")
+    for mark in ("**", "`", "](", "|", "> "):
+        expect(answer).not_to_contain_text(mark)
+
+
+HOSTILE = (
+    "<script>window.pwned = 1</script>\n\n"
+    '<img src=x onerror="window.pwned = 2"> **<b onclick=alert(1)>bold</b>**\n\n'
+    "[one](javascript:window.pwned=3) [two](JaVaScRiPt:window.pwned=4) "
+    "[three](data:text/html,<script>alert(1)</script>) [four](/relative) "
+    '[five](vbscript:alert(1)) <a href="javascript:window.pwned=5">six</a> '
+    '![pixel](https://tracker.example/p.gif) <https://ok.example/" onmouseover="alert(1)>\n\n'
+    "```html\n<iframe src=javascript:alert(1)></iframe>\n```\n\n"
+    "- <svg onload=window.pwned=6>\n\n"
+    "| <style>.hfd{display:none}</style> | x |\n|---|---|\n"
+    "| <form><button formaction=javascript:alert(1)>go</button></form> | y |"
+)
+ALLOWED_TAGS = {"P", "STRONG", "EM", "DEL", "CODE", "PRE", "UL", "OL", "LI", "BLOCKQUOTE", "HR"}
+ALLOWED_TAGS |= {"BR", "A", "DIV", "TABLE", "TR", "TH", "TD"}
+
+
+@pytest.mark.parametrize("size", [1, 4, 4096], ids=["by-character", "in-pieces", "at-once"])
+def test_a_hostile_answer_stays_text(page: Page, demo: Demo, size: int) -> None:
+    """Markup, scripts, event handlers and non-http links in an answer cannot get in, however
+    the answer is cut into pieces on its way."""
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    signed_in(page, demo)
+    stream_inference(page, demo, sse(pieces(HOSTILE, size)))
+    ask(page)
+    answered(page)
+    answer = page.get_by_role("region", name="Answer")
+    expect(answer).to_contain_text("<script>window.pwned = 1</script>")
+    expect(answer).to_contain_text('<img src=x onerror="window.pwned = 2">')
+    expect(answer.locator("pre code")).to_have_text("<iframe src=javascript:alert(1)></iframe>")
+    elements = answer.evaluate(
+        """a => [...a.querySelectorAll('*')].map(e => [e.tagName,
+             [...e.attributes].map(x => [x.name, x.value])])"""
+    )
+    assert {tag for tag, _ in elements} <= ALLOWED_TAGS
+    attributes = {name for _, pairs in elements for name, _ in pairs}
+    assert attributes <= {"href", "rel", "target", "class"}, attributes
+    hrefs = [value for _, pairs in elements for name, value in pairs if name == "href"]
+    assert hrefs and all(re.match(r"https://(tracker|ok)\.example/", href) for href in hrefs)
+    for text in ("one", "two", "three", "four", "five"):
+        expect(answer.get_by_role("link", name=text, exact=True)).to_have_count(0)  # text only
+    assert page.evaluate("window.pwned") is None
+    assert not [url for url in requests if "tracker.example" in url]  # an image is not loaded
+    expect(page.locator("#hf-demo")).to_be_visible()
+
+
+def test_a_reasoning_model_thinks_apart_from_its_answer(page: Page, demo: Demo, hub: Any) -> None:
+    signed_in(page, demo)
+    set_global(page, "HF_INFERENCE_MODEL", "test/reasoning")
+    hub.settings.stream_delay = 0.06  # the thinking takes most of a second
+    try:
+        ask(page)
+        thoughts = page.locator("#hf-demo details")
+        expect(thoughts.locator("summary")).to_have_text("Thinking…")
+        expect(page.get_by_role("status")).to_have_text("Thinking…")
+        expect(page.locator("#hf-demo-answer")).to_be_empty()  # (and hidden, so not by role)
+        answered(page)
+    finally:
+        hub.settings.stream_delay = 0.02
+    token = stored_token(page)
+    thinking = httpx.post(
+        f"{demo.hub.url}{CHAT}",
+        headers={"authorization": f"Bearer {token}"},
+        json={"model": "test/reasoning", "messages": [{"role": "user", "content": "x"}]},
+    ).json()["choices"][0]["message"]["reasoning"]
+    answer = page.get_by_role("region", name="Answer")
+    expect(answer).to_contain_text("You asked")
+    expect(answer).not_to_contain_text(thinking[:20])
+    expect(thoughts.locator("summary")).to_have_text("Reasoning")
+    expect(thoughts).not_to_have_attribute("open", "")  # folded
+    expect(thoughts.get_by_text(thinking)).to_be_hidden()
+    thoughts.locator("summary").click()
+    expect(thoughts.get_by_text(thinking)).to_be_visible()
+
+
+def test_reasoning_content_deltas_are_thinking_too(page: Page, demo: Demo) -> None:
+    signed_in(page, demo)
+    stream_inference(
+        page, demo, sse([{"reasoning_content": "Let me think."}, {"content": "Forty-two."}])
+    )
+    ask(page)
+    expect(page.get_by_role("region", name="Answer")).to_have_text("Forty-two.")
+    expect(page.locator("#hf-demo details")).to_contain_text("Let me think.")
+
+
+def test_streaming_shows_progress_and_announces_only_the_whole_answer(
+    page: Page, demo: Demo, hub: Any
+) -> None:
+    signed_in(page, demo)
+    live = page.locator("#hf-demo [aria-live=polite]")
+    expect(live).to_have_count(1)
+    answer = page.get_by_role("region", name="Answer")
+    assert page.locator("#hf-demo-answer").get_attribute("aria-live") is None  # not by token
+    live.evaluate(
+        "el => { window.announced = []; new MutationObserver(() => "
+        "window.announced.push(el.textContent)).observe(el, "
+        "{ subtree: true, childList: true, characterData: true }); }"
+    )
+    hub.settings.stream_delay = 0.05
+    try:
+        ask(page)
+        expect(page.get_by_role("status")).to_have_text("Answering…")
+        expect(answer).to_have_attribute("aria-busy", "true")
+        cursor = answer.evaluate("a => getComputedStyle(a.lastElementChild, '::after').content")
+        assert cursor not in ("none", "normal", '""')  # a cursor after the text so far
+        expect(page.get_by_role("button", name="Stop")).to_be_visible()
+        answered(page)
+    finally:
+        hub.settings.stream_delay = 0.02
+    expect(page.get_by_role("status")).to_be_empty()
+    announced = [text for text in page.evaluate("window.announced") if text]
+    assert len(announced) == 1
+    assert "You asked: “What is a static site?”" in announced[0] and "print(" in announced[0]
+
+
+def test_stop_keeps_the_answer_so_far_in_the_conversation(
+    page: Page, demo: Demo, slow_stream: str
+) -> None:
+    signed_in(page, demo)
+    sent = sent_messages(page)
+    set_global(page, "HF_INFERENCE_URL", slow_stream)
+    ask(page, "Count")
+    answer = page.get_by_role("region", name="Answer")
+    expect(answer).to_contain_text("w3")
+    page.get_by_role("button", name="Stop").click()
+    expect(page.get_by_role("status")).to_have_text("Stopped.")
+    partial = (answer.text_content() or "").strip()
+    set_global(page, "HF_INFERENCE_URL", f"{demo.hub.url}/v1")
+    ask(page, "Go on")
+    expect(answer).to_contain_text("I received 3 messages;")
+    assert sent[1][1]["role"] == "assistant" and sent[1][1]["content"].strip() == partial
+
+
+def test_an_empty_question_gets_a_message(page: Page, demo: Demo) -> None:
+    signed_in(page, demo)
+    sent = sent_messages(page)
+    ask(page, "  \n ")
+    alert_code(page, "empty")
+    expect(page.get_by_role("alert")).to_have_text("Type a question first.")
+    expect(page.get_by_label(QUESTION)).to_be_focused()
+    ask(page, "Now a real one")
+    expect(page.get_by_role("alert")).to_be_empty()
+    expect(page.get_by_role("region", name="Answer")).to_contain_text("Now a real one")
+    assert len(sent) == 1
+
+
+@pytest.mark.parametrize(
+    ("platform", "key", "shown"), [("Win32", "Control", "Ctrl"), ("MacIntel", "Meta", "⌘")]
+)
+def test_the_send_shortcut_matches_the_platform(
+    browser: Browser, demo: Demo, platform: str, key: str, shown: str
+) -> None:
+    context = browser.new_context()
+    context.add_init_script(
+        f"Object.defineProperty(Navigator.prototype, 'platform', {{ get: () => '{platform}' }})"
+    )
+    page = context.new_page()
+    try:
+        signed_in(page, demo)
+        prompt = page.get_by_label(QUESTION)
+        expect(prompt).to_have_accessible_description(
+            re.compile(f"^{re.escape(shown)}\\+Enter sends")
+        )
+        prompt.fill("Shortcut?")
+        prompt.press(f"{key}+Enter")
+        expect(page.get_by_role("region", name="Answer")).to_contain_text("Shortcut?")
+    finally:
+        context.close()
+
+
+def test_no_shortcut_is_shown_on_a_touch_screen(browser: Browser, demo: Demo) -> None:
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True
+    )
+    page = context.new_page()
+    try:
+        signed_in(page, demo)
+        assert page.evaluate("matchMedia('(pointer:coarse)').matches")
+        description = page.locator("#hf-demo-hint")
+        expect(description).to_contain_text("credits")
+        expect(description).not_to_contain_text("Enter")
+    finally:
+        context.close()
+
+
+def test_a_model_no_provider_serves_is_explained(page: Page, demo: Demo) -> None:
+    signed_in(page, demo)
+    set_global(page, "HF_INFERENCE_MODEL", "test/not-served")
+    ask(page)
+    alert_code(page, "400")
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("No Inference Provider serves test/not-served for chat")
+    expect(alert).to_contain_text("HF_INFERENCE_MODEL")
+    expect(alert).to_contain_text(DEFAULT_MODEL)
+
+
+def test_an_organisation_pays_when_configured(page: Page, demo: Demo) -> None:
+    org = demo.hub.settings.user.orgs[0]["preferred_username"]
+    page.add_init_script(f"window.HF_INFERENCE_BILL_TO = '{org}'")
+    headers: list[str | None] = []
+    page.on(
+        "request",
+        lambda r: (
+            r.url.endswith("/chat/completions")
+            and r.method == "POST"
+            and headers.append(r.headers.get("x-hf-bill-to"))
+        ),
+    )
+    signed_in(page, demo)
+    expect(page.locator("#hf-demo-hint")).to_contain_text(f"billed to {org}")
+    ask(page)
+    expect(page.get_by_role("region", name="Answer")).to_contain_text(f"billed to {org}")
+    assert headers == [org]
+    set_global(page, "HF_INFERENCE_BILL_TO", "someone-elses-org")
+    ask(page)
+    alert_code(page, "403")
+    expect(page.get_by_role("alert")).to_contain_text("HF_INFERENCE_BILL_TO")
+
+
+def test_org_ids_go_to_the_authorize_url(page: Page, demo: Demo) -> None:
+    org = demo.hub.settings.user.orgs[0]["sub"]
+    page.add_init_script(f"window.HF_OAUTH_ORG_IDS = '{org}'")
+    page.goto(demo.url)
+    page.get_by_role("button", name=SIGN_IN).click()
+    page.wait_for_url(f"{demo.hub.url}/**")
+    assert parse_qs(urlsplit(page.url).query)["orgIds"] == [org]
 
 
 # --- looks ---------------------------------------------------------------------------------
@@ -876,13 +1248,23 @@ def test_readable_in_both_schemes_at_360_and_1280(
 
         sign_in(page, demo)
         page.get_by_role("button", name="Ask").click()
-        expect(page.get_by_role("region", name="Answer")).not_to_be_empty()
-        expect(page.get_by_role("button", name="Ask")).to_be_visible()
+        answered(page)
+        set_global(page, "HF_INFERENCE_MODEL", "test/reasoning")
+        ask(page, "And a follow-up?")  # two turns, the second with its reasoning folded
+        answered(page)
         page.screenshot(path=tmp_path / f"answer-{scheme}-{width}.png", full_page=True)
-        _readable(page, ".hfd-who", ".hfd-who a", ".hfd-answer", ".hfd-user .hfd-btn")
+        _readable(page, ".hfd-who", ".hfd-who a", ".hfd-answer", ".hfd-user .hfd-btn", ".hfd-q")
+        _readable(page, ".hfd-answer a", ".hfd-answer pre code", ".hfd-answer p code", "summary")
+
+        stream_inference(page, demo, sse(pieces(FORMATTED, 4096)))
+        ask(page, "Formatted, please")
+        answered(page)
+        page.locator("#hf-demo-answer").scroll_into_view_if_needed()
+        page.screenshot(path=tmp_path / f"formatted-{scheme}-{width}.png", full_page=True)
+        _readable(page, "#hf-demo-answer th", "#hf-demo-answer blockquote")
 
         fail_inference(page, demo, 402, {"error": "You have exceeded your monthly credits."})
-        page.get_by_role("button", name="Ask").click()
+        ask(page)
         alert_code(page, "402")
         page.screenshot(path=tmp_path / f"error-{scheme}-{width}.png", full_page=True)
         _readable(page, ".hfd-error")

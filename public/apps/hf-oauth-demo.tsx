@@ -1,6 +1,7 @@
 /**
- * hf-oauth-demo.tsx: the "Sign in with Hugging Face" widget. Ask a chat model a question with
- * your own Hugging Face account; the answer streams in. Everything runs in the browser.
+ * hf-oauth-demo.tsx: the "Sign in with Hugging Face" widget. Chat with a model on your own
+ * Hugging Face account: each answer streams in, formatted from its Markdown, and follow-up
+ * questions keep the conversation. Everything runs in the browser.
  *
  * Mounting: the default export `mount(el)` renders the widget into `el`. The engine's directive
  * `@@typescript-file[hf-demo](public/apps/hf-oauth-demo.tsx)` makes `<div id="hf-demo">`, and the
@@ -8,15 +9,19 @@
  * which lives in sessionStorage). Configuration: see hf-oauth.ts.
  *
  * Rendering: the project's tiny JSX runtime makes real DOM nodes; parts that change are redrawn
- * with `replaceChildren`, and text only ever enters the page as text nodes (never as HTML).
+ * with `replaceChildren`, and text only ever enters the page as text nodes (never as HTML);
+ * answers are drawn by chat-markdown.ts, which builds its elements the same way.
  *
  * Styles: one stylesheet, built here and adopted by the document once (`adoptedStyleSheets`,
  * which a `style-src 'self'` Content-Security-Policy allows, unlike `<style>` elements or
  * `style=` attributes). All classes start with `hfd-`; colours come from the theme's custom
  * properties (--fg, --surface, --accent...) with light and dark fallbacks for other themes.
  */
+import { markdownView } from "./chat-markdown.ts";
 import {
   chatCompletionStream,
+  type ChatMessage,
+  DEFAULT_MODEL,
   defaultRedirectUri,
   generateOAuthLoginUrl,
   getConfig,
@@ -45,13 +50,13 @@ overflow-wrap:anywhere}
 --hfd-focus:var(--focus,#f0b429);--hfd-error:var(--error,#ff9492)}}
 .hfd *{box-sizing:border-box}
 .hfd [hidden]{display:none!important}
-.hfd p,.hfd ol{margin:0}
-.hfd ol{padding-left:1.5rem}
+.hfd :where(p,ol,ul,pre,blockquote,table,details,hr){margin:0}
+.hfd :is(ol,ul){padding-left:1.5rem}
 .hfd>:not(:first-child,:empty),.hfd-setup>:not(:first-child){margin-top:.75rem}
 .hfd-form{display:grid;gap:.5rem}
 .hfd a{color:var(--hfd-accent)}
 .hfd :focus-visible{outline:3px solid var(--hfd-focus);outline-offset:2px}
-.hfd-muted,.hfd-status{color:var(--hfd-muted);font-size:.9375rem}
+.hfd-muted,.hfd-status,.hfd summary,.hfd-thought{color:var(--hfd-muted);font-size:.9375rem}
 .hfd-note{border:1px dashed var(--hfd-line);border-radius:var(--hfd-r);padding:.25rem .5rem;
 font-size:.875rem}
 .hfd-row,.hfd-user{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem .75rem}
@@ -66,9 +71,21 @@ border-color:var(--hfd-accent);font-weight:600}
 .hfd label{font-weight:600}
 .hfd textarea{display:block;width:100%;font:inherit;padding:.5rem;border-radius:var(--hfd-r);
 border:1px solid var(--hfd-muted);background:var(--hfd-page);color:var(--hfd-fg);resize:vertical}
-.hfd-answer{white-space:pre-wrap;background:var(--hfd-page);border:1px solid var(--hfd-line);
+.hfd-log>*+*,.hfd-turn>*+*,.hfd-answer>*+*,.hfd li>*+*{margin-top:.75rem}
+.hfd-q,.hfd-answer{background:var(--hfd-page);border:1px solid var(--hfd-line);
 border-radius:var(--hfd-r);padding:.75rem}
-.hfd-answer:empty{padding:0;border:0}
+.hfd-q{width:fit-content;max-width:85%;margin-left:auto}
+.hfd-q,.hfd-thought{white-space:pre-wrap}
+.hfd-answer:empty{display:none}
+.hfd-answer p{white-space:pre-line}
+.hfd pre,.hfd-wide{overflow-x:auto}
+.hfd pre{background:var(--hfd-bg);padding:.75rem;border-radius:var(--hfd-r);overflow-wrap:normal}
+.hfd blockquote,.hfd-thought{padding-left:.75rem;border-left:3px solid var(--hfd-line)}
+.hfd table{border-collapse:collapse}
+.hfd :is(th,td){border:1px solid var(--hfd-line);padding:.25rem .5rem;text-align:left;
+overflow-wrap:normal}
+.hfd-answer[aria-busy=true]>:last-child::after{content:"▍"}
+.hfd-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%)}
 .hfd-error:not(:empty){color:var(--hfd-error);border-left:4px solid currentColor;padding-left:.5rem}
 `;
 
@@ -95,6 +112,7 @@ function describe(error: unknown): string {
       : `${error.code === "insecure_endpoint" ? "Not sent" : "Sign-in failed"}: ${error.message}.`;
   }
   if (error instanceof InferenceError) {
+    const { model, billTo } = getConfig();
     const id = error.requestId ? ` (request id ${error.requestId})` : "";
     const why: Record<number, string> = {
       0: `The model stopped with an error: ${error.message}.`,
@@ -102,12 +120,18 @@ function describe(error: unknown): string {
         "Your Hugging Face session has expired or the app's access was revoked. Please sign in again.",
       402:
         `You have no inference credits left on Hugging Face: add credits or upgrade to PRO in your Hugging Face billing settings, then try again. (${error.message})`,
-      403:
-        `Your sign-in lacks the inference-api scope: check HF_OAUTH_SCOPES, then sign in again. (${error.message})`,
+      403: `Your sign-in lacks the inference-api scope${
+        billTo ? ` or may not bill ${billTo} (HF_INFERENCE_BILL_TO)` : ""
+      }: check HF_OAUTH_SCOPES, then sign in again. (${error.message})`,
       429: "Hugging Face is rate-limiting your requests. Wait a minute, then try again.",
       503:
         "The model is unavailable right now (its providers are busy or down). Try again later or use another model.",
     };
+    // The router's "The requested model 'x' is not supported by any provider you have enabled."
+    if (error.status === 404 || error.status === 400 && error.message.includes(model.split(":")[0])) {
+      why[error.status] =
+        `No Inference Provider serves ${model} for chat (${error.message}). Set HF_INFERENCE_MODEL to one that does, such as ${DEFAULT_MODEL}.`;
+    }
     return (why[error.status] ?? `Inference failed (HTTP ${error.status}): ${error.message}.`) + id;
   }
   if (error instanceof TypeError) {
@@ -147,6 +171,12 @@ function Setup(props: { scopes: string }) {
   );
 }
 
+/**
+ * The conversation sent with each question is trimmed from its oldest turns to this many
+ * characters (about 6,000 tokens): room for the answer even in an 8k-token context.
+ */
+const MAX_CONVERSATION_CHARS = 24_000;
+
 /** Mount the widget into `el` (once; later calls for the same element do nothing). */
 export default function mount(el: HTMLElement): void {
   if (el.dataset.hfdMounted) return;
@@ -164,7 +194,14 @@ export default function mount(el: HTMLElement): void {
   let phase: Phase = "signing-in";
   let session: OAuthResult | null = null;
   let controller: AbortController | undefined;
+  /** The finished turns, sent again with each question. */
+  let history: ChatMessage[] = [];
+  /** Whether the turn on show is finished (answered or stopped), not failed. */
+  let settled = false;
   const draftKey = `hf-demo:prompt:${location.pathname}#${id}`;
+  const saveDraft = () => sessionStorage.setItem(draftKey, prompt.value);
+  const touch = matchMedia("(pointer:coarse)").matches;
+  const shortcut = /Mac|iP(hone|ad|od)/.test(navigator.platform) ? "⌘" : "Ctrl";
 
   const account = <div class="hfd-account" /> as HTMLElement;
   const prompt = (
@@ -174,7 +211,7 @@ export default function mount(el: HTMLElement): void {
       aria-describedby={`${id}-hint`}
       value={sessionStorage.getItem(draftKey) ?? ""}
       // The draft survives the sign-in round trip (and reloads) in this tab.
-      onInput={() => sessionStorage.setItem(draftKey, prompt.value)}
+      onInput={saveDraft}
       onKeyDown={(event: KeyboardEvent) => {
         if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) form.requestSubmit();
       }}
@@ -184,19 +221,24 @@ export default function mount(el: HTMLElement): void {
   const stop = (
     <button class="hfd-btn" type="button" hidden onClick={() => controller?.abort()}>Stop</button>
   ) as HTMLButtonElement;
+  const restart = (
+    <button class="hfd-btn" type="button" hidden onClick={() => startOver()}>Start over</button>
+  ) as HTMLButtonElement;
   const hint = <p class="hfd-muted" id={`${id}-hint`} /> as HTMLElement;
   const status = <p class="hfd-status" role="status" /> as HTMLElement;
   const alert = <p class="hfd-error" role="alert" /> as HTMLElement;
+  /** Finished answers are announced here, once, instead of token by token. */
+  const said = <div class="hfd-sr" aria-live="polite" /> as HTMLElement;
+  const asked = <p class="hfd-q" hidden /> as HTMLElement;
+  const thinking = <summary /> as HTMLElement;
+  const thought = <p class="hfd-thought" /> as HTMLElement;
+  const thoughts = <details hidden>{thinking}{thought}</details> as HTMLDetailsElement;
   const answer = (
-    <div
-      class="hfd-answer"
-      id={`${id}-answer`}
-      role="region"
-      aria-label="Answer"
-      aria-live="polite"
-      tabindex="-1"
-    />
+    <div class="hfd-answer" id={`${id}-answer`} role="region" aria-label="Answer" tabindex="-1" />
   ) as HTMLElement;
+  /** The turn on show; finished turns go before it, in the log. */
+  const turn = <div class="hfd-turn">{asked}{thoughts}{answer}</div> as HTMLElement;
+  const log = <div class="hfd-log" hidden>{turn}</div> as HTMLElement;
   const form = (
     <form
       class="hfd-form"
@@ -208,7 +250,7 @@ export default function mount(el: HTMLElement): void {
       <label for={prompt.id}>Your question for {config.model}</label>
       {prompt}
       {hint}
-      <div class="hfd-row">{ask}{stop}{status}</div>
+      <div class="hfd-row">{ask}{stop}{restart}{status}</div>
     </form>
   ) as HTMLFormElement;
 
@@ -219,18 +261,25 @@ export default function mount(el: HTMLElement): void {
       <code>{config.providerUrl}</code>: sign-in and answers are simulated.
     </p>
   );
-  el.replaceChildren(...(note ? [note] : []), account, form, alert, answer);
+  el.replaceChildren(
+    ...(note ? [note] : []),
+    account,
+    log,
+    alert,
+    form,
+    said,
+  );
   el.addEventListener("keydown", (event) => {
     if (event.key === "Escape" && controller) controller.abort();
   });
 
-  const showError = (error: unknown) => {
-    alert.textContent = describe(error);
-    alert.dataset.code = error instanceof OAuthError
+  const showError = (error: unknown, code?: string) => {
+    alert.textContent = code ? String(error) : describe(error);
+    alert.dataset.code = code ?? (error instanceof OAuthError
       ? error.code
       : error instanceof InferenceError
       ? String(error.status)
-      : "error";
+      : "error");
   };
   const clearError = () => {
     alert.textContent = "";
@@ -239,7 +288,7 @@ export default function mount(el: HTMLElement): void {
 
   async function signIn(): Promise<void> {
     clearError();
-    sessionStorage.setItem(draftKey, prompt.value);
+    saveDraft();
     render("signing-in", "Taking you to Hugging Face…");
     try {
       location.assign(await generateOAuthLoginUrl());
@@ -310,9 +359,14 @@ export default function mount(el: HTMLElement): void {
     ask.hidden = busy;
     ask.disabled = phase !== "signed-in";
     stop.hidden = !busy;
+    log.hidden = asked.hidden;
+    restart.hidden = busy || phase !== "signed-in" || asked.hidden;
+    // The shortcut is for keyboards: none is shown on a touch screen.
     hint.textContent = phase === "signed-out"
       ? "Sign in to ask. What you type here is kept while you sign in."
-      : "Ctrl+Enter sends.";
+      : (touch ? "" : `${shortcut}+Enter sends. `) + (config.billTo
+        ? `Answers are billed to ${config.billTo}.`
+        : "Answers use your Hugging Face credits.");
     status.textContent = statusText;
     answer.setAttribute("aria-busy", String(busy));
     const active = document.activeElement as HTMLElement | null;
@@ -332,37 +386,95 @@ export default function mount(el: HTMLElement): void {
     }
   }
 
+  /** The conversation to send: earlier turns, dropped from the oldest while too long. */
+  function conversation(question: string): ChatMessage[] {
+    const count = () => history.reduce((sum, m) => sum + m.content.length, question.length);
+    while (history.length && count() > MAX_CONVERSATION_CHARS) history = history.slice(2);
+    return [...history, { role: "user", content: question }];
+  }
+
   async function generate(): Promise<void> {
     const question = prompt.value.trim();
-    if (phase !== "signed-in" || !question) return;
+    if (phase !== "signed-in") return;
+    if (!question) {
+      showError("Type a question first.", "empty");
+      prompt.focus();
+      return;
+    }
     clearError();
     controller = new AbortController();
-    const text = document.createTextNode("");
-    answer.replaceChildren(text);
+    if (settled) {
+      // The last turn is done: it joins the conversation above.
+      const done = <div class="hfd-turn">{asked.cloneNode(true)}</div> as HTMLElement;
+      if (!thoughts.hidden) done.append(thoughts.cloneNode(true));
+      done.append(<div class="hfd-answer">{[...answer.childNodes]}</div>);
+      turn.before(done);
+    }
+    settled = false;
+    asked.textContent = question;
+    asked.hidden = thoughts.open = false;
+    thoughts.hidden = true;
+    thought.textContent = said.textContent = "";
+    answer.replaceChildren();
+    const show = markdownView(answer);
+    prompt.value = "";
+    saveDraft();
     render("generating", "Thinking…");
+    let text = "";
     try {
       for await (
         const token of chatCompletionStream({
-          messages: [{ role: "user", content: question }],
+          messages: conversation(question),
           signal: controller.signal,
           onRetry: (code) => {
             status.textContent = `${code === 429 ? "Rate limited" : "Model busy"}, retrying…`;
           },
+          onReasoning: (piece) => {
+            thoughts.hidden = false;
+            thinking.textContent = "Thinking…";
+            thought.append(piece); // text, as it comes
+          },
         })
       ) {
-        if (status.textContent) status.textContent = "";
-        text.appendData(token); // tokens are text, never markup
+        if (!text) {
+          status.textContent = "Answering…";
+          thinking.textContent = "Reasoning";
+        }
+        show((text += token));
       }
+      settled = true;
+      said.textContent = answer.innerText;
       refresh();
+      if (!text) status.textContent = "No answer came back.";
     } catch (error) {
       const stopped = isAbort(error);
-      if (!stopped) showError(error);
+      settled = stopped;
+      if (!stopped) {
+        showError(error);
+        if (!prompt.value) prompt.value = question; // to ask again
+        saveDraft();
+      }
       session = loadSavedOAuthResult(); // a 401 has signed out (the question is kept)
       if (stopped && !session) forget(); // stopped by signing out
       render(session ? "signed-in" : "signed-out", stopped && session ? "Stopped." : "");
     } finally {
       controller = undefined;
+      if (settled && text) {
+        history.push({ role: "user", content: question }, { role: "assistant", content: text });
+      }
     }
+  }
+
+  /** Forget the conversation (Start over, or signing out). */
+  function startOver(): void {
+    history = [];
+    settled = false;
+    log.replaceChildren(turn);
+    answer.replaceChildren();
+    asked.hidden = thoughts.hidden = true;
+    asked.textContent = thinking.textContent = thought.textContent = said.textContent = "";
+    clearError();
+    render(phase); // focus moves on from the vanished button
   }
 
   const refresh = () => {
@@ -371,9 +483,9 @@ export default function mount(el: HTMLElement): void {
   };
   /** Signed out: the next person at this browser sees nothing of the last one's questions. */
   const forget = () => {
-    answer.replaceChildren();
     prompt.value = "";
     sessionStorage.removeItem(draftKey);
+    startOver();
   };
   // Another widget on the page (or this one) signed in or out.
   addEventListener(OAUTH_CHANGE_EVENT, () => {

@@ -9,7 +9,9 @@
  *   HF_OAUTH_SCOPES         default "openid profile inference-api"
  *   HF_OPENID_PROVIDER_URL  default "https://huggingface.co"
  *   HF_INFERENCE_URL        default "https://router.huggingface.co/v1"
- *   HF_INFERENCE_MODEL      default "google/gemma-2-2b-it"
+ *   HF_INFERENCE_MODEL      default DEFAULT_MODEL below (a ":fastest"-style suffix is allowed)
+ *   HF_INFERENCE_BILL_TO    an organisation to bill instead of the visitor (X-HF-Bill-To)
+ *   HF_OAUTH_ORG_IDS        the authorize URL's `orgIds`: organisations to offer access to
  *   HF_OAUTH_REDIRECT_URI   default: this page's URL without query and fragment
  *   HF_LOCAL_HUB            `true` when `shinmun serve --hub local` points the URLs above at the
  *                           local test hub; the widget then shows "Using the local test hub".
@@ -21,7 +23,8 @@
  * `OAuthError` carrying a stable `code`.
  */
 
-export const DEFAULT_MODEL = "google/gemma-2-2b-it";
+/** The one place the default model is named: small, and served for chat by several providers. */
+export const DEFAULT_MODEL = "openai/gpt-oss-20b";
 export const DEFAULT_SCOPES = "openid profile inference-api";
 /** Fired on `window` whenever the stored sign-in changes (sign-in, sign-out, 401). */
 export const OAUTH_CHANGE_EVENT = "hf-oauth-change";
@@ -85,6 +88,8 @@ export interface HfConfig {
   model: string;
   redirectUri?: string;
   localHub: boolean;
+  billTo?: string;
+  orgIds?: string;
 }
 
 export interface LoginOptions {
@@ -157,6 +162,8 @@ export function getConfig(): HfConfig {
     model: text(g.HF_INFERENCE_MODEL) ?? DEFAULT_MODEL,
     redirectUri: text(g.HF_OAUTH_REDIRECT_URI),
     localHub: g.HF_LOCAL_HUB === true,
+    billTo: text(g.HF_INFERENCE_BILL_TO),
+    orgIds: text(g.HF_OAUTH_ORG_IDS),
   };
 }
 
@@ -299,7 +306,7 @@ export async function generateOAuthLoginUrl(options: LoginOptions = {}): Promise
     code_challenge: base64url(new Uint8Array(digest)),
     code_challenge_method: "S256",
     prompt: options.prompt,
-    orgIds: options.orgIds,
+    orgIds: options.orgIds ?? config.orgIds,
   };
   for (const [key, value] of Object.entries(params)) if (value) url.searchParams.set(key, value);
 
@@ -536,12 +543,16 @@ export interface ChatOptions {
   model?: string;
   signal?: AbortSignal;
   onToken?: (token: string) => void;
+  /** Called with each piece of a reasoning model's thinking (never part of the answer). */
+  onReasoning?: (text: string) => void;
   /** Called before waiting to retry a 429 or 503. */
   onRetry?: (status: number, delayMs: number) => void;
   maxTokens?: number;
   temperature?: number;
   /** Default: the stored sign-in's token. */
   accessToken?: string;
+  /** An organisation to bill (`X-HF-Bill-To`); default HF_INFERENCE_BILL_TO. */
+  billTo?: string;
 }
 
 /** An error body's message: `{"error": "…"}`, `{"error": {"message": "…"}}` or `{"message": "…"}`. */
@@ -627,11 +638,20 @@ async function* serverSentData(body: ReadableStream<BufferSource>): AsyncGenerat
   }
 }
 
+type Delta = { content?: unknown; reasoning?: unknown; reasoning_content?: unknown };
+
+/** Reasoning models send their thinking as `reasoning` (some providers `reasoning_content`). */
+function reason(delta: Delta | undefined, onReasoning: ChatOptions["onReasoning"]): void {
+  const thought = delta?.reasoning ?? delta?.reasoning_content;
+  if (typeof thought === "string" && thought) onReasoning?.(thought);
+}
+
 /**
- * Stream a chat completion from `POST {HF_INFERENCE_URL}/chat/completions`, yielding text as it
- * arrives. Throws `InferenceError` (a 401 also signs out; status 0 for an error in the stream,
- * or a stream cut off before `[DONE]`), `OAuthError` "insecure_endpoint" for a plain-http URL
- * that is not loopback, or the signal's AbortError.
+ * Stream a chat completion from `POST {HF_INFERENCE_URL}/chat/completions`, yielding the
+ * answer's text as it arrives (a reasoning model's thinking goes to `onReasoning` instead).
+ * Throws `InferenceError` (a 401 also signs out; status 0 for an error in the stream, or a
+ * stream cut off before `[DONE]`), `OAuthError` "insecure_endpoint" for a plain-http URL that
+ * is not loopback, or the signal's AbortError.
  */
 export async function* chatCompletionStream(options: ChatOptions): AsyncGenerator<string, void> {
   const config = getConfig();
@@ -641,17 +661,20 @@ export async function* chatCompletionStream(options: ChatOptions): AsyncGenerato
     throw new InferenceError("Sign in with Hugging Face first", 401);
   }
   const url = checkEndpoint(`${config.inferenceUrl}/chat/completions`, "inference URL");
+  const billTo = options.billTo ?? config.billTo;
   const response = await post(url, {
     method: "POST",
     headers: {
       authorization: `Bearer ${token}`,
       "content-type": "application/json",
       accept: "text/event-stream",
+      ...(billTo ? { "x-hf-bill-to": billTo } : {}),
     },
     body: JSON.stringify({
       model: options.model ?? config.model,
       messages: options.messages,
-      max_tokens: options.maxTokens ?? 512,
+      // Room for a reasoning model's thinking, which counts towards it, and its answer.
+      max_tokens: options.maxTokens ?? 1024,
       temperature: options.temperature,
       stream: true,
     }),
@@ -663,9 +686,9 @@ export async function* chatCompletionStream(options: ChatOptions): AsyncGenerato
     const body = await getJson(response);
     const message = errorMessage(body);
     if (message) throw new InferenceError(message, 0, requestId);
-    const choices = body.choices as { message?: { content?: unknown } }[] | undefined;
-    const content = choices?.[0]?.message?.content;
-    if (typeof content === "string") yield content;
+    const whole = (body.choices as { message?: Delta }[] | undefined)?.[0]?.message;
+    reason(whole, options.onReasoning);
+    if (typeof whole?.content === "string") yield whole.content;
     return;
   }
   for await (const data of serverSentData(response.body!)) {
@@ -683,9 +706,9 @@ export async function* chatCompletionStream(options: ChatOptions): AsyncGenerato
     if (chunk.error !== undefined) {
       throw new InferenceError(errorMessage(chunk) ?? "The model failed mid-answer", 0, requestId);
     }
-    const choices = chunk.choices as { delta?: { content?: unknown } }[] | undefined;
-    const content = choices?.[0]?.delta?.content;
-    if (typeof content === "string" && content) yield content;
+    const delta = (chunk.choices as { delta?: Delta }[] | undefined)?.[0]?.delta;
+    reason(delta, options.onReasoning);
+    if (typeof delta?.content === "string" && delta.content) yield delta.content;
   }
   // The stream ended without its final `data: [DONE]`: the connection broke off mid-answer.
   throw new InferenceError("The answer was cut off", 0, requestId);

@@ -18,7 +18,7 @@ class SelectiveCORS:
             app,
             allow_origins=["*"],
             allow_methods=["GET", "POST", "OPTIONS"],
-            allow_headers=["authorization", "content-type", "accept"],
+            allow_headers=["authorization", "content-type", "accept", "x-hf-bill-to"],
             expose_headers=["x-request-id", "retry-after"],
             max_age=600,
         )

@@ -1,8 +1,14 @@
 """The Inference Providers router: ``POST /v1/chat/completions``, OpenAI-compatible.
 
-Replies are deterministic (they quote the last user message) and stream word by word as
-server-sent events, ending with ``data: [DONE]``, like router.huggingface.co. These model names
-make it fail the ways the real router does, for tests of the widget:
+Replies are deterministic and stream word by word as server-sent events, ending with
+``data: [DONE]``, like router.huggingface.co. They are Markdown (a list, inline and fenced code, a
+link) so that the widget's rendering is exercised, quote the last user message and say how many
+messages the request carried (so tests see the conversation). An ``X-HF-Bill-To`` header must
+name one of the test user's organisations (403 otherwise), and the reply says who pays.
+
+``test/reasoning`` thinks first, as gpt-oss does on the real router: ``delta.reasoning`` chunks
+before the answer's ``delta.content``. These model names make it fail the ways the real router
+does, for tests of the widget:
 
 =========================  =====================================================================
 ``test/unauthorized``      401 (token invalid, expired or the app was revoked)
@@ -13,6 +19,7 @@ make it fail the ways the real router does, for tests of the widget:
 ``test/mid-stream-error``  three tokens, then a chunk with an ``error`` key
 ``test/truncated``         three tokens, then the stream ends without ``data: [DONE]``
 ``test/slow``              a normal reply, streamed slowly (a quarter second a word)
+``test/not-served``        400 naming the model: no provider serves it for chat
 =========================  =====================================================================
 A ``:provider`` suffix (``model:fastest``) is accepted and ignored.
 """
@@ -21,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import secrets
 import time
 from collections.abc import AsyncIterator
@@ -41,13 +49,28 @@ CREDITS = (
 )
 
 
-def _reply(model: str, messages: list[dict[str, Any]]) -> list[str]:
+REASONING = "The visitor wants a short answer. A list, some code and a link will do."
+
+
+def _reply(model: str, messages: list[dict[str, Any]], bill_to: str | None) -> str:
     question = next(
         (str(m.get("content", "")) for m in reversed(messages) if m.get("role") == "user"), ""
     )
-    text = f"You asked: “{question.strip()}”. This is the local test hub answering as {model}."
-    words = text.split(" ")
-    return [word + (" " if index < len(words) - 1 else "") for index, word in enumerate(words)]
+    count = f"{len(messages)} message{'s' if len(messages) != 1 else ''}"
+    payer = f"billed to {bill_to}" if bill_to else "billed to you"
+    return (
+        f"You asked: “{question.strip()}”. I received {count}; this is the local test hub "
+        f"answering as `{model}`, {payer}.\n\n"
+        "- a **list** item\n"
+        "- another, with *emphasis*\n\n"
+        '```python\nprint("Hello from the test hub")\n```\n\n'
+        "More about [Inference Providers](https://huggingface.co/docs/inference-providers)."
+    )
+
+
+def _words(text: str) -> list[str]:
+    """Each word with the whitespace after it: the pieces the reply streams in."""
+    return re.findall(r"\S+\s*", text)
 
 
 def inference_routes(settings: HubSettings, state: HubState) -> list[Route]:
@@ -92,19 +115,35 @@ def inference_routes(settings: HubSettings, state: HubState) -> list[Route]:
             return error(
                 429, {"message": "Rate limit reached, try again later"}, **{"Retry-After": "0"}
             )
+        if model == "test/not-served":
+            message = f"The requested model '{model}' is not supported by any provider you have"
+            return error(
+                400, {"error": {"message": message + " enabled.", "code": "model_not_supported"}}
+            )
+        bill_to = request.headers.get("x-hf-bill-to")
+        if bill_to is not None and bill_to not in {
+            o["preferred_username"] for o in settings.user.orgs
+        }:
+            return error(403, {"error": f"You cannot bill {bill_to}: not an organization of yours"})
         if model == "test/unavailable" or (model == "test/flaky" and attempts <= 2):
             return error(
                 503,
                 {"error": {"message": "The model provider is unavailable"}},
                 **{"Retry-After": "0"},
             )
-        words = _reply(model, messages)
+        reply = _reply(model, messages, bill_to)
+        thoughts = REASONING if model == "test/reasoning" else ""
         if not body.get("stream"):
-            return JSONResponse(_completion(request_id, model, "".join(words)), headers=headers)
+            return JSONResponse(_completion(request_id, model, reply, thoughts), headers=headers)
         delay = 0.25 if model == "test/slow" else settings.stream_delay
         stop_after = 3 if model in ("test/mid-stream-error", "test/truncated") else None
+        deltas = [{"reasoning": w} for w in _words(thoughts)] + [
+            {"content": w} for w in _words(reply)
+        ]
+        if stop_after is not None:
+            deltas = deltas[:stop_after]
         return StreamingResponse(
-            _stream(request_id, model, words, delay, stop_after, model == "test/truncated"),
+            _stream(request_id, model, deltas, delay, stop_after, model == "test/truncated"),
             media_type="text/event-stream",
             headers={**headers, "Cache-Control": "no-cache"},
         )
@@ -115,13 +154,14 @@ def inference_routes(settings: HubSettings, state: HubState) -> list[Route]:
 async def _stream(
     request_id: str,
     model: str,
-    words: list[str],
+    deltas: list[dict[str, str]],
     delay: float,
     stop_after: int | None,
     silently: bool = False,
 ) -> AsyncIterator[bytes]:
-    """The reply as events; after ``stop_after`` words an error chunk, or (``silently``) just the
-    end of the stream, with neither a finish reason nor ``[DONE]``."""
+    """The reply as events, a delta each; with ``stop_after`` set, after that many deltas an
+    error chunk, or (``silently``) just the end of the stream, with neither a finish reason nor
+    ``[DONE]``."""
     created = int(time.time())
 
     def chunk(delta: dict[str, str], finish: str | None = None) -> bytes:
@@ -136,16 +176,17 @@ async def _stream(
 
     yield b": keep-alive\n\n"  # comment lines, as proxies and the router send: to be skipped
     yield chunk({"role": "assistant", "content": ""})
-    for index, word in enumerate(words):
-        if index == stop_after:
-            if not silently:
-                error = {"error": {"message": "The model provider failed mid-stream"}}
-                yield f"data: {json.dumps(error)}\n\n".encode()
-            return
+    for delta in deltas:
         await asyncio.sleep(delay)
-        yield chunk({"content": word})
+        yield chunk(delta)
+    if stop_after is not None:
+        if not silently:
+            error = {"error": {"message": "The model provider failed mid-stream"}}
+            yield f"data: {json.dumps(error)}\n\n".encode()
+        return
     yield chunk({}, "stop")
-    usage = {"prompt_tokens": 8, "completion_tokens": len(words), "total_tokens": 8 + len(words)}
+    tokens = len(deltas)
+    usage = {"prompt_tokens": 8, "completion_tokens": tokens, "total_tokens": 8 + tokens}
     final = {
         "id": request_id,
         "object": "chat.completion.chunk",
@@ -158,13 +199,16 @@ async def _stream(
     yield b"data: [DONE]\n\n"
 
 
-def _completion(request_id: str, model: str, text: str) -> dict[str, Any]:
+def _completion(request_id: str, model: str, text: str, reasoning: str) -> dict[str, Any]:
+    message = {
+        "role": "assistant",
+        "content": text,
+        **({"reasoning": reasoning} if reasoning else {}),
+    }
     return {
         "id": request_id,
         "object": "chat.completion",
         "created": int(time.time()),
         "model": model,
-        "choices": [
-            {"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}
-        ],
+        "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
     }
