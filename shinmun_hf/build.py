@@ -48,7 +48,7 @@ from .freshness import (
     unchanged_result,
 )
 from .helpers import make_filters, make_globals
-from .markup import RenderSettings
+from .markup import RenderSettings, prepare_renderer
 from .markup.highlight_cache import take_used, use_store
 from .options import BuildOptions, BuildResult
 from .outputs import Output, document_output, plan_outputs
@@ -508,13 +508,14 @@ class Builder:
         return parse_entry(source, kind, data, config.timezone, config.render_settings)
 
     def _parse_all(
-        self, jobs: list[tuple[str, str, bytes, str, str]]
+        self, jobs: list[tuple[str, str, bytes, str, RenderSettings]]
     ) -> list[tuple[Entry, dict[str, str]]]:
         use_store(self.cache_dir / "entries.sqlite")  # code blocks highlighted before
         workers = self.options.jobs or os.cpu_count() or 1
         if len(jobs) < PARALLEL_THRESHOLD or workers < 2:
             return [_parse_job(job) for job in jobs]
         chunk = max(1, len(jobs) // (workers * 8))
+        prepare_renderer(jobs[0][4])  # once here, inherited by every worker
         with fork_pool(workers) as pool:
             return list(pool.map(_parse_job, jobs, chunksize=chunk))
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from .settings import DEFAULT_DIALECT, DIALECTS, RENDERER_VERSION, RenderSettings
 
 if TYPE_CHECKING:
-    from .renderer import RenderedMarkdown, plain_text, render_markdown
+    from .renderer import RenderedMarkdown, plain_text, prepare_renderer, render_markdown
 
 __all__ = [
     "DEFAULT_DIALECT",
@@ -19,12 +19,13 @@ __all__ = [
     "RenderSettings",
     "RenderedMarkdown",
     "plain_text",
+    "prepare_renderer",
     "render_markdown",
 ]
 
 
 def __getattr__(name: str) -> Any:
-    if name in ("RenderedMarkdown", "plain_text", "render_markdown"):
+    if name in ("RenderedMarkdown", "plain_text", "prepare_renderer", "render_markdown"):
         from . import renderer
 
         return getattr(renderer, name)
