@@ -27,11 +27,11 @@ import uvicorn
 from ..build import Builder, BuildOptions, inputs_of, sources_of
 from ..cache import CACHE_DIR
 from ..errors import ShinmunError
+from ..hosts import LocalHostsOnly, allowed_hosts, binds_every_interface
 from ..writer import check_output_folder
 from .app import create_app
 from .console import Console
 from .events import Broadcaster
-from .hosts import LocalHostsOnly, allowed_hosts, binds_every_interface
 from .hub import hub_port, start_hub
 from .rebuild import Rebuilder
 from .watcher import Watcher
