@@ -22,8 +22,9 @@ sys.path.insert(0, str(ROOT))
 from shinmun_hf.components import ComponentRef  # noqa: E402
 
 WIDGET = "public/apps/hf-oauth-demo.tsx"
-BUDGET = 8_000
-"""Bytes, gzipped (issue 4). Peers: huggingface.js login helpers alone 8.8 kB."""
+BUDGET = 12_000
+"""Bytes, gzipped (issue 4; 12 kB since issues 17 and 18, sign-in and chat). Peers:
+huggingface.js login helpers alone 8.8 kB."""
 
 
 def measure() -> dict[str, int]:

@@ -22,11 +22,13 @@ import {
   getConfig,
   handleOAuthRedirect,
   InferenceError,
+  inFrame,
   loadSavedOAuthResult,
   OAUTH_CHANGE_EVENT,
   OAuthError,
   type OAuthResult,
   signOut,
+  storage,
 } from "./hf-oauth.ts";
 
 const CSS = `
@@ -62,6 +64,7 @@ font-size:.875rem}
 border:1px solid var(--hfd-muted);background:var(--hfd-page);color:var(--hfd-fg);cursor:pointer}
 .hfd-primary{background:var(--hfd-accent);color:var(--hfd-on-accent);
 border-color:var(--hfd-accent);font-weight:600}
+.hfd a.hfd-btn{display:inline-flex;align-items:center;text-decoration:none;color:var(--hfd-on-accent)}
 .hfd-btn:disabled{opacity:.6;cursor:not-allowed}
 .hfd label{font-weight:600}
 .hfd textarea{display:block;width:100%;font:inherit;padding:.5rem;border-radius:var(--hfd-r);
@@ -123,22 +126,16 @@ function Setup(props: { scopes: string }) {
   return (
     <div class="hfd-setup">
       <p>
-        <strong>Sign-in with Hugging Face is not configured yet.</strong> To turn it on:
+        <strong>Sign-in with Hugging Face is not configured yet.</strong> To turn it on, set{" "}
+        <code>HF_OAUTH_CLIENT_ID: cimd</code> under <code>variables:</code> in{" "}
+        <code>config.yml</code> and rebuild: the site publishes its own client metadata, no app
+        to register. Or create a public OAuth app at{" "}
+        <a href="https://huggingface.co/settings/applications/new">
+          huggingface.co/settings/applications/new
+        </a>{" "}
+        with the redirect URL <code>{defaultRedirectUri()}</code> and the scopes{" "}
+        <code>{props.scopes}</code>, and set its client id there instead.
       </p>
-      <ol>
-        <li>
-          Create a public OAuth app (no secret) at{" "}
-          <a href="https://huggingface.co/settings/applications/new">
-            huggingface.co/settings/applications/new
-          </a>{" "}
-          with the redirect URL <code>{defaultRedirectUri()}</code> and the scopes{" "}
-          <code>{props.scopes}</code>.
-        </li>
-        <li>
-          Put its client id in <code>config.yml</code> under <code>variables:</code> as{" "}
-          <code>HF_OAUTH_CLIENT_ID</code> and rebuild the site.
-        </li>
-      </ol>
       <p class="hfd-muted">
         On a static Hugging Face Space with <code>hf_oauth: true</code>{" "}
         this works with no configuration.
@@ -165,6 +162,7 @@ export default function mount(el: HTMLElement): void {
   let session: OAuthResult | null = null;
   let controller: AbortController | undefined;
   const draftKey = `hf-demo:prompt:${location.pathname}#${id}`;
+  const framed = inFrame();
 
   const account = <div class="hfd-account" /> as HTMLElement;
   const prompt = (
@@ -172,9 +170,9 @@ export default function mount(el: HTMLElement): void {
       id={`${id}-prompt`}
       rows={3}
       aria-describedby={`${id}-hint`}
-      value={sessionStorage.getItem(draftKey) ?? ""}
+      value={storage()?.getItem(draftKey) ?? ""}
       // The draft survives the sign-in round trip (and reloads) in this tab.
-      onInput={() => sessionStorage.setItem(draftKey, prompt.value)}
+      onInput={() => storage()?.setItem(draftKey, prompt.value)}
       onKeyDown={(event: KeyboardEvent) => {
         if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) form.requestSubmit();
       }}
@@ -239,7 +237,7 @@ export default function mount(el: HTMLElement): void {
 
   async function signIn(): Promise<void> {
     clearError();
-    sessionStorage.setItem(draftKey, prompt.value);
+    storage()?.setItem(draftKey, prompt.value);
     render("signing-in", "Taking you to Hugging Face…");
     try {
       location.assign(await generateOAuthLoginUrl());
@@ -251,13 +249,25 @@ export default function mount(el: HTMLElement): void {
 
   function accountView(): Node {
     if (phase === "signed-out") {
+      // In a frame (a Space on huggingface.co) storage is partitioned or refused, and login
+      // pages refuse framing: sign-in runs in a tab of this site's own.
       return (
         <div class="hfd-row">
-          <button class="hfd-btn hfd-primary" type="button" onClick={() => void signIn()}>
-            Sign in with Hugging Face
-          </button>
+          {framed
+            ? (
+              <a class="hfd-btn hfd-primary" href={location.href} target="_blank">
+                Sign in with Hugging Face in a new tab
+              </a>
+            )
+            : (
+              <button class="hfd-btn hfd-primary" type="button" onClick={() => void signIn()}>
+                Sign in with Hugging Face
+              </button>
+            )}
           <span class="hfd-muted">
-            The model runs on your own account; your token stays in this browser tab.
+            {framed
+              ? "This page opens in a tab of its own: sign in and ask there. You stay signed in in that tab, not in this frame."
+              : "The model runs on your own account; your token stays in this browser tab."}
           </span>
         </div>
       );
@@ -310,9 +320,11 @@ export default function mount(el: HTMLElement): void {
     ask.hidden = busy;
     ask.disabled = phase !== "signed-in";
     stop.hidden = !busy;
-    hint.textContent = phase === "signed-out"
-      ? "Sign in to ask. What you type here is kept while you sign in."
-      : "Ctrl+Enter sends.";
+    hint.textContent = phase !== "signed-out"
+      ? "Ctrl+Enter sends."
+      : framed
+      ? "Sign in to ask."
+      : "Sign in to ask. What you type here is kept while you sign in.";
     status.textContent = statusText;
     answer.setAttribute("aria-busy", String(busy));
     const active = document.activeElement as HTMLElement | null;
@@ -373,7 +385,7 @@ export default function mount(el: HTMLElement): void {
   const forget = () => {
     answer.replaceChildren();
     prompt.value = "";
-    sessionStorage.removeItem(draftKey);
+    storage()?.removeItem(draftKey);
   };
   // Another widget on the page (or this one) signed in or out.
   addEventListener(OAUTH_CHANGE_EVENT, () => {
