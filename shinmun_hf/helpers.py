@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 
 from .content import reading_minutes
 from .deps import record
+from .oauth_client import published_variables
 from .site import MONTHS, Document, Pagination, Site, Taxonomy
 from .variables import variables_script_tag
 
@@ -173,7 +174,7 @@ def make_globals(site: Site) -> dict[str, Any]:
 
     def site_variables_script_tag() -> Markup:
         if not made:
-            made.append(variables_script_tag(site.config.variables))
+            made.append(variables_script_tag(published_variables(site.config)))
         return made[0]
 
     return {
