@@ -24,6 +24,7 @@ __all__ = [
     "CIMD_FILE",
     "client_id",
     "metadata_document",
+    "metadata_warning",
     "published_variables",
 ]
 
@@ -88,6 +89,18 @@ def metadata_document(config: Config) -> bytes | None:
     if logo:
         document["logo_uri"] = logo if "://" in logo else root + logo.lstrip("/")
     return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode()
+
+
+def metadata_warning(config: Config) -> list[str]:
+    """For ``shinmun build``: a document Hugging Face could not read where it says it is."""
+    root = _own_document_root(config)
+    if root is None or root.startswith("https://"):
+        return []
+    return [
+        f"config.yml: HF_OAUTH_CLIENT_ID is cimd, but site_url is {config.site_url}: Hugging "
+        "Face reads the client metadata document only over https, from where the site is "
+        "published; set site_url to that address"
+    ]
 
 
 def published_variables(config: Config) -> dict[str, Any]:
