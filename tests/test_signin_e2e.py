@@ -72,6 +72,7 @@ def test_sign_in_returns_to_the_page_it_started_from_with_its_question(
         "/\\evil.example/",
         "javascript:alert(document.domain)",
         "evil.example",
+        "//[",  # not even a URL
     ],
 )
 def test_a_tampered_return_address_never_leaves_the_site(
@@ -138,11 +139,12 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevServer]:
 
 @pytest.fixture(scope="module")
 def served_local(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevServer]:
-    """``shinmun serve --hub local`` on a blog configured with ``HF_OAUTH_CLIENT_ID: cimd``."""
+    """``shinmun serve --hub local`` on a blog in a folder, with ``HF_OAUTH_CLIENT_ID: cimd``."""
     project = _widget_project(tmp_path_factory.mktemp("local") / "blog")
     project.config(
         title="Ada's blog",
         site_url="https://blog.example.org",
+        base_path="/notes",
         variables={"HF_OAUTH_CLIENT_ID": "cimd"},
     )
     options = ServeOptions(port=0, hub="local", build=BuildOptions(dev=True))
@@ -153,15 +155,18 @@ def served_local(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevServer
 def test_serve_local_signs_in_through_the_sites_metadata_document(
     page: Page, served_local: DevServer
 ) -> None:
-    document_url = f"{served_local.url}/.well-known/oauth-cimd"
+    site = f"{served_local.url}/notes"
+    document_url = f"{site}/.well-known/oauth-cimd"
     response = httpx.get(document_url)
     assert response.headers["content-type"].startswith("application/json")
     document = response.json()
     assert document["client_id"] == document_url
-    assert f"{served_local.url}/{CALLBACK}" in document["redirect_uris"]
+    assert f"{site}/{CALLBACK}" in document["redirect_uris"]
     assert document["client_name"] == "Ada's blog"
 
-    page.goto(f"{served_local.url}/{DEMO}")
+    redirects: list[str] = []
+    page.on("framenavigated", lambda frame: redirects.append(frame.url))
+    page.goto(f"{site}/{DEMO}")
     page.get_by_label(QUESTION).fill("Who are you?")
     page.get_by_role("button", name=SIGN_IN).click()
     page.wait_for_url(lambda url: "/oauth/authorize?" in url)
@@ -169,7 +174,8 @@ def test_serve_local_signs_in_through_the_sites_metadata_document(
     expect(page.get_by_role("heading")).to_contain_text("Ada's blog")  # from the document
     page.get_by_role("button", name="Approve").click()
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-    assert page.url == f"{served_local.url}/{DEMO}"
+    assert page.url == f"{site}/{DEMO}"
+    assert any(url.startswith(f"{site}/{CALLBACK}?") for url in redirects)
     expect(page.get_by_label(QUESTION)).to_have_value("Who are you?")
 
 

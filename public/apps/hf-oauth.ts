@@ -362,11 +362,15 @@ export function handleOAuthRedirect(): Promise<OAuthResult | null> {
  * §4.11.2: no open redirector), even from a tampered record.
  */
 function returnPath(path: unknown): string | undefined {
-  const url = new URL(String(path), location.href);
-  if (
-    typeof path == "string" && path[0] == "/" && url.origin == location.origin &&
-    url.pathname.startsWith(getConfig().basePath + "/")
-  ) return url.pathname + url.search + url.hash;
+  try {
+    const url = new URL(String(path), location.href);
+    if (
+      typeof path == "string" && path[0] == "/" && url.origin == location.origin &&
+      url.pathname.startsWith(getConfig().basePath + "/")
+    ) return url.pathname + url.search + url.hash;
+  } catch {
+    // not a URL at all ("//["): nowhere to return to
+  }
 }
 
 async function completeRedirect(): Promise<OAuthResult | null> {
