@@ -232,7 +232,8 @@ def test_framed_without_storage_still_shows_the_widget_and_signs_in_in_a_tab(
 def partitioned_context(
     browser_type: BrowserType, browser_type_launch_args: dict, tmp_path: Path
 ) -> Iterator[BrowserContext]:
-    """A profile that lets third-party frames have storage, partitioned by the top site."""
+    """A profile that lets third-party frames keep storage (third-party cookies allowed), with
+    third-party storage partitioning switched on."""
     (tmp_path / "Default").mkdir()
     preferences = {"profile": {"cookie_controls_mode": 0, "block_third_party_cookies": False}}
     (tmp_path / "Default" / "Preferences").write_text(json.dumps(preferences))
@@ -247,7 +248,7 @@ def partitioned_context(
     context.close()
 
 
-def test_framed_with_partitioned_storage_signs_in_in_a_tab_never_in_the_frame(
+def test_framed_with_storage_allowed_signs_in_in_a_tab_never_in_the_frame(
     partitioned_context: BrowserContext, served: DevServer
 ) -> None:
     hub_requests: list[str] = []
@@ -260,10 +261,30 @@ def test_framed_with_partitioned_storage_signs_in_in_a_tab_never_in_the_frame(
     )
     page, tab = _framed_sign_in(partitioned_context, served)
     frame = page.frames[1]
-    assert frame.evaluate("sessionStorage.length >= 0")  # storage there, its own partition
+    assert frame.evaluate("sessionStorage.length >= 0")  # the frame has storage here
     assert frame.evaluate(f"sessionStorage.getItem('{RESULT_KEY}')") is None
     assert set(hub_requests) == {"top"}  # the login page was never loaded in the frame
     expect(
         page.frame_locator("iframe").locator("#hf-demo").get_by_role("link", name=NEW_TAB)
     ).to_be_visible()
     assert tab.evaluate(f"sessionStorage.getItem('{RESULT_KEY}')") is not None
+
+
+def test_the_hubs_login_pages_do_not_load_in_a_frame(page: Page, demo: Demo) -> None:
+    """As real login pages: a page of another site cannot frame the consent screen and trick a
+    click on Approve (the framed widget never tries, it opens a tab)."""
+    page.goto(demo.url)
+    page.get_by_role("button", name=SIGN_IN).click()
+    page.wait_for_url(f"{demo.hub.url}/oauth/authorize?**")
+    consent = page.url
+    page.goto(f"{demo.origin}/{DEMO}")
+    page.evaluate(
+        """url => { const f = document.createElement('iframe'); f.src = url;
+                    document.body.append(f); }""",
+        consent,
+    )
+    page.wait_for_timeout(1000)
+    framed = page.frames[-1]
+    assert framed != page.main_frame
+    assert framed.get_by_role("button", name="Approve").count() == 0
+    assert "Authorize" not in (framed.evaluate("document.body?.innerText ?? ''") or "")
