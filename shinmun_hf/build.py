@@ -1081,8 +1081,13 @@ def _same_bytes(source: Path, copy: Path, chunk: int = 1 << 20) -> bool:
         return False
 
 
+PUBLISHED_DOT_FOLDERS = (".well-known",)
+"""Dot folders copied all the same: RFC 8615 well-known URIs (``security.txt``, ...)."""
+
+
 def _public_files(root: Path) -> Iterable[Path]:
-    """Files of ``public/`` to publish: no dotfiles, no TypeScript sources.
+    """Files of ``public/`` to publish: no dotfiles, no TypeScript sources (but
+    ``public/.well-known/`` at the top).
 
     A link is published as the file it points to if that file is in the project. A link out
     of the project is refused: one committed by mistake (``public/passwd -> /etc/passwd``)
@@ -1091,7 +1096,10 @@ def _public_files(root: Path) -> Iterable[Path]:
     """
     project = root.parent.resolve()
     for directory, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        top = directory == str(root)
+        dirnames[:] = sorted(
+            d for d in dirnames if not d.startswith(".") or (top and d in PUBLISHED_DOT_FOLDERS)
+        )
         for name in dirnames:
             if os.path.islink(os.path.join(directory, name)):
                 raise _link_error(Path(directory, name), root, "a folder", "folder")

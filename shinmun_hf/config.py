@@ -54,6 +54,14 @@ SCHEMA: dict[str, opt.Option] = {
         True, help="Curly quotes, dashes and ellipses in prose (never in code)."
     ),
     "variables": opt.Variables(dict, help="Published to every visitor as window.KEY globals."),
+    "hf_oauth_logo": opt.Str(
+        "", help="Logo on Hugging Face's consent screen: an https URL or a path in the site."
+    ),
+    "hf_oauth_loopback_redirects": opt.Bool(
+        False,
+        help="List http://127.0.0.1 and http://localhost callbacks in the client metadata "
+        "document, so serve --hub huggingface can sign in (any local program then may too).",
+    ),
     "allow_secret_like_variables": opt.Bool(
         False, help="Allow variable names containing SECRET, PASSWORD, PRIVATE or TOKEN."
     ),
@@ -79,6 +87,8 @@ class Config:
     markdown: str
     smart_punctuation: bool
     variables: dict[str, Any]
+    hf_oauth_logo: str
+    hf_oauth_loopback_redirects: bool
     allow_secret_like_variables: bool
     path: str = "config.yml"
     extra: dict[str, Any] = field(default_factory=dict)

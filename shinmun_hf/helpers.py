@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 from .content import reading_minutes
 from .deps import record
 from .markup.headings import toc_html as contents_list
+from .oauth_client import published_variables
 from .site import MONTHS, Document, Pagination, Site, Taxonomy
 from .variables import variables_script_tag
 
@@ -164,7 +165,7 @@ def make_globals(site: Site) -> dict[str, Any]:
 
     def site_variables_script_tag() -> Markup:
         if not made:
-            made.append(variables_script_tag(site.config.variables))
+            made.append(variables_script_tag(published_variables(site.config)))
         return made[0]
 
     return {

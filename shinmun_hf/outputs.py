@@ -19,6 +19,7 @@ from .content import POST
 from .deps import record, recording
 from .feeds import atom_feed, rss_feed
 from .helpers import paginate
+from .oauth_client import CIMD_FILE, metadata_document
 from .search_index import search_index
 from .site import Document, Site
 from .sitemap import sitemap
@@ -258,4 +259,7 @@ def plan_outputs(site: Site, documents: Iterable[Document] | None = None) -> lis
         return search_index([*site.posts, *site.pages])
 
     outputs.append(Output("search-index.json", None, "the search index", None, make_search_index))
+    cimd = metadata_document(config)  # (config is every output's input: no facts to record)
+    if cimd is not None:
+        outputs.append(Output(CIMD_FILE, None, "the client metadata document", None, lambda: cimd))
     return outputs

@@ -49,8 +49,9 @@ CONFIG_NOTES: dict[str, tuple[str, ...]] = {
     "permalink": ("Placeholders: {year}, {month}, {day} and {slug}.",),
     "variables": (
         "Never put secrets here: every value is public. Override one per environment with",
-        "SHINMUN_VAR_<KEY>, e.g. SHINMUN_VAR_HF_OAUTH_CLIENT_ID. On a static Hugging Face Space",
-        "the widget uses the client id the Space injects: HF_OAUTH_CLIENT_ID can stay empty.",
+        "SHINMUN_VAR_<KEY>, e.g. SHINMUN_VAR_HF_OAUTH_CLIENT_ID. HF_OAUTH_CLIENT_ID: cimd needs no",
+        "app on huggingface.co: the site publishes its own client metadata at site_url. A client",
+        "id of a registered app works too; empty, a static Space's own app is used.",
     ),
 }
 

@@ -63,7 +63,8 @@ class ExampleBlog:
 def blog(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ExampleBlog]:
     root = copy_example(tmp_path_factory.mktemp("demo-page"))
     # A loopback redirect URL without a port matches the page on any port, as on huggingface.co.
-    with hub_package.HubServer(redirect_uris=[f"http://127.0.0.1/{DEMO}"]) as hub:
+    callback = "http://127.0.0.1/oauth/callback/huggingface/"  # the example's callback page
+    with hub_package.HubServer(redirect_uris=[callback]) as hub:
         options = BuildOptions(variables=hub_variables(hub.url, hub.client_id))
         result = Builder(root, root / "_site", options).build()
         assert result.warnings == []

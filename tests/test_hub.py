@@ -100,7 +100,7 @@ def test_discovery_matches_hugging_face_metadata(hub):
 
 
 def test_issuer_is_the_hubs_own_url_whatever_the_host_header(hub):
-    evil = {"Host": "evil.example"}
+    evil = {"Host": "evil.localhost:8765"}  # another name it answers (it refuses others)
     meta = hub.get("/.well-known/openid-configuration", headers=evil).json()
     assert meta["issuer"] == ISSUER
     urls = [v for k, v in meta.items() if k.endswith(("_endpoint", "_uri"))]
@@ -568,9 +568,12 @@ def test_server_runs_on_loopback_and_stops():
         meta = httpx.get(server.url + "/.well-known/openid-configuration").json()
         assert meta["issuer"] == server.url
         spoofed = httpx.get(
-            server.url + "/.well-known/openid-configuration", headers={"Host": "evil.example"}
+            server.url + "/.well-known/openid-configuration", headers={"Host": "a.localhost"}
         ).json()
         assert spoofed["issuer"] == server.url == server.settings.issuer
+        # a rebound DNS name reaches the hub's socket but not its endpoints
+        rebound = httpx.get(server.url + "/oauth/jwks", headers={"Host": "evil.example"})
+        assert rebound.status_code == 421 and "keys" not in rebound.text
         url = server.url
     with pytest.raises(httpx.ConnectError):
         httpx.get(url + "/.well-known/openid-configuration", timeout=2)

@@ -80,8 +80,8 @@ def test_answers_only_requests_addressed_to_this_machine(server, http, host, sta
 
 
 def test_a_server_bound_to_every_interface_answers_any_name_and_signs_in_locally(tmp_path):
+    from shinmun_hf.hosts import allowed_hosts
     from shinmun_hf.serve import DevServer, ServeOptions
-    from shinmun_hf.serve.hosts import allowed_hosts
 
     assert allowed_hosts("0.0.0.0") is None and allowed_hosts("::") is None
     assert "192.168.1.5" in allowed_hosts("192.168.1.5")

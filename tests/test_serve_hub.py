@@ -1,8 +1,8 @@
 """``serve --hub``: which provider the widget is pointed at, and the local hub's wiring.
 
 The hub itself is tested with its package; here a stand-in with the same interface checks that
-``serve`` starts it, registers the served demo page as a redirect URI, builds with variables
-pointing at it, and stops it.
+``serve`` starts it, builds with variables pointing at it (the client id being the served site's
+own client metadata document), and stops it.
 """
 
 from __future__ import annotations
@@ -27,8 +27,7 @@ class FakeHub:
 
     instances: list[FakeHub] = []
 
-    def __init__(self, redirect_uris: list[str], port: int = 0) -> None:
-        self.redirect_uris = redirect_uris
+    def __init__(self, port: int = 0) -> None:
         self.url = "http://127.0.0.1:7999"
         self.client_id = "local-test-client"
         self.running = False
@@ -62,6 +61,9 @@ def test_default_hub_follows_the_configured_client_id(project, monkeypatch):
     assert serve_hub.choose_hub(None, project.root, {"SHINMUN_VAR_HF_OAUTH_CLIENT_ID": "e"}) == (
         "huggingface"
     )
+    # a metadata document at site_url cannot be read by huggingface.co from a laptop
+    project.config(title="x", variables={"HF_OAUTH_CLIENT_ID": "cimd"})
+    assert serve_hub.choose_hub(None, project.root, {}) == "local"
     monkeypatch.setattr(serve_hub, "_local_hub_available", lambda: False)
     assert serve_hub.choose_hub(None, project.root, {}) == "huggingface"
 
@@ -73,11 +75,19 @@ def test_local_hub_is_started_registered_and_used(project, fake_hub):
     with DevServer(project.root, options, Console(io.StringIO(), io.StringIO())) as server:
         (hub,) = fake_hub.instances
         assert hub.running
-        assert f"{server.url}/blog/hf-oauth-demo/" in hub.redirect_uris
-        port = server.url.rsplit(":", 1)[1]
-        assert f"http://localhost:{port}/blog/hf-oauth-demo/" in hub.redirect_uris
         page = httpx.get(f"{server.url}/blog/hf-oauth-demo/").text
-        assert 'window.HF_OAUTH_CLIENT_ID = "local-test-client";' in page
+        document_url = f"{server.url}/blog/.well-known/oauth-cimd"
+        assert f'window.HF_OAUTH_CLIENT_ID = "{document_url}";' in page
+        assert 'window.HF_BASE_PATH = "/blog";' in page
+        document = httpx.get(document_url).json()
+        assert document["client_id"] == document_url
+        port = server.url.rsplit(":", 1)[1]
+        assert (
+            f"http://127.0.0.1:{port}/blog/oauth/callback/huggingface/"
+            in (document["redirect_uris"])
+        )
+        # any port of either loopback name (the page may be opened as localhost)
+        assert "http://localhost/blog/oauth/callback/huggingface/" in document["redirect_uris"]
         assert 'window.HF_OPENID_PROVIDER_URL = "http://127.0.0.1:7999";' in page
         assert 'window.HF_INFERENCE_URL = "http://127.0.0.1:7999/v1";' in page
         assert "window.HF_LOCAL_HUB = true;" in page
@@ -116,8 +126,9 @@ def test_with_the_real_local_hub(project):
             }
             return httpx.get(discovery["authorization_endpoint"], params=query).status_code
 
-        assert authorize(f"{server.url}/hf-oauth-demo/") == 200  # the consent page
-        assert authorize(f"{server.url}/elsewhere/") == 400
+        # the hub reads the site's metadata document from the dev server
+        assert authorize(f"{server.url}/oauth/callback/huggingface/") == 200  # consent page
+        assert authorize(f"{server.url}/hf-oauth-demo/") == 400  # not in the document
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"{hub_url}/.well-known/openid-configuration")
 

@@ -36,6 +36,8 @@ from shinmun_hf.serve.hub import hub_variables  # noqa: E402
 pytestmark = pytest.mark.browser
 
 DEMO = "hf-oauth-demo/"
+CALLBACK = "oauth/callback/huggingface/"
+"""The one redirect URI: sign-in comes back there, then returns to the page it started on."""
 TWO = "two-widgets/"
 BARE = "no-front-matter/"
 """A page with the widget whose front matter says nothing about the referrer."""
@@ -98,6 +100,8 @@ def _widget_project(root: Path) -> Project:
     two = f"{EMBED.format(id='first')}\n\nBetween.\n\n{EMBED.format(id='second')}\n"
     project.page("two-widgets", title="Two widgets", body=two, **front)
     project.page("no-front-matter", title="Bare", body=f"{EMBED.format(id='hf-demo')}\n")
+    callback = f"{EMBED.format(id='hf-demo')}\n"
+    project.page("oauth/callback/huggingface", title="Signing in", body=callback, **front)
     return project
 
 
@@ -121,7 +125,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     project = _widget_project(tmp_path_factory.mktemp("widget") / "blog")
     servers = [_serve(project.out), _serve(project.out, strict=True)]
     origin, strict_origin = map(_origin, servers)
-    pages = [f"{origin}/{DEMO}", f"{origin}/{TWO}", f"{strict_origin}/{DEMO}"]
+    pages = [f"{origin}/{CALLBACK}", f"{strict_origin}/{CALLBACK}"]
     try:
         with HubServer(redirect_uris=pages) as hub:
             project.build(variables=hub_variables(hub.url, hub.client_id))
@@ -226,8 +230,9 @@ def tamper_id_token(page: Page, demo: Demo, **claims: object) -> None:
     def handle(route: Route) -> None:
         response = route.fetch()
         body = response.json()
-        header, payload, signature = body["id_token"].split(".")
-        body["id_token"] = ".".join([header, _b64({**_b64json(payload), **claims}), signature])
+        payload = body["id_token"].split(".")[1]
+        # signed again with the hub's key: only the claims' own checks can catch it
+        body["id_token"] = demo.hub.signer.id_token({**_b64json(payload), **claims})
         route.fulfill(response=response, json=body)
 
     page.route(demo.discovery()["token_endpoint"], handle)
@@ -444,9 +449,10 @@ def test_forged_state_is_rejected(page: Page, demo: Demo) -> None:
 
 
 def test_reused_state_is_rejected(page: Page, demo: Demo) -> None:
+    callbacks: list[str] = []
+    page.on("framenavigated", lambda frame: "code=" in frame.url and callbacks.append(frame.url))
     signed_in(page, demo)
-    callback = page.evaluate("performance.getEntriesByType('navigation')[0].name")
-    assert "code=" in callback
+    (callback,) = callbacks
     page.goto(callback)
     alert_code(page, "state_mismatch")
 
@@ -467,8 +473,13 @@ def test_state_expires_after_ten_minutes(page: Page, demo: Demo) -> None:
         ({"id_token_issuer": "https://evil.example"}, "id_token_iss"),
         ({"id_token_audience": "another-client"}, "id_token_aud"),
         ({"id_token_expired": True}, "id_token_expired"),
+        ({"id_token_from_the_future": True}, "id_token_iat"),
+        ({"id_token_alg": "none"}, "id_token_alg"),
+        ({"id_token_alg": "HS256"}, "id_token_alg"),
+        ({"id_token_forged": True}, "id_token_signature"),
+        ({"id_token_kid": "another-key"}, "id_token_kid"),
     ],
-    ids=["nonce", "iss", "aud", "exp"],
+    ids=["nonce", "iss", "aud", "exp", "iat", "alg-none", "hs256", "signature", "kid"],
 )
 def test_id_token_checks(page: Page, demo: Demo, hub: Any, fault: dict, code: str) -> None:
     hub.settings.faults = Faults(**fault)
@@ -565,7 +576,7 @@ def test_wrong_iss_on_the_redirect_is_rejected(page: Page, demo: Demo) -> None:
         # Redirects are not routed: rewrite the hub's answer to the consent form instead.
         response = route.fetch(max_redirects=0)
         location = response.headers.get("location", "")
-        if not location.startswith(demo.url):
+        if not location.startswith(f"{demo.origin}/{CALLBACK}"):
             route.fulfill(response=response)
             return
         evil = location + "&iss=https%3A%2F%2Fevil.example"
@@ -1284,7 +1295,10 @@ def test_not_configured_shows_the_setup(browser: Browser, tmp_path: Path) -> Non
         widget = page.locator("#hf-demo")
         expect(widget).to_contain_text("not configured")
         expect(widget).to_contain_text("HF_OAUTH_CLIENT_ID")
-        expect(widget.locator("code", has_text="127.0.0.1")).to_have_text(url)  # the redirect URL
+        expect(widget).to_contain_text("HF_OAUTH_CLIENT_ID: cimd")  # no app to register
+        # or the one redirect URL to register: the callback page, whatever page this is
+        callback = f"{_origin(server)}/{CALLBACK}"
+        expect(widget.locator("code", has_text="127.0.0.1")).to_have_text(callback)
         expect(widget.get_by_role("button")).to_have_count(0)
         page.screenshot(path=tmp_path / "setup-dark-360.png", full_page=True)
         _readable(page, ".hfd", ".hfd-muted")

@@ -27,11 +27,13 @@ import {
   getConfig,
   handleOAuthRedirect,
   InferenceError,
+  inFrame,
   loadSavedOAuthResult,
   OAUTH_CHANGE_EVENT,
   OAuthError,
   type OAuthResult,
   signOut,
+  storage,
 } from "./hf-oauth.ts";
 
 const CSS = `
@@ -67,6 +69,7 @@ font-size:.875rem}
 border:1px solid var(--hfd-muted);background:var(--hfd-page);color:var(--hfd-fg);cursor:pointer}
 .hfd-primary{background:var(--hfd-accent);color:var(--hfd-on-accent);
 border-color:var(--hfd-accent);font-weight:600}
+.hfd a.hfd-btn{display:inline-flex;align-items:center;text-decoration:none;color:var(--hfd-on-accent)}
 .hfd-btn:disabled{opacity:.6;cursor:not-allowed}
 .hfd label{font-weight:600}
 .hfd textarea{display:block;width:100%;font:inherit;padding:.5rem;border-radius:var(--hfd-r);
@@ -147,22 +150,16 @@ function Setup(props: { scopes: string }) {
   return (
     <div class="hfd-setup">
       <p>
-        <strong>Sign-in with Hugging Face is not configured yet.</strong> To turn it on:
+        <strong>Sign-in with Hugging Face is not configured yet.</strong> To turn it on, set{" "}
+        <code>HF_OAUTH_CLIENT_ID: cimd</code> under <code>variables:</code> in{" "}
+        <code>config.yml</code> and rebuild: the site publishes its own client metadata, no app
+        to register. Or create a public OAuth app at{" "}
+        <a href="https://huggingface.co/settings/applications/new">
+          huggingface.co/settings/applications/new
+        </a>{" "}
+        with the redirect URL <code>{defaultRedirectUri()}</code> and the scopes{" "}
+        <code>{props.scopes}</code>, and set its client id there instead.
       </p>
-      <ol>
-        <li>
-          Create a public OAuth app (no secret) at{" "}
-          <a href="https://huggingface.co/settings/applications/new">
-            huggingface.co/settings/applications/new
-          </a>{" "}
-          with the redirect URL <code>{defaultRedirectUri()}</code> and the scopes{" "}
-          <code>{props.scopes}</code>.
-        </li>
-        <li>
-          Put its client id in <code>config.yml</code> under <code>variables:</code> as{" "}
-          <code>HF_OAUTH_CLIENT_ID</code> and rebuild the site.
-        </li>
-      </ol>
       <p class="hfd-muted">
         On a static Hugging Face Space with <code>hf_oauth: true</code>{" "}
         this works with no configuration.
@@ -199,9 +196,10 @@ export default function mount(el: HTMLElement): void {
   /** Whether the turn on show is finished (answered or stopped), not failed. */
   let settled = false;
   const draftKey = `hf-demo:prompt:${location.pathname}#${id}`;
-  const saveDraft = () => sessionStorage.setItem(draftKey, prompt.value);
+  const saveDraft = () => storage()?.setItem(draftKey, prompt.value);
   const touch = matchMedia("(pointer:coarse)").matches;
   const shortcut = /Mac|iP(hone|ad|od)/.test(navigator.platform) ? "⌘" : "Ctrl";
+  const framed = inFrame();
 
   const account = <div class="hfd-account" /> as HTMLElement;
   const prompt = (
@@ -209,7 +207,7 @@ export default function mount(el: HTMLElement): void {
       id={`${id}-prompt`}
       rows={3}
       aria-describedby={`${id}-hint`}
-      value={sessionStorage.getItem(draftKey) ?? ""}
+      value={storage()?.getItem(draftKey) ?? ""}
       // The draft survives the sign-in round trip (and reloads) in this tab.
       onInput={saveDraft}
       onKeyDown={(event: KeyboardEvent) => {
@@ -300,13 +298,25 @@ export default function mount(el: HTMLElement): void {
 
   function accountView(): Node {
     if (phase === "signed-out") {
+      // In a frame (a Space on huggingface.co) storage is partitioned or refused, and login
+      // pages refuse framing: sign-in runs in a tab of this site's own.
       return (
         <div class="hfd-row">
-          <button class="hfd-btn hfd-primary" type="button" onClick={() => void signIn()}>
-            Sign in with Hugging Face
-          </button>
+          {framed
+            ? (
+              <a class="hfd-btn hfd-primary" href={location.href} target="_blank">
+                Sign in with Hugging Face in a new tab
+              </a>
+            )
+            : (
+              <button class="hfd-btn hfd-primary" type="button" onClick={() => void signIn()}>
+                Sign in with Hugging Face
+              </button>
+            )}
           <span class="hfd-muted">
-            The model runs on your own account; your token stays in this browser tab.
+            {framed
+              ? "This page opens in a tab of its own: sign in and ask there. You stay signed in in that tab, not in this frame."
+              : "The model runs on your own account; your token stays in this browser tab."}
           </span>
         </div>
       );
@@ -363,7 +373,9 @@ export default function mount(el: HTMLElement): void {
     restart.hidden = busy || phase !== "signed-in" || asked.hidden;
     // The shortcut is for keyboards: none is shown on a touch screen.
     hint.textContent = phase === "signed-out"
-      ? "Sign in to ask. What you type here is kept while you sign in."
+      ? framed
+        ? "Sign in to ask."
+        : "Sign in to ask. What you type here is kept while you sign in."
       : (touch ? "" : `${shortcut}+Enter sends. `) + (config.billTo
         ? `Answers are billed to ${config.billTo}.`
         : "Answers use your Hugging Face credits.");
@@ -484,7 +496,7 @@ export default function mount(el: HTMLElement): void {
   /** Signed out: the next person at this browser sees nothing of the last one's questions. */
   const forget = () => {
     prompt.value = "";
-    sessionStorage.removeItem(draftKey);
+    storage()?.removeItem(draftKey);
     startOver();
   };
   // Another widget on the page (or this one) signed in or out.

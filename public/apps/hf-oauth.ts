@@ -12,14 +12,19 @@
  *   HF_INFERENCE_MODEL      default DEFAULT_MODEL below (a ":fastest"-style suffix is allowed)
  *   HF_INFERENCE_BILL_TO    an organisation to bill instead of the visitor (X-HF-Bill-To)
  *   HF_OAUTH_ORG_IDS        the authorize URL's `orgIds`: organisations to offer access to
- *   HF_OAUTH_REDIRECT_URI   default: this page's URL without query and fragment
+ *   HF_OAUTH_REDIRECT_URI   default: the site's callback page, /oauth/callback/huggingface/
+ *                           under HF_BASE_PATH, at this page's origin
+ *   HF_BASE_PATH            the site's `base_path` (the build sets it): the callback page's
+ *                           folder, and where a sign-in may return to
  *   HF_LOCAL_HUB            `true` when `shinmun serve --hub local` points the URLs above at the
  *                           local test hub; the widget then shows "Using the local test hub".
  * Without HF_OAUTH_CLIENT_ID, a static Hugging Face Space's `window.huggingface.variables`
  * (OAUTH_CLIENT_ID, OAUTH_SCOPES, OPENID_PROVIDER_URL) are used instead.
  *
  * Storage: sessionStorage only (per tab, cleared when the tab closes; never localStorage), keys
- * prefixed "hf-oauth:". Each security check cites the spec section it enforces and fails with an
+ * prefixed "hf-oauth:"; every access is guarded, since a framed page may get no storage at all.
+ * Sign-in comes back to the callback page, which completes it and returns to the page it started
+ * from (kept only in the attempt's record, and only a path inside the site). Each security check cites the spec section it enforces and fails with an
  * `OAuthError` carrying a stable `code`.
  */
 
@@ -36,6 +41,9 @@ const MAX_RETRIES = 2;
 const MAX_RETRY_AFTER_MS = 10_000;
 const RESULT_KEY = "hf-oauth:result";
 const ATTEMPT_PREFIX = "hf-oauth:attempt:";
+const RETURN_KEY = "hf-oauth:returned";
+/** The callback page, below the site's base path (Hugging Face's docs use this path). */
+export const CALLBACK_PATH = "/oauth/callback/huggingface/";
 
 // --- types -------------------------------------------------------------------------------
 
@@ -90,6 +98,8 @@ export interface HfConfig {
   localHub: boolean;
   billTo?: string;
   orgIds?: string;
+  /** The site's base path ("" or "/blog"). */
+  basePath: string;
 }
 
 export interface LoginOptions {
@@ -134,6 +144,11 @@ interface Attempt {
   scope: string;
   tokenEndpoint: string;
   userinfoEndpoint: string;
+  jwksUri: string;
+  /** The provider's id_token_signing_alg_values_supported. */
+  algs: unknown[];
+  /** The page to go back to: a path inside the site. */
+  returnTo: string;
 }
 
 type Json = Record<string, unknown>;
@@ -164,11 +179,25 @@ export function getConfig(): HfConfig {
     localHub: g.HF_LOCAL_HUB === true,
     billTo: text(g.HF_INFERENCE_BILL_TO),
     orgIds: text(g.HF_OAUTH_ORG_IDS),
+    basePath: trimSlash(text(g.HF_BASE_PATH) ?? ""),
   };
 }
 
-/** The page URL without query and fragment: what to register as the app's redirect URL. */
-export const defaultRedirectUri = (): string => location.origin + location.pathname;
+/** The callback page at this origin: what to register as the app's redirect URL. */
+export const defaultRedirectUri = (): string =>
+  location.origin + getConfig().basePath + CALLBACK_PATH;
+
+/** In a frame (a Space's page on huggingface.co): sign in in a top-level tab instead. */
+export const inFrame = (): boolean => self !== top;
+
+/** This tab's sessionStorage, or null where the browser refuses it (third-party frames). */
+export function storage(): Storage | null {
+  try {
+    return sessionStorage;
+  } catch {
+    return null;
+  }
+}
 
 // --- small helpers -------------------------------------------------------------------------
 
@@ -183,7 +212,7 @@ const randomString = (): string => base64url(crypto.getRandomValues(new Uint8Arr
 
 function readJson(key: string): Json | null {
   try {
-    const value = JSON.parse(sessionStorage.getItem(key) ?? "null") as unknown;
+    const value = JSON.parse(storage()?.getItem(key) ?? "null") as unknown;
     return value && typeof value === "object" ? (value as Json) : null;
   } catch {
     return null;
@@ -223,14 +252,15 @@ async function getJson(response: Response): Promise<Json> {
 
 // --- sign in -------------------------------------------------------------------------------
 
-/** Forget sign-in attempts older than 10 minutes (abandoned logins). */
-function pruneAttempts(): void {
-  for (let i = sessionStorage.length - 1; i >= 0; i--) {
-    const key = sessionStorage.key(i);
+/** Forget sign-in attempts older than 10 minutes (abandoned logins), or all of them. */
+function pruneAttempts(all?: boolean): void {
+  const store = storage();
+  for (let i = (store?.length ?? 0) - 1; i >= 0; i--) {
+    const key = store!.key(i);
     if (key?.startsWith(ATTEMPT_PREFIX)) {
       const created = readJson(key)?.createdAt;
-      if (!(typeof created === "number" && Date.now() - created <= ATTEMPT_TTL_MS)) {
-        sessionStorage.removeItem(key);
+      if (all || !(typeof created === "number" && Date.now() - created <= ATTEMPT_TTL_MS)) {
+        store!.removeItem(key);
       }
     }
   }
@@ -247,6 +277,9 @@ export async function generateOAuthLoginUrl(options: LoginOptions = {}): Promise
   check(clientId, "not_configured", "RFC 6749 §2.2", "No OAuth client id is configured");
   // RFC 7636 §4.2: S256 needs WebCrypto, which browsers only offer in secure contexts.
   check(crypto.subtle, "insecure_context", "RFC 7636 §4.2", "Sign-in needs an https page");
+  const store = storage();
+  // RFC 9700 §4.7.1: the attempt must be kept in this tab (a framed page may have no storage).
+  check(store, "no_storage", "RFC 9700 §4.7.1", "This page may not keep data here");
 
   const issuer = trimSlash(config.providerUrl);
   const response = await fetch(
@@ -294,6 +327,9 @@ export async function generateOAuthLoginUrl(options: LoginOptions = {}): Promise
       meta.userinfo_endpoint ?? `${issuer}/oauth/userinfo`,
       "userinfo endpoint",
     ),
+    jwksUri: checkEndpoint(meta.jwks_uri ?? `${issuer}/oauth/jwks`, "JWKS"),
+    algs: (meta.id_token_signing_alg_values_supported as unknown[]) ?? ["RS256"],
+    returnTo: location.pathname + location.search + location.hash,
   };
   const url = new URL(checkEndpoint(meta.authorization_endpoint, "authorization endpoint"));
   const params: Record<string, string | undefined> = {
@@ -312,7 +348,7 @@ export async function generateOAuthLoginUrl(options: LoginOptions = {}): Promise
 
   pruneAttempts();
   // RFC 9700 §4.7.1: bound to this browser tab, under a key of its own (parallel logins).
-  sessionStorage.setItem(ATTEMPT_PREFIX + state, JSON.stringify(attempt));
+  store.setItem(ATTEMPT_PREFIX + state, JSON.stringify(attempt));
   return url.href;
 }
 
@@ -320,11 +356,28 @@ let redirectHandling: Promise<OAuthResult | null> | undefined;
 
 /**
  * Complete a sign-in if this page is the redirect back from the provider: returns the result
- * (also stored), `null` when the URL is not a redirect, or throws `OAuthError`. Safe to call
- * from several widgets on one page: the redirect is processed once.
+ * (also stored), `null` when the URL is not a redirect, or throws `OAuthError`. The callback
+ * page takes the outcome back to the page the sign-in started from, where this resolves (or
+ * throws) the same. Safe to call from several widgets on one page: it runs once.
  */
 export function handleOAuthRedirect(): Promise<OAuthResult | null> {
   return (redirectHandling ??= completeRedirect());
+}
+
+/**
+ * The path a sign-in may return to: a page of this site at this origin, nothing else (RFC 9700
+ * §4.11.2: no open redirector), even from a tampered record.
+ */
+function returnPath(path: unknown): string | undefined {
+  try {
+    const url = new URL(String(path), location.href);
+    if (
+      typeof path == "string" && path[0] == "/" && url.origin == location.origin &&
+      url.pathname.startsWith(getConfig().basePath + "/")
+    ) return url.pathname + url.search + url.hash;
+  } catch {
+    // not a URL at all ("//["): nowhere to return to
+  }
 }
 
 async function completeRedirect(): Promise<OAuthResult | null> {
@@ -337,7 +390,14 @@ async function completeRedirect(): Promise<OAuthResult | null> {
     "error_description",
     "iss",
   ].map((k) => query.get(k));
-  if (!code && !error) return null;
+  if (!code && !error) {
+    // Back from the callback page: its outcome, once.
+    const returned = readJson(RETURN_KEY);
+    if (!returned) return null;
+    storage()?.removeItem(RETURN_KEY);
+    if (returned.code) throw new OAuthError(String(returned.code), String(returned.message));
+    return loadSavedOAuthResult();
+  }
 
   // RFC 9700 §4.2.4 and §4.3.1: take code and state out of the address bar (Referer, history,
   // bookmarks) before anything else can fail or wait.
@@ -350,13 +410,41 @@ async function completeRedirect(): Promise<OAuthResult | null> {
   // removed before anything else: single use.
   const key = ATTEMPT_PREFIX + (state ?? "");
   const attempt = state ? (readJson(key) as Attempt | null) : null;
-  sessionStorage.removeItem(key);
+  storage()?.removeItem(key);
   check(
     attempt,
     "state_mismatch",
     "RFC 9700 §4.7.1",
     "This sign-in response was not started in this tab, or was already used",
   );
+  const back = returnPath(attempt.returnTo);
+  const away = back && back != location.pathname + location.search + location.hash;
+  const leave = (outcome: Json) => {
+    storage()?.setItem(RETURN_KEY, JSON.stringify(outcome));
+    location.replace(back!);
+    return new Promise<never>(() => {}); // the page is going away
+  };
+  try {
+    const result = await exchangeCode(attempt, code, error, description, iss);
+    pruneAttempts(true); // the abandoned sign-ins of this tab are of no use any more
+    if (away) return leave({});
+    notify();
+    return result;
+  } catch (failure) {
+    if (away && failure instanceof OAuthError) {
+      return leave({ code: failure.code, message: failure.message });
+    }
+    throw failure;
+  }
+}
+
+async function exchangeCode(
+  attempt: Attempt,
+  code: string | null,
+  error: string | null,
+  description: string | null,
+  iss: string | null,
+): Promise<OAuthResult> {
   // RFC 9700 §4.7.1: a login attempt is only valid for a short time (10 minutes here).
   check(
     Date.now() - attempt.createdAt <= ATTEMPT_TTL_MS,
@@ -414,7 +502,7 @@ async function completeRedirect(): Promise<OAuthResult | null> {
       "OpenID Connect Core §3.1.3.3",
       "The token response has no id_token",
     );
-    subject = validateIdToken(token.id_token, attempt).sub;
+    subject = (await validateIdToken(token.id_token, attempt)).sub;
   }
 
   const info = await fetch(attempt.userinfoEndpoint, {
@@ -444,26 +532,72 @@ async function completeRedirect(): Promise<OAuthResult | null> {
     scope: text(token.scope) ?? attempt.scope,
   };
   // Refresh tokens (if any) are deliberately not kept: a static page cannot protect them.
-  sessionStorage.setItem(RESULT_KEY, JSON.stringify(result));
-  notify();
+  storage()?.setItem(RESULT_KEY, JSON.stringify(result));
   return result;
 }
 
+const fromBase64url = (part: string) =>
+  Uint8Array.from(atob(part.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
+
 /**
- * OpenID Connect Core §3.1.3.7. The signature is not checked: the token came straight from the
- * token endpoint over TLS, which step 6 allows in place of it (reference: "the signature check may
- * be skipped for a token received directly from the token endpoint over TLS", as oauth4webapi
- * does). Decoding the payload is therefore all that is needed.
+ * OpenID Connect Core §3.1.3.7. The signature is checked too, against the provider's JWKS: the
+ * spec allows skipping it for a token straight from the token endpoint over TLS, but a loopback
+ * provider has no TLS, and the check is cheap.
  */
-function validateIdToken(jwt: string, attempt: Attempt): Json {
+async function validateIdToken(jwt: string, attempt: Attempt): Promise<Json> {
+  let header: Json = {};
   let claims: Json = {};
+  const [head, body, signature] = jwt.split(".");
   try {
-    const part = jwt.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
-    const bytes = Uint8Array.from(atob(part), (c) => c.charCodeAt(0));
-    claims = (JSON.parse(new TextDecoder().decode(bytes)) as Json | null) ?? {};
+    const decode = (part: string) => JSON.parse(new TextDecoder().decode(fromBase64url(part)));
+    header = decode(head) ?? {};
+    claims = decode(body) ?? {};
   } catch {
     // reported below
   }
+  // Step 7 and OpenID Connect Discovery §3: an algorithm the provider names (never "none"),
+  // and the one this client verifies.
+  check(
+    header.alg === "RS256" && attempt.algs.includes("RS256"),
+    "id_token_alg",
+    "OpenID Connect Core §3.1.3.7 step 7",
+    `The id_token is signed with ${String(header.alg)}, not RS256`,
+  );
+  const keys = (await getJson(await fetch(attempt.jwksUri))).keys as JsonWebKey[] | undefined;
+  const jwk = keys?.find?.((k) =>
+    k.kty === "RSA" && (k as Json).kid === header.kid && (!k.use || k.use === "sig")
+  );
+  // Step 6, RFC 7515 §4.1.4: the key the header names must be one the provider publishes.
+  check(
+    jwk,
+    "id_token_kid",
+    "OpenID Connect Core §3.1.3.7 step 6",
+    "The id_token is signed with a key the provider does not publish",
+  );
+  let valid = false;
+  try {
+    const key = await crypto.subtle.importKey(
+      "jwk",
+      { kty: "RSA", n: jwk.n, e: jwk.e },
+      { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" },
+      false,
+      ["verify"],
+    );
+    valid = await crypto.subtle.verify(
+      "RSASSA-PKCS1-v1_5",
+      key,
+      fromBase64url(signature),
+      new TextEncoder().encode(`${head}.${body}`),
+    );
+  } catch {
+    // reported below
+  }
+  check(
+    valid,
+    "id_token_signature",
+    "OpenID Connect Core §3.1.3.7 step 6",
+    "The id_token's signature is not the provider's",
+  );
   const aud = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
   const exp = claims.exp;
   check(
@@ -492,6 +626,12 @@ function validateIdToken(jwt: string, attempt: Attempt): Json {
     "The id_token has expired",
   );
   check(
+    typeof claims.iat === "number" && claims.iat * 1000 <= Date.now() + CLOCK_SKEW_MS,
+    "id_token_iat",
+    "OpenID Connect Core §3.1.3.7 step 10",
+    "The id_token was issued in the future",
+  );
+  check(
     claims.nonce === attempt.nonce,
     "nonce_mismatch",
     "OpenID Connect Core §3.1.3.7 step 11",
@@ -511,7 +651,7 @@ export function loadSavedOAuthResult(): OAuthResult | null {
     !saved || typeof saved.accessToken !== "string" ||
     !(expiresAt.getTime() - CLOCK_SKEW_MS > Date.now())
   ) {
-    if (saved) sessionStorage.removeItem(RESULT_KEY);
+    if (saved) storage()?.removeItem(RESULT_KEY);
     return null;
   }
   return { ...saved, accessTokenExpiresAt: expiresAt };
@@ -522,11 +662,8 @@ export function loadSavedOAuthResult(): OAuthResult | null {
  * until it expires or the user revokes the app in their Connected Applications settings.
  */
 export function signOut(): void {
-  sessionStorage.removeItem(RESULT_KEY);
-  for (let i = sessionStorage.length - 1; i >= 0; i--) {
-    const key = sessionStorage.key(i);
-    if (key?.startsWith(ATTEMPT_PREFIX)) sessionStorage.removeItem(key); // unfinished sign-ins
-  }
+  storage()?.removeItem(RESULT_KEY);
+  pruneAttempts(true); // unfinished sign-ins
   notify();
 }
 

@@ -74,6 +74,10 @@ def run(args: argparse.Namespace) -> int:
             f"config.yml: site_url is {result.config.site_url}, so feeds, the sitemap and "
             "canonical links point there: set it to where the site is published"
         )
+    if result.config:
+        from ..oauth_client import metadata_warning
+
+        result.warnings.extend(metadata_warning(result.config))
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     print(

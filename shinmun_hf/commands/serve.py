@@ -29,6 +29,12 @@ def register(commands: argparse._SubParsersAction) -> None:
         "(default: huggingface when HF_OAUTH_CLIENT_ID is configured, local otherwise)",
     )
     parser.add_argument(
+        "--space",
+        action="store_true",
+        help="also show the site framed by a page of another origin, as a static Hugging Face "
+        "Space is shown, with the Space's sign-in variables (implies --hub local)",
+    )
+    parser.add_argument(
         "--out",
         type=Path,
         default=None,
@@ -40,15 +46,19 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..build import BuildOptions
+    from ..errors import ShinmunError
     from ..serve import DevServer, ServeOptions
     from ..serve.hub import choose_hub
 
     project = args.project.resolve()
     out = None if args.out is None else (Path.cwd() / args.out).resolve()
+    if args.space and args.hub == "huggingface":
+        raise ShinmunError("--space runs against the local hub", hint="leave out --hub huggingface")
     options = ServeOptions(
         host=args.host,
         port=args.port,
-        hub=choose_hub(args.hub, project, environ=None),
+        hub="local" if args.space else choose_hub(args.hub, project, environ=None),
+        space=args.space,
         out=out,
         build=BuildOptions(drafts=args.drafts, future=args.future, dev=True, jobs=args.jobs),
     )

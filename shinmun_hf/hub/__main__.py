@@ -19,9 +19,9 @@ def main() -> None:
         help="a redirect URI to register (loopback: any port)",
     )
     args = parser.parse_args()
-    uris = args.redirect_uri or [
-        "http://127.0.0.1/hf-oauth-demo/",
-        "http://localhost/hf-oauth-demo/",
+    uris = args.redirect_uri or [  # the callback page, on any loopback port
+        "http://127.0.0.1/oauth/callback/huggingface/",
+        "http://localhost/oauth/callback/huggingface/",
     ]
     with HubServer(port=args.port, redirect_uris=uris) as hub:
         print(f"local hub at {hub.url}  client id: {hub.client_id}  redirect URIs: {uris}")

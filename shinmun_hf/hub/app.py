@@ -1,10 +1,14 @@
-"""The hub as one ASGI application."""
+"""The hub as one ASGI application: answering only requests addressed to this machine (a
+rebound DNS name must not reach it, as for ``serve``), with CORS on its API endpoints."""
 
 from __future__ import annotations
+
+from urllib.parse import urlsplit
 
 from starlette.applications import Starlette
 from starlette.types import ASGIApp
 
+from ..hosts import LocalHostsOnly, allowed_hosts
 from .cors import SelectiveCORS
 from .inference import inference_routes
 from .oauth import oauth_routes
@@ -23,4 +27,5 @@ def create_hub_app(
     state = state or HubState()
     signer = signer or Signer()
     routes = [*oauth_routes(settings, state, signer), *inference_routes(settings, state)]
-    return SelectiveCORS(Starlette(routes=routes))
+    bound = urlsplit(settings.issuer).hostname or "127.0.0.1"
+    return LocalHostsOnly(SelectiveCORS(Starlette(routes=routes)), allowed_hosts(bound))

@@ -1,9 +1,11 @@
-"""CORS on every endpoint but authorize, as huggingface.co: browsers call discovery, token,
-userinfo and the inference router from any origin; the authorize page is navigated to."""
+"""CORS on the hub's API endpoints only, as huggingface.co: browsers call discovery, JWKS,
+token, userinfo and the inference router from any origin; the authorize page is navigated to,
+and a path the hub does not serve gets no CORS headers (nor a preflight answer)."""
 
 from __future__ import annotations
 
 from starlette.middleware.cors import CORSMiddleware
+from starlette.routing import Match
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 __all__ = ["SelectiveCORS"]
@@ -14,6 +16,7 @@ NO_CORS_PATHS = frozenset({"/oauth/authorize"})
 class SelectiveCORS:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+        self.routes = getattr(app, "routes", [])
         self.cors = CORSMiddleware(
             app,
             allow_origins=["*"],
@@ -23,8 +26,12 @@ class SelectiveCORS:
             max_age=600,
         )
 
+    def _served(self, scope: Scope) -> bool:
+        """A path one of the routes answers (whatever the method: a preflight is OPTIONS)."""
+        return any(route.matches(scope)[0] != Match.NONE for route in self.routes)
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["path"] not in NO_CORS_PATHS:
+        if scope["type"] == "http" and scope["path"] not in NO_CORS_PATHS and self._served(scope):
             await self.cors(scope, receive, send)
         else:
             await self.app(scope, receive, send)

@@ -5,6 +5,8 @@ and are never redirected to; PKCE S256 is required and verified; codes are singl
 expire after a minute; the redirect URI of the exchange must equal the authorize request's; the
 token endpoint reads form-encoded bodies only. The issuer, and every URL the hub advertises, is
 its configured own URL (``HubSettings.issuer``), never taken from a request's Host header.
+A ``client_id`` that is a URL is a Client ID Metadata Document (:mod:`.cimd`), fetched and
+checked on use. Its HTML pages refuse to be framed, as real login pages do (clickjacking).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from .cimd import ClientMetadataError, fetch_client, is_metadata_url
 from .consent import consent_page, error_page
 from .settings import SCOPES, Client, HubSettings
 from .state import Grant, HubState
@@ -34,6 +37,8 @@ VERIFIER = re.compile(r"[A-Za-z0-9._~-]{43,128}\Z")
 S256_CHALLENGE = re.compile(r"[A-Za-z0-9_-]{43}")
 """BASE64URL(SHA256(verifier)) without padding: always 43 characters."""
 FORM = "application/x-www-form-urlencoded"
+NO_FRAMING = {"X-Frame-Options": "DENY", "Content-Security-Policy": "frame-ancestors 'none'"}
+"""On every page of the hub: a page of another site cannot frame it and trick clicks."""
 
 
 def redirect_uri_allowed(client: Client, uri: str) -> bool:
@@ -41,6 +46,8 @@ def redirect_uri_allowed(client: Client, uri: str) -> bool:
     other part (no userinfo, host, path, query, no fragment) must equal a registered URI's."""
     if uri in client.redirect_uris:
         return True
+    if any(uri.startswith(origin + "/") for origin in client.origins):
+        return "#" not in uri
     asked = LOOPBACK_URI.match(uri)
     if asked is None or int(asked[2] or 80) > 65535:
         return False
@@ -48,6 +55,10 @@ def redirect_uri_allowed(client: Client, uri: str) -> bool:
         if registered and (registered[1], registered[3]) == (asked[1], asked[3]):
             return True
     return False
+
+
+def _html(body: str, status: int = 200) -> HTMLResponse:
+    return HTMLResponse(body, status, headers=NO_FRAMING)
 
 
 def _redirect(uri: str, params: dict[str, str]) -> RedirectResponse:
@@ -107,14 +118,20 @@ def oauth_routes(settings: HubSettings, state: HubState, signer: Signer) -> list
         if request.method == "POST":
             return await consent_answer(request)
         query = request.query_params
-        client = settings.clients.get(query.get("client_id", ""))
+        client_id = query.get("client_id", "")
+        client = settings.clients.get(client_id)
+        if client is None and is_metadata_url(client_id):
+            try:
+                client = await fetch_client(client_id)
+            except ClientMetadataError as exc:
+                return _html(error_page("Invalid client metadata document", str(exc)), 400)
         if client is None:
-            return HTMLResponse(
+            return _html(
                 error_page("Unknown application", "No app is registered with this client id."), 400
             )
         redirect_uri = query.get("redirect_uri", "")
         if not redirect_uri_allowed(client, redirect_uri):
-            return HTMLResponse(
+            return _html(
                 error_page(
                     "Redirect URI mismatch",
                     f"{redirect_uri or 'No redirect URI'} is not registered for {client.name}.",
@@ -152,7 +169,7 @@ def oauth_routes(settings: HubSettings, state: HubState, signer: Signer) -> list
         form_id = secrets.token_urlsafe(16)
         with state.lock:
             state.pending[form_id] = request_params
-        return HTMLResponse(
+        return _html(
             consent_page(
                 app_name=client.name,
                 user=settings.user.preferred_username,
@@ -167,7 +184,7 @@ def oauth_routes(settings: HubSettings, state: HubState, signer: Signer) -> list
         with state.lock:
             request_params = state.pending.pop(str(form.get("form_id", "")), None)
         if request_params is None:
-            return HTMLResponse(
+            return _html(
                 error_page("Expired request", "This consent form was already answered."), 400
             )
         if form.get("decision") != "approve":
@@ -207,7 +224,8 @@ def oauth_routes(settings: HubSettings, state: HubState, signer: Signer) -> list
                 400, "unsupported_grant_type", "Only grant_type=authorization_code is supported"
             )
         client_id = str(form.get("client_id", ""))
-        if client_id not in settings.clients:
+        # (A metadata document was checked at authorize; the code names the client it was for.)
+        if client_id not in settings.clients and not is_metadata_url(client_id):
             return _token_error(401, "invalid_client", "Unknown client_id")
         code, verifier = str(form.get("code", "")), str(form.get("code_verifier", ""))
         if not code or not verifier:
@@ -229,7 +247,13 @@ def oauth_routes(settings: HubSettings, state: HubState, signer: Signer) -> list
             "scope": " ".join(grant.scope),
         }
         if "openid" in grant.scope:
-            body["id_token"] = signer.id_token(id_token_claims(grant))
+            faults = settings.faults
+            body["id_token"] = signer.id_token(
+                id_token_claims(grant),
+                alg=faults.id_token_alg,
+                kid=faults.id_token_kid,
+                forged=faults.id_token_forged,
+            )
         return JSONResponse(body, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
 
     def id_token_claims(grant: Grant) -> dict[str, Any]:
@@ -239,7 +263,9 @@ def oauth_routes(settings: HubSettings, state: HubState, signer: Signer) -> list
             "iss": faults.id_token_issuer or own_url(),
             "aud": faults.id_token_audience or grant.client_id,
             "sub": settings.user.sub,
-            "iat": now - (7200 if faults.id_token_expired else 0),
+            "iat": now + 3600
+            if faults.id_token_from_the_future
+            else now - (7200 if faults.id_token_expired else 0),
             "exp": now - 3600 if faults.id_token_expired else now + int(settings.id_token_lifetime),
             "auth_time": grant.auth_time,
         }

@@ -23,6 +23,9 @@ class Client:
     name: str
     redirect_uris: list[str] = field(default_factory=list)
     """Exact URIs; for http loopback hosts (127.0.0.1, localhost, [::1]) any port matches."""
+    origins: list[str] = field(default_factory=list)
+    """Origins any of whose URLs is a redirect URI (``http://127.0.0.1:8000``): the app Hugging
+    Face makes for a static Space accepts any page of the Space."""
 
 
 @dataclass
@@ -57,6 +60,14 @@ class Faults:
     id_token_nonce: str | None = None
     """Put this nonce in id_tokens instead of the one from the authorize request."""
     id_token_expired: bool = False
+    id_token_from_the_future: bool = False
+    """An ``iat`` an hour ahead."""
+    id_token_alg: str | None = None
+    """``none`` (unsigned) or ``HS256`` (keyed with the public key: the confusion attack)."""
+    id_token_kid: str | None = None
+    """A key id the JWKS does not list (the token is still signed with the hub's key)."""
+    id_token_forged: bool = False
+    """Signed with another key under the hub's key id: a bad signature."""
 
 
 @dataclass

@@ -5,6 +5,7 @@ types), :mod:`.app` (the ASGI app), :mod:`.livereload` (client, injection, event
 :mod:`.events` (fan-out across threads), :mod:`.overlay` (the build-error page),
 :mod:`.watcher` (file system events), :mod:`.rebuild` (when to build, what changed),
 :mod:`.hub` (the OAuth provider the widget uses) and :mod:`.server` (wiring and shutdown).
+The Host-header guard it shares with the local hub is :mod:`shinmun_hf.hosts`.
 """
 
 from .server import DevServer, ServeOptions, default_out

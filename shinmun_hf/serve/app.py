@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from ..variables import script_safe_json
 from .events import Broadcaster, Event
 from .livereload import CLIENT_PATH, EVENTS_PATH, client_script, event_stream, inject, script_tag
 from .media import media_type
@@ -29,10 +30,18 @@ NOT_FOUND_PAGE = "404.html"
 
 
 def create_app(
-    root: Path, project: Path, current: Callable[[], State], broadcaster: Broadcaster
+    root: Path,
+    project: Path,
+    current: Callable[[], State],
+    broadcaster: Broadcaster,
+    space_variables: dict[str, str] | None = None,
 ) -> Starlette:
-    """Serve the site built into ``root``; ``current()`` is what the build thread last did."""
+    """Serve the site built into ``root``; ``current()`` is what the build thread last did.
+
+    ``space_variables`` are injected into every page as ``window.huggingface.variables``, as
+    a static Space's host does (``serve --space``)."""
     client = client_script()
+    extra = "" if space_variables is None else space_script(space_variables)
 
     def livereload(request: Request) -> Response:
         return Response(client, media_type=media_type(CLIENT_PATH), headers=HEADERS)
@@ -65,7 +74,7 @@ def create_app(
                 )
             if state.failure is not None:
                 return _overlay(state, project)
-            return _page(target.path, state, target.file, "page", 200)
+            return _page(target.path, state, target.file, "page", 200, extra)
         if isinstance(target, Missing):
             if state.failure is not None:
                 return _overlay(state, project)
@@ -82,12 +91,17 @@ def create_app(
     return Starlette(routes=routes)
 
 
-def _page(path: Path, state: State, file: str, mode: str, status: int) -> Response:
+def space_script(variables: dict[str, str]) -> str:
+    """What a static Space's host puts in its pages (HTML-safe JSON)."""
+    return f"<script>window.huggingface={{variables:{script_safe_json(variables)}}};</script>"
+
+
+def _page(path: Path, state: State, file: str, mode: str, status: int, extra: str = "") -> Response:
     try:
         document = path.read_bytes()
     except FileNotFoundError:  # removed by a rebuild since it was found
         return Response("Not found", 404, headers=HEADERS, media_type=media_type("x.txt"))
-    body = inject(document, script_tag(state.version, file, mode))
+    body = inject(document, extra + script_tag(state.version, file, mode))
     return Response(body, status, headers=HEADERS, media_type=HTML)
 
 

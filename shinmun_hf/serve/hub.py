@@ -1,7 +1,10 @@
 """``serve --hub``: which OAuth provider the served widget talks to.
 
 ``local`` starts the local test hub (:mod:`shinmun_hf.hub`) and builds with variables pointing
-the widget at it, so "Sign in with Hugging Face" works offline and without registering an app.
+the widget at it, so "Sign in with Hugging Face" works offline and without registering an app:
+the client id is the URL of the site's own client metadata document, at the dev server, which
+the hub fetches as huggingface.co does. With ``space``, the hub also makes the app a static Space
+gets, and the widget finds it in the ``window.huggingface.variables`` the dev server injects.
 ``huggingface`` leaves ``config.yml`` alone: the real endpoints and the configured client id.
 Without ``--hub``, a configured client id means ``huggingface``, none means ``local`` (when
 the hub is installed).
@@ -16,18 +19,20 @@ from pathlib import Path
 
 from ..config import load_config
 from ..errors import ShinmunError
+from ..oauth_client import CIMD, CIMD_FILE
 
 __all__ = [
+    "SPACE_CLIENT_ID",
     "Hub",
     "choose_hub",
     "hub_port",
     "hub_variables",
-    "redirect_uris",
+    "space_port",
     "start_hub",
 ]
 
-DEMO_PAGES = ("hf-oauth-demo/",)
-"""Site paths of pages with the sign-in widget: their URLs are the redirect URIs to allow."""
+SPACE_CLIENT_ID = "local-space-app"
+SPACE_SCOPES = "openid profile inference-api"
 
 
 @dataclass
@@ -37,6 +42,8 @@ class Hub:
     mode: str
     url: str | None = None
     variables: dict[str, object] = field(default_factory=dict)
+    space_variables: dict[str, str] | None = None
+    """What a static Space injects as ``window.huggingface.variables`` (``serve --space``)."""
 
 
 def choose_hub(requested: str | None, project: Path, environ: Mapping[str, str] | None) -> str:
@@ -46,9 +53,10 @@ def choose_hub(requested: str | None, project: Path, environ: Mapping[str, str] 
         config = load_config(project, environ=environ)
     except ShinmunError:  # the build will report it; the real endpoints do no harm meanwhile
         return "huggingface"
-    if config.variables.get("HF_OAUTH_CLIENT_ID") or not _local_hub_available():
+    client_id = config.variables.get("HF_OAUTH_CLIENT_ID")
+    if (client_id and client_id != CIMD) or not _local_hub_available():
         return "huggingface"
-    return "local"
+    return "local"  # (a metadata document at site_url cannot be read by huggingface.co locally)
 
 
 def _local_hub_available() -> bool:
@@ -70,22 +78,25 @@ def hub_variables(url: str, client_id: str) -> dict[str, object]:
     }
 
 
-def redirect_uris(origins: list[str], base_path: str) -> list[str]:
-    """The demo pages' URLs at every origin the site is served from."""
-    return [f"{origin}{base_path}/{page}" for origin in origins for page in DEMO_PAGES]
-
-
 def hub_port(serve_port: int) -> int:
     """The port next to the site's, so the hub's URL (baked into every page) stays the same
     from one ``serve`` to the next and a restart costs no full rebuild (0 when serving on 0)."""
     return serve_port + 1 if serve_port else 0
 
 
+def space_port(serve_port: int) -> int:
+    """The port after the hub's, for the page framing the site (``--space``)."""
+    return serve_port + 2 if serve_port else 0
+
+
 @contextlib.contextmanager
-def start_hub(mode: str, origins: list[str], project: Path, port: int = 0) -> Iterator[Hub]:
+def start_hub(
+    mode: str, origins: list[str], project: Path, port: int = 0, space: bool = False
+) -> Iterator[Hub]:
     """The hub for ``mode``, running for the duration of the ``with`` block when local.
 
-    ``port`` is the one to try first; when it is taken, any free one is used.
+    ``port`` is the one to try first; when it is taken, any free one is used. ``origins`` are
+    those the site is served from, the first the one its pages name.
     """
     if mode != "local":
         yield Hub(mode)
@@ -95,13 +106,29 @@ def start_hub(mode: str, origins: list[str], project: Path, port: int = 0) -> It
     from ..hub import HubServer  # only ``--hub local`` pays for importing it
 
     try:
-        base_path = load_config(project).base_path
+        config = load_config(project)
+        base_path, title = config.base_path, config.title
     except ShinmunError:
-        base_path = ""
-    uris = redirect_uris(origins, base_path)
+        base_path, title = "", "The blog"
     try:
-        server = HubServer(redirect_uris=uris, port=port)
+        server = HubServer(port=port)
     except OSError:
-        server = HubServer(redirect_uris=uris)
+        server = HubServer()
     with server:
-        yield Hub(mode, server.url, hub_variables(server.url, server.client_id))
+        if not space:
+            client_id = f"{origins[0]}{base_path}/{CIMD_FILE}"
+            yield Hub(mode, server.url, hub_variables(server.url, client_id))
+            return
+        from ..hub import Client
+
+        # The app Hugging Face makes for a Space: any page of the Space may be its redirect.
+        server.settings.clients[SPACE_CLIENT_ID] = Client(
+            SPACE_CLIENT_ID, f"{title} (Space)", origins=list(origins)
+        )
+        variables = {**hub_variables(server.url, ""), "HF_OPENID_PROVIDER_URL": ""}
+        injected = {
+            "OAUTH_CLIENT_ID": SPACE_CLIENT_ID,
+            "OAUTH_SCOPES": SPACE_SCOPES,
+            "OPENID_PROVIDER_URL": server.url,
+        }
+        yield Hub(mode, server.url, variables, injected)

@@ -39,11 +39,20 @@ TEXTUAL = ("text/", "application/json", "application/manifest+json", "image/svg+
 _defaults = mimetypes.MimeTypes(filenames=())  # built-in table only, no system files
 
 
+OWN_NAMES = {"oauth-cimd": "application/json"}
+"""Files without a suffix: the client metadata document (its fetchers want JSON)."""
+
+
 def media_type(name: str) -> str:
     """``text/javascript; charset=utf-8`` for ``app.js``; octet-stream when unknown."""
     dot = name.rfind(".")
     suffix = name[dot:].lower() if dot > name.rfind("/") else ""
-    kind = OWN.get(suffix) or _defaults.guess_type("x" + suffix)[0] or "application/octet-stream"
+    kind = (
+        OWN.get(suffix)
+        or OWN_NAMES.get(name.rpartition("/")[2])
+        or _defaults.guess_type("x" + suffix)[0]
+        or "application/octet-stream"
+    )
     if kind.startswith(TEXTUAL) or kind.endswith("+xml") or kind == "application/xml":
         return f"{kind}; charset=utf-8"
     return kind

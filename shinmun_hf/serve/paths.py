@@ -16,6 +16,7 @@ from urllib.parse import unquote
 __all__ = ["Found", "Missing", "Redirect", "Rejected", "Target", "resolve"]
 
 FORBIDDEN_IN_SEGMENT = ("/", "\\", "\x00")
+WELL_KNOWN = ".well-known"
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,8 +82,12 @@ def resolve(root: Path, raw_path: bytes, base_path: str, query: bytes = b"") -> 
 
     directory_wanted = segments[-1] == ""
     names = segments[:-1] if directory_wanted else segments
-    # empty segments (``//``) and hidden names (the writer's marker) are never part of a site
-    if any(name == "" or name.startswith(".") for name in names):
+    # empty segments (``//``) and hidden names (the writer's marker) are never part of a site,
+    # but for the well-known URIs at its root (RFC 8615: the client metadata document)
+    if any(
+        name == "" or (name.startswith(".") and (i, name) != (0, WELL_KNOWN))
+        for i, name in enumerate(names)
+    ):
         return Missing()
 
     candidate = root.joinpath(*names)

@@ -26,13 +26,14 @@ import uvicorn
 
 from ..build import Builder, BuildOptions, inputs_of, sources_of
 from ..cache import CACHE_DIR
+from ..config import load_config
 from ..errors import ShinmunError
+from ..hosts import LocalHostsOnly, allowed_hosts, binds_every_interface
 from ..writer import check_output_folder
 from .app import create_app
 from .console import Console
 from .events import Broadcaster
-from .hosts import LocalHostsOnly, allowed_hosts, binds_every_interface
-from .hub import hub_port, start_hub
+from .hub import hub_port, space_port, start_hub
 from .rebuild import Rebuilder
 from .watcher import Watcher
 
@@ -50,16 +51,18 @@ class ServeOptions:
     """``local``: start the local OAuth hub and point the widget at it."""
     out: Path | None = None
     """Where the served site is built (default: :func:`default_out`)."""
+    space: bool = False
+    """Also show the site framed as a static Space is (:mod:`.space_frame`), local hub only."""
     build: BuildOptions = field(default_factory=lambda: BuildOptions(dev=True))
 
 
-def default_out(project: Path, hub: str) -> Path:
+def default_out(project: Path, hub: str, space: bool = False) -> Path:
     """A folder of its own, so serving never rewrites ``_site`` (what ``build`` deploys).
 
     A build for the local hub differs from one for huggingface.co (the widget's variables),
     so each gets its folder and switching between them costs no full rebuild.
     """
-    name = "site-local-hub" if hub == "local" else "site"
+    name = "site-space" if space else "site-local-hub" if hub == "local" else "site"
     return project / CACHE_DIR / "serve" / name
 
 
@@ -72,10 +75,14 @@ class DevServer:
         self.project = project.resolve()
         self.options = options or ServeOptions()
         self.console = console or Console()
-        self.out = (self.options.out or default_out(self.project, self.options.hub)).resolve()
+        self.out = (
+            self.options.out or default_out(self.project, self.options.hub, self.options.space)
+        ).resolve()
         self.broadcaster = Broadcaster()
         self.rebuilder: Rebuilder | None = None
         self.url = ""
+        self.space_url = ""
+        """The page framing the site (``--space``)."""
         self._stack: contextlib.ExitStack | None = None
         self._server: _Uvicorn | None = None
         self._socket: socket.socket | None = None
@@ -136,16 +143,34 @@ class DevServer:
         self.url = f"http://{_url_host(self.options.host)}:{port}"
         hub = stack.enter_context(
             start_hub(
-                self.options.hub, self._origins(port), self.project, hub_port(self.options.port)
+                self.options.hub,
+                self._origins(port),
+                self.project,
+                hub_port(self.options.port),
+                space=self.options.space,
             )
         )
         if hub.url:
             self.console.say(f"local test hub at {hub.url}")
         rebuilder = self._start_rebuilding(stack, hub.variables)
         app = LocalHostsOnly(
-            create_app(self.out, self.project, lambda: rebuilder.state, self.broadcaster),
+            create_app(
+                self.out,
+                self.project,
+                lambda: rebuilder.state,
+                self.broadcaster,
+                space_variables=hub.space_variables,
+            ),
             allowed_hosts(self.options.host),
         )
+        if self.options.space:
+            from .space_frame import SpaceFrame
+
+            frame = SpaceFrame(
+                self.site_url, self._title(), space_port(self.options.port), self.options.host
+            )
+            self.space_url = stack.enter_context(frame).url
+            self.console.say(f"the site framed as a Space: {self.space_url}")
         config = uvicorn.Config(
             app,
             log_config=None,  # leave the process's logging alone
@@ -184,6 +209,12 @@ class DevServer:
         rebuilder.build_first()
         rebuilder.start()
         return rebuilder
+
+    def _title(self) -> str:
+        try:
+            return load_config(self.project).title
+        except ShinmunError:
+            return "blog"
 
     def _origins(self, port: int) -> list[str]:
         """Every origin a browser may use for this server (for the hub's redirect URIs)."""

@@ -1,4 +1,5 @@
-"""Answer only requests addressed to this machine: a guard against DNS rebinding.
+"""Answer only requests addressed to this machine: a guard against DNS rebinding (used by
+``serve`` and the local hub).
 
 A page on ``evil.example`` whose name the attacker then points at 127.0.0.1 is, for the
 browser, the same origin as the dev server: without this check it could read the served
