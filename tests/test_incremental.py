@@ -97,7 +97,7 @@ def test_a_build_with_nothing_to_do_imports_no_renderer(blog):
     assert imported == []
     EDITS["post body"](blog)
     printed, imported = build_in_a_new_process(blog)
-    assert "1 entries rendered" in printed
+    assert "1 entry rendered" in printed
     assert imported == list(RENDERER)
     assert "Edited body." in blog.read("2024/2/post-04/index.html")
 
