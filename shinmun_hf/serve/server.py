@@ -221,7 +221,8 @@ def _listen(host: str, port: int) -> Iterator[socket.socket]:
         if exc.errno == errno.EADDRINUSE:
             raise ShinmunError(
                 f"port {port} on {host} is already in use",
-                hint="stop the other server, or choose another port with --port (0: any free)",
+                hint="stop the other server, or choose another port with --port; "
+                "--port 0 takes any free one",
             ) from None
         raise ShinmunError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     with sock:
