@@ -37,6 +37,8 @@ class Hub:
     mode: str
     url: str | None = None
     variables: dict[str, object] = field(default_factory=dict)
+    user: str = ""
+    """Who signs in on the local hub: ``@ada (Ada Lovelace)``."""
 
 
 def choose_hub(requested: str | None, project: Path, environ: Mapping[str, str] | None) -> str:
@@ -103,5 +105,11 @@ def start_hub(mode: str, origins: list[str], project: Path, port: int = 0) -> It
         server = HubServer(redirect_uris=uris, port=port)
     except OSError:
         server = HubServer(redirect_uris=uris)
+    user = server.settings.user
     with server:
-        yield Hub(mode, server.url, hub_variables(server.url, server.client_id))
+        yield Hub(
+            mode,
+            server.url,
+            hub_variables(server.url, server.client_id),
+            f"@{user.preferred_username} ({user.name})",
+        )
