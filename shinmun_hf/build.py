@@ -613,6 +613,7 @@ class Builder:
             planned_documents = [by_file[f] for f in suspects if f in by_file]
             planned_documents.sort(key=lambda d: (rank.get(d.source, len(rank)), d.source))
         outputs = plan_outputs(site, planned_documents)
+        outputs = _without_optional_outputs(outputs, layouts, self.project / "public")
         claimed = makers  # (the caller's: it explains a file-and-folder clash with it)
         claimed.update(self._claim_files(site, outputs, assets))
         if planned_documents is not None:  # (the others' files were unique in that build)
@@ -1025,6 +1026,24 @@ def _run_chunk(indexes: range) -> tuple[list[Rendered], dict[str, tuple[str, ...
 
 _related_sent: set[str] = set()
 """Related lists this worker already returned (empty in the parent, which never sends)."""
+
+
+def _without_optional_outputs(
+    outputs: list[Output], layouts: Layouts, public: Path
+) -> list[Output]:
+    """Optional outputs (the tags and categories indexes) are left out when their layout is
+    missing, or when a page or a public file of the project already is that file."""
+    taken = {output.file for output in outputs if not output.optional}
+    return [
+        output
+        for output in outputs
+        if not output.optional
+        or (
+            output.file not in taken
+            and layouts.exists(output.layout or "")
+            and not (public / output.file).exists()
+        )
+    ]
 
 
 def _progress_of(options: BuildOptions, stage: str, total: int) -> Callable[[Any], Any]:
