@@ -50,14 +50,25 @@ def _extensions() -> list[Extension]:
         ),
         TableExtension(),
         FootnoteExtension(BACKLINK_TITLE="Back to reference %d"),
-        TableOfContentsExtension(toc_depth="2-6"),
+        TableOfContentsExtension(toc_depth="2-6", title=TOC_TITLE),
         AttrListExtension(),
         DefListExtension(),
     ]
 
 
 FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+TOC_TITLE = "Contents"
+"""The title of a ``[TOC]`` box: the theme's own contents box (partials/toc.html) says the same."""
 TAG = re.compile(r"<[^>]+>")
+BLOCK_TAG = re.compile(
+    r"</?(?:address|article|aside|blockquote|br|dd|details|div|dl|dt|figcaption|figure|footer"
+    r"|h[1-6]|header|hr|li|main|nav|ol|p|section|summary|table|tbody|td|tfoot|th|thead|tr|ul)"
+    r"\b[^>]*>",
+    re.I,
+)
+"""Tags that start a new line of text: each stands for a space in the plain text."""
+FOOTNOTE_REFERENCE = re.compile(r'<sup id="fnref[^"]*">.*?</sup>', re.S)
+"""A footnote's number in the text ("too.1" is no word of it)."""
 CODE_BLOCK = re.compile(r"<pre\b.*?</pre>", re.S)
 SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b.*?</\1>", re.S)
 WORD = re.compile(r"\w+(?:['\u2019-]\w+)*")
@@ -156,6 +167,10 @@ def render_markdown(
 
 
 def plain_text(fragment: str) -> str:
-    """Visible prose of an HTML fragment: code, scripts and tags removed, entities decoded."""
+    """Visible prose of an HTML fragment: code, scripts and tags removed, entities decoded.
+
+    Block tags part words; inline ones (``<code>``, ``<a>``, ``<em>``) do not, so
+    "``_site/``, then" reads "_site/, then", not "_site/ , then"."""
     without_code = CODE_BLOCK.sub(" ", SCRIPT_OR_STYLE.sub(" ", fragment))
-    return " ".join(html.unescape(TAG.sub(" ", without_code)).split())
+    spaced = BLOCK_TAG.sub(" ", FOOTNOTE_REFERENCE.sub("", without_code))
+    return " ".join(html.unescape(TAG.sub("", spaced)).split())
