@@ -50,7 +50,8 @@ class Console:
             return
         counts = f"{result.written} written, {result.removed} removed"
         if first:
-            self.say(f"built {result.outputs} files in {result.seconds:.2f} s ({counts})")
+            files = f"{result.outputs} file{'s' if result.outputs != 1 else ''}"
+            self.say(f"built {files} in {result.seconds:.2f} s ({counts})")
             return
         self.say(f"rebuilt in {result.seconds * 1000:.0f} ms after {_paths(changed)}: {counts}")
 
