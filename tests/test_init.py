@@ -158,8 +158,11 @@ def test_init_from_an_installed_wheel(tmp_path):
         timeout=600,
     )
     assert build.returncode == 0, build.stderr
+    assert "license" not in build.stderr.lower(), build.stderr  # an SPDX string: no warnings
     (wheel,) = wheels.glob("shinmun_hf-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
+    (metadata,) = [n for n in names if n.endswith(".dist-info/METADATA")]
+    assert "\nLicense-Expression: MIT\n" in zipfile.ZipFile(wheel).read(metadata).decode()
     assert "shinmun_hf/_blog/config.yml" in names
     assert "shinmun_hf/_blog/layouts/base.html" in names
     assert not [n for n in names if n.startswith("shinmun_hf/_blog/_site/")]
