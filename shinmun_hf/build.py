@@ -512,12 +512,13 @@ class Builder:
     ) -> list[tuple[Entry, dict[str, str]]]:
         use_store(self.cache_dir / "entries.sqlite")  # code blocks highlighted before
         workers = self.options.jobs or os.cpu_count() or 1
+        progress = _progress_of(self.options, "reading content", len(jobs))
         if len(jobs) < PARALLEL_THRESHOLD or workers < 2:
-            return [_parse_job(job) for job in jobs]
+            return [progress(_parse_job(job)) for job in jobs]
         chunk = max(1, len(jobs) // (workers * 8))
         prepare_renderer(jobs[0][4])  # once here, inherited by every worker
         with fork_pool(workers) as pool:
-            return list(pool.map(_parse_job, jobs, chunksize=chunk))
+            return [progress(parsed) for parsed in pool.map(_parse_job, jobs, chunksize=chunk)]
 
     # --- components
     def _bundle_components(self, site: Site, result: BuildResult) -> dict[str, bytes]:
@@ -619,6 +620,7 @@ class Builder:
             planned_documents = [by_file[f] for f in suspects if f in by_file]
             planned_documents.sort(key=lambda d: (rank.get(d.source, len(rank)), d.source))
         outputs = plan_outputs(site, planned_documents)
+        outputs = _without_optional_outputs(outputs, layouts, self.project / "public")
         claimed = makers  # (the caller's: it explains a file-and-folder clash with it)
         claimed.update(self._claim_files(site, outputs, assets))
         if planned_documents is not None:  # (the others' files were unique in that build)
@@ -693,17 +695,27 @@ class Builder:
 
     def _run_render_job(self, job: _RenderJob) -> list[Rendered]:
         workers = min(self.options.jobs or os.cpu_count() or 1, 8)
-        if len(job.outputs) < PARALLEL_THRESHOLD or workers < 2:
-            return job.run(range(len(job.outputs)))
+        count = len(job.outputs)
+        tell = self.options.progress
+        if count < PARALLEL_THRESHOLD or workers < 2:
+            if tell is None:
+                return job.run(range(count))
+            rendered: list[Rendered] = []
+            for indexes in _chunks(count, max(1, count // 50)):
+                rendered.extend(job.run(indexes))
+                tell("rendering pages", len(rendered), count)
+            return rendered
         global _current_job
         _current_job = job  # inherited by the forked workers
         try:
             with fork_pool(workers) as pool:
-                chunks = _chunks(len(job.outputs), workers * 4)
+                chunks = _chunks(count, workers * 4)
                 done: list[Rendered] = []
                 for part, related in pool.map(_run_chunk, chunks):
                     done.extend(part)
                     job.site.adopt_related(related)
+                    if tell is not None:
+                        tell("rendering pages", len(done), count)
                 return done
         finally:
             _current_job = None
@@ -1021,6 +1033,40 @@ def _run_chunk(indexes: range) -> tuple[list[Rendered], dict[str, tuple[str, ...
 
 _related_sent: set[str] = set()
 """Related lists this worker already returned (empty in the parent, which never sends)."""
+
+
+def _without_optional_outputs(
+    outputs: list[Output], layouts: Layouts, public: Path
+) -> list[Output]:
+    """Optional outputs (the tags and categories indexes) are left out when their layout is
+    missing, or when a page or a public file of the project already is that file."""
+    taken = {output.file for output in outputs if not output.optional}
+    return [
+        output
+        for output in outputs
+        if not output.optional
+        or (
+            output.file not in taken
+            and layouts.exists(output.layout or "")
+            and not (public / output.file).exists()
+        )
+    ]
+
+
+def _progress_of(options: BuildOptions, stage: str, total: int) -> Callable[[Any], Any]:
+    """A pass-through that tells ``options.progress`` of each item done."""
+    tell = options.progress
+    if tell is None:
+        return lambda item: item
+    done = 0
+
+    def step(item: Any) -> Any:
+        nonlocal done
+        done += 1
+        tell(stage, done, total)
+        return item
+
+    return step
 
 
 def _chunks(count: int, parts: int) -> list[range]:

@@ -29,7 +29,7 @@ SECRET_LIKE = re.compile(r"SECRET|PASSWORD|PRIVATE|TOKEN", re.IGNORECASE)
 
 SCHEMA: dict[str, opt.Option] = {
     "title": opt.Str("My Blog", help="The site's name, shown in the header and feeds."),
-    "description": opt.Str("", help="One sentence about the site (feeds, search engines)."),
+    "description": opt.Str("", help="One sentence about the site, for feeds and search engines."),
     "author": opt.Str("", help="Default author of posts."),
     "language": opt.Str("en", help="Language code of the content, e.g. en or de-CH."),
     "site_url": opt.Url(
@@ -39,7 +39,7 @@ SCHEMA: dict[str, opt.Option] = {
     "categories": opt.Categories(
         None, help="Category names in navigation order; derived from posts when absent."
     ),
-    "nav": opt.Nav(list, help="Extra navigation links: [{title, url}]."),
+    "nav": opt.Nav(list, help="Extra navigation links, each with a title and a url."),
     "posts_per_page": opt.Int(10, help="Posts on each page of the index and listings."),
     "feed_limit": opt.Int(20, help="Number of posts in the RSS and Atom feeds."),
     "permalink": opt.Permalink("/{year}/{month}/{slug}/", help="URL pattern of posts."),
@@ -148,7 +148,7 @@ def load_config(
                 f"{key}: {exc}",
                 file=name,
                 line=line or loaded.line_of(key),
-                hint=option.help or None,
+                hint=exc.hint or option.help or None,
             ) from None
 
     extra = {}

@@ -37,9 +37,11 @@ class ValidationError(ValueError):
 
     ``subkey`` names the entry of a mapping at fault, so the error can point at its line."""
 
-    def __init__(self, message: str, *, subkey: str | None = None) -> None:
+    def __init__(self, message: str, *, subkey: str | None = None, hint: str | None = None) -> None:
         super().__init__(message)
         self.subkey = subkey
+        self.hint = hint
+        """What to do, when the option's help text would not say it."""
 
 
 class Option:
@@ -206,13 +208,19 @@ class Categories(Option):
 class Nav(Option):
     """Navigation links: a list of ``{title: ..., url: ...}`` mappings."""
 
+    KEYS = frozenset({"title", "url"})
+    HINT = "give each entry exactly two keys, title: and url:"
+
     def validate(self, value: Any) -> list[dict[str, str]]:
         if not isinstance(value, list):
-            raise ValidationError(f"expected a list of {{title, url}} entries, got {_kind(value)}")
+            raise ValidationError(
+                f"expected a list of entries with a title and a url, got {_kind(value)}",
+                hint=self.HINT,
+            )
         links = []
         for index, item in enumerate(value, 1):
-            if not isinstance(item, dict) or set(item) != {"title", "url"}:
-                raise ValidationError(f"entry {index} must have exactly the keys 'title' and 'url'")
+            if not isinstance(item, dict) or set(item) != self.KEYS:
+                raise ValidationError(_nav_entry_problem(index, item), hint=self.HINT)
             links.append(
                 {"title": Str().validate(item["title"]), "url": Str().validate(item["url"])}
             )
@@ -233,6 +241,23 @@ class Variables(Option):
                     subkey=str(key),
                 )
         return dict(value)
+
+
+def _nav_entry_problem(index: int, item: Any) -> str:
+    """What is wrong with one ``nav`` entry, with a did-you-mean for a misspelt key."""
+    import difflib
+
+    if not isinstance(item, dict):
+        return f"entry {index} is {_kind(item)}, not a title and a url"
+    keys = [str(key) for key in item]
+    missing = sorted(Nav.KEYS - set(keys))
+    for key in keys:
+        if key not in Nav.KEYS:
+            # the one key missing is what it stands for; else the most alike
+            close = missing if len(missing) == 1 else difflib.get_close_matches(key, missing, n=1)
+            guess = f"; did you mean '{close[0]}'?" if close else ""
+            return f"entry {index} has the unknown key '{key}'{guess}"
+    return f"entry {index} has no '{missing[0]}'"
 
 
 def _kind(value: Any) -> str:

@@ -163,6 +163,14 @@ def parse_entry(
         line = lines.get(key) if key else None
         return BuildError(message, file=source, line=line or 1, hint=hint)
 
+    if front.body_line_offset == 0:  # (a front matter block ends on line 2 or later)
+        needed = "title: and date:" if kind == POST else "title:"
+        raise BuildError(
+            "the file has no front matter",
+            file=source,
+            line=1,
+            hint=f"begin it with a block holding {needed} between two lines of ---",
+        )
     title = meta.get("title")
     if title is None or (isinstance(title, str) and not title.strip()):
         raise fail("missing title", "title", hint="add 'title: ...' to the front matter")
@@ -175,7 +183,7 @@ def parse_entry(
         raise fail(
             "missing date",
             "date",
-            hint="add 'date: 2024-05-01' (or with a time) to the front matter",
+            hint="add 'date: 2024-05-01' or 'date: 2024-05-01 14:30' to the front matter",
         )
     updated = _parse_date(meta.get("updated"), zone, fail, "updated")
 
@@ -331,8 +339,8 @@ def _slug(source: str, kind: str, override: Any, fail: Any) -> str:
             raise fail(
                 f"slug {override!r} is not URL-safe",
                 "slug",
-                hint="use letters, digits, '-', '_' and '.' (pages may use '/'), at most "
-                f"{MAX_SEGMENT} between slashes",
+                hint="use letters, digits, '-', '_' and '.', at most "
+                f"{MAX_SEGMENT} between slashes; only pages may use '/'",
             )
         return text
     path = PurePosixPath(source)

@@ -77,8 +77,25 @@ def toc_html(document: Document | list[dict[str, Any]]) -> Markup:
     return Markup(contents_list(tokens))
 
 
+TABLE_START = re.compile(r"<table\b", re.I)
+TABLE_END = re.compile(r"</table\s*>", re.I)
+
+
+def scrollable_tables(html: Markup | str) -> Markup:
+    """Each table of rendered content inside a ``<div class="table-scroll">``, a box the theme
+    scrolls sideways: a table as wide as the text column on a desktop, and one wider than a
+    phone's screen scrolls instead of being cut. (Code shown in the text is escaped, so only
+    real tables match.)"""
+    text = str(html)
+    if "<table" not in text and "<TABLE" not in text:
+        return Markup(text)
+    text = TABLE_START.sub(lambda m: '<div class="table-scroll">' + m.group(), text)
+    return Markup(TABLE_END.sub(lambda m: m.group() + "</div>", text))
+
+
 def make_filters() -> dict[str, Any]:
     return {
+        "scrollable_tables": scrollable_tables,
         "human_date": human_date,
         "iso_date": iso_date,
         "rfc822": rfc822,

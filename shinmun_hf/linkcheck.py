@@ -266,7 +266,8 @@ class LinkChecker:
             return ""  # broken on the page made from it: that is where the reader looks
         first = self._public_url(pages[0])
         others = len(set(pages)) - 1
-        return f" (on {first}" + (f" and {others} other pages)" if others else ")")
+        more = f" and {others} other page{'s' if others != 1 else ''}" if others else ""
+        return f" (on {first}{more})"
 
     def _made_from(self, file: str) -> str | None:
         """The content file a built page was rendered from, or the public/ file it copies."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,6 +26,10 @@ class BuildOptions:
     environ: dict[str, str] | None = None
     variables: dict[str, object] = field(default_factory=dict)
     """Variables overriding config.yml's (``serve --hub local`` points the widget at the hub)."""
+    progress: Callable[[str, int, int], None] | None = field(
+        default=None, compare=False, repr=False
+    )
+    """Told (stage, done, total) as the build advances (a terminal's progress line)."""
 
 
 @dataclass

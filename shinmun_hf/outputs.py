@@ -41,6 +41,8 @@ class Output:
     """The content file it comes from, if any (errors point there when not in a layout)."""
     make: Callable[[], Any]
     """Returns the template context (layout outputs) or the bytes (Python outputs)."""
+    optional: bool = False
+    """Made only when its layout exists (a theme from before it may not have it)."""
 
     def render(self, layouts: Layouts, site: Site) -> tuple[bytes, dict[str, str]]:
         with recording() as recorder:
@@ -216,6 +218,21 @@ def plan_outputs(site: Site, documents: Iterable[Document] | None = None) -> lis
     outputs.append(
         Output("archives/index.html", "archives.html", "the archive index", None, make_archives)
     )
+    for name, title in (("tags", "Tags"), ("categories", "Categories")):
+
+        def make_index(name: str = name, title: str = title) -> dict[str, Any]:
+            return {"page": _page(title, urls.url(f"{name}/"), name)}
+
+        outputs.append(
+            Output(
+                f"{name}/index.html",
+                f"{name}.html",
+                f"the {name} index",
+                None,
+                make_index,
+                optional=True,
+            )
+        )
     outputs.append(
         Output(
             "404.html",

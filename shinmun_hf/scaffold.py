@@ -24,7 +24,7 @@ import yaml
 
 from .errors import ShinmunError
 
-__all__ = ["BLOG_ENTRIES", "create_blog", "example_blog", "render_config"]
+__all__ = ["BLOG_ENTRIES", "create_blog", "example_blog", "render_config", "title_from_folder"]
 
 BLOG_ENTRIES = ("config.yml", "content", "layouts", "public")
 """What a blog consists of, relative to the example blog's root (read by the build hook too)."""
@@ -68,14 +68,37 @@ def example_blog() -> Path:
     )
 
 
-def create_blog(target: Path, source: Path | None = None) -> list[Path]:
+IDENTITY_KEYS = ("title", "description", "author", "site_url")
+"""What makes the example blog the example blog: a new blog gets its own or none."""
+
+
+def title_from_folder(name: str) -> str:
+    """``my-cool_blog`` -> ``My cool blog``: the default title of a blog made in that folder."""
+    words = " ".join(name.replace("-", " ").replace("_", " ").split())
+    return (words[:1].upper() + words[1:]) or "My blog"
+
+
+def create_blog(
+    target: Path, source: Path | None = None, identity: dict[str, str] | None = None
+) -> list[Path]:
     """Make a new blog in ``target`` (absent or empty) from ``source``; returns the files made.
+
+    ``identity`` sets title, description, author and site_url; the example blog's own are
+    never copied (a missing one is left commented out at its default, except the title, which
+    comes from the folder's name).
 
     Everything is written into a staging folder beside ``target`` first, then moved in, so a
     failure half-way leaves no half-made blog behind.
     """
     source = source or example_blog()
     _check_target(target)
+    values = {k: v for k, v in _load_values(source / "config.yml").items()}
+    for key in IDENTITY_KEYS:
+        values.pop(key, None)
+    values["title"] = title_from_folder(target.name)
+    values.update({key: value for key, value in (identity or {}).items() if value})
+    ordered = {key: values[key] for key in IDENTITY_KEYS if key in values}
+    values = {**ordered, **values}
     target.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.init-", dir=target.parent))
     try:
@@ -87,9 +110,7 @@ def create_blog(target: Path, source: Path | None = None) -> list[Path]:
                 shutil.copytree(path, staging / name, ignore=_ignored)
             else:
                 shutil.copy2(path, staging / name)
-        (staging / "config.yml").write_text(
-            render_config(_load_values(source / "config.yml")), encoding="utf-8"
-        )
+        (staging / "config.yml").write_text(render_config(values), encoding="utf-8")
         (staging / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
         made = sorted(p.relative_to(staging) for p in _files(staging))
         for entry in staging.iterdir():

@@ -16,12 +16,12 @@ import yaml
 
 from .config import Config
 from .errors import ShinmunError
-from .urls import is_local
 from .writer import write_file_atomically
 
 __all__ = [
     "SPACE_SCOPES",
     "check_space_project",
+    "is_space_address",
     "remove_space_readme",
     "space_metadata",
     "space_readme",
@@ -81,32 +81,49 @@ def check_space_project(project: Path) -> None:
         )
 
 
-def write_space_readme(project: Path, out: Path, config: Config, warnings: list[str]) -> Path:
-    """Write ``out/README.md`` atomically; adds a warning for settings a Space cannot honour."""
+def write_space_readme(project: Path, out: Path, config: Config, warnings: list[str]) -> bool:
+    """Write ``out/README.md`` atomically; adds a warning for settings a Space cannot honour.
+
+    Returns whether the file was written (False: it already held these bytes)."""
     check_space_project(project)
     if config.base_path:
         warnings.append(
             f"config.yml: base_path is {config.base_path}, but a Space serves the site at the "
             'root of its own host: set base_path: "" for the Space build'
         )
-    if is_local(config.site_url):
+    if not is_space_address(config.site_url):
         warnings.append(
-            f"config.yml: site_url is {config.site_url}, so feeds, the sitemap and canonical "
-            "links point there: set it to https://OWNER-SPACE.hf.space"
+            f"config.yml: site_url is {config.site_url}, not the Space's address, so canonical "
+            "and Open Graph links, feeds and the sitemap point there: set site_url to "
+            "https://OWNER-SPACE.hf.space, the address the Space's 'Embed this Space' menu shows"
         )
     target = out / README
-    write_file_atomically(target, space_readme(config).encode())
-    return target
+    data = space_readme(config).encode()
+    if target.is_file() and target.read_bytes() == data:
+        return False
+    write_file_atomically(target, data)
+    return True
 
 
-def remove_space_readme(project: Path, out: Path) -> None:
+def is_space_address(url: str) -> bool:
+    """Whether ``url`` is where Hugging Face serves a static Space: ``https://*.hf.space``."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    return parts.scheme == "https" and host.endswith(".hf.space") and host != ".hf.space"
+
+
+def remove_space_readme(project: Path, out: Path) -> bool:
     """A build without ``--space`` leaves no Space README behind from an earlier one (the
-    site's own ``public/README.md``, copied in, is left alone)."""
+    site's own ``public/README.md``, copied in, is left alone). Returns whether it removed one."""
     target = out / README
     if (project / "public" / README).exists() or not target.is_file():
-        return
+        return False
     if SIGNATURE in target.read_text(encoding="utf-8", errors="replace"):
         target.unlink()
+        return True
+    return False
 
 
 def _cut(text: str, limit: int) -> str:

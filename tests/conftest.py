@@ -25,6 +25,7 @@ class Project:
         shutil.copytree(REPO / "layouts", root / "layouts")
         (root / "public" / "css").mkdir(parents=True)
         shutil.copy(REPO / "public" / "css" / "style.css", root / "public" / "css")
+        shutil.copy(REPO / "public" / "favicon.svg", root / "public")  # base.html links it
         (root / "content" / "posts").mkdir(parents=True)
         (root / "content" / "pages").mkdir(parents=True)
         self.config(title="Test Blog", site_url="https://blog.example.org")

@@ -55,6 +55,10 @@ def test_the_example_blog_has_no_broken_links(tmp_path, base_path):
     assert code == 0, lines
     assert lines[-1].startswith("no broken links: checked ")
     assert "warning" not in err
+    # the demo page's widget was type-checked, and check says so
+    assert any(line.startswith("type check of the components: no errors in ") for line in lines), (
+        lines
+    )
 
 
 @pytest.fixture
@@ -202,7 +206,8 @@ def test_component_type_errors_are_problems_too(blog, monkeypatch):
     fake.typecheck = typecheck
     monkeypatch.setitem(sys.modules, "shinmun_hf.typescript", fake)
     site = _site_of(types.SimpleNamespace(), blog.root, BuildOptions())
-    problems = type_problems(blog.root, site)
+    problems, report = type_problems(blog.root, site)
+    assert "failed" in report
     line = line_of(blog.root / "content/pages/widget.md", "@@typescript-file")
     assert seen == [(blog.root, [("public/apps/w.ts", "content/pages/widget.md", line)])]
     assert [str(p) for p in problems] == [

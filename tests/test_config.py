@@ -81,7 +81,9 @@ def test_unknown_key_warns_with_suggestion(project):
         ("permalink: /{year}/{month}/\n", "permalink", "{slug}"),
         ("timezone: Mars/Olympus\n", "timezone", "unknown time zone"),
         ("categories: Guides\n", "categories", "list"),
-        ("nav:\n  - title: About\n", "nav", "'title' and 'url'"),
+        ("nav:\n  - title: About\n", "nav", "entry 1 has no 'url'"),
+        ("nav:\n  - titel: About\n    url: about/\n", "nav", "'titel'; did you mean 'title'?"),
+        ("nav:\n  - title: About\n    link: about/\n", "nav", "'link'; did you mean 'url'?"),
         ("allow_secret_like_variables: yes please\n", "allow_secret_like_variables", "true or"),
     ],
 )
@@ -92,6 +94,22 @@ def test_invalid_values_are_explained(project, yaml_text, key, fragment):
     assert caught.value.line == 2
     assert key in caught.value.message
     assert fragment in caught.value.message
+    assert bracket_depth(str(caught.value)) <= 1, str(caught.value)
+
+
+def bracket_depth(text: str) -> int:
+    """How deeply brackets nest in ``text``, outside quoted values: "(a (b))" is 2."""
+    import re
+
+    unquoted = re.sub(r"'[^']*'", "''", text)
+    depth = deepest = 0
+    for character in unquoted:
+        if character in "([{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif character in ")]}":
+            depth -= 1
+    return deepest
 
 
 @pytest.mark.parametrize(

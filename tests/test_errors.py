@@ -419,3 +419,28 @@ def test_a_misspelt_front_matter_field_fails_instead_of_printing_none(project, c
     line = build_error(project, capsys)
     assert "layouts/post.html:" in line
     assert "content/posts/p.md has no front-matter field 'sereis'" in line
+
+
+@pytest.mark.parametrize("kind", ["posts", "pages"])
+def test_a_file_without_front_matter_is_told_so(project, capsys, kind):
+    """Not "missing title": the file has no front matter at all."""
+    project.write(f"content/{kind}/plain.md", "Just some text.\n\nMore text.\n")
+    line = build_error(project, capsys)
+    assert line.startswith(f"error: content/{kind}/plain.md:1: the file has no front matter")
+    assert "title:" in line and "---" in line
+    assert ("date:" in line) == (kind == "posts")
+
+
+def test_a_mistyped_component_path_gets_a_did_you_mean(project, capsys):
+    project.write("public/apps/hf-oauth.ts", "export {};\n")
+    project.page("demo", title="Demo", body="@@typescript-file[app](public/apps/hf-oath.ts)\n")
+    line = build_error(project, capsys)
+    assert "component file public/apps/hf-oath.ts does not exist" in line
+    assert "did you mean public/apps/hf-oauth.ts?" in line
+
+
+def test_a_component_path_with_nothing_alike_gets_no_guess(project, capsys):
+    project.write("public/apps/hf-oauth.ts", "export {};\n")
+    project.page("demo", title="Demo", body="@@typescript-file[app](public/zzz/counter.tsx)\n")
+    line = build_error(project, capsys)
+    assert "does not exist" in line and "did you mean" not in line

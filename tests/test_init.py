@@ -21,7 +21,7 @@ from shinmun_hf.scaffold import BLOG_ENTRIES, create_blog, example_blog
 def test_init_makes_a_blog_that_builds_without_warnings(tmp_path, capsys):
     target = tmp_path / "my-blog"
     assert main(["init", str(target)]) == 0
-    assert "created a blog" in capsys.readouterr().out
+    assert 'created the blog "My blog"' in capsys.readouterr().out
     for name in ("config.yml", "content/pages/about.md", "content/pages/hf-oauth-demo.md"):
         assert (target / name).is_file(), name
     assert list((target / "content" / "posts").rglob("*.md")), "an example post"
@@ -41,10 +41,55 @@ def test_the_next_step_hint_can_be_pasted_into_a_shell(tmp_path, capsys):
 
     target = tmp_path / "my blog's folder"
     assert main(["init", str(target)]) == 0
-    hint = capsys.readouterr().out.splitlines()[-1].removeprefix("next: ")
-    first = hint.split(" && ")[0]  # cd <folder>
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1] == "next steps:"
+    first = lines[2].strip()  # cd <folder>
     assert shlex.split(first) == ["cd", str(target)]
     subprocess.run(["sh", "-c", f"{first} && test -f config.yml"], check=True)
+    steps = "\n".join(lines[3:])
+    for step in ("shinmun serve", "shinmun new post", "set site_url", "shinmun build"):
+        assert step in steps
+
+
+def test_init_gives_the_blog_its_own_identity_never_the_examples(tmp_path, capsys):
+    example = load_config(REPO)
+    target = tmp_path / "notes_from-the_field"
+    assert main(["init", str(target)]) == 0
+    config = load_config(target)
+    assert config.title == "Notes from the field"  # from the folder's name
+    assert config.author == "" and config.description == ""  # nothing pretend
+    assert config.site_url == SCHEMA["site_url"].default  # left to set: commented out
+    assert "\n# site_url: " in (target / "config.yml").read_text()
+    assert main(["--project", str(target), "build"]) == 0
+    home = (target / "_site" / "index.html").read_text()
+    assert example.title not in home and example.author not in home
+    assert "<title>Notes from the field</title>" in home
+    assert "set it to where the site is published" in capsys.readouterr().err
+
+
+def test_init_takes_title_author_and_site_url(tmp_path, capsys):
+    target = tmp_path / "blog"
+    args = ["init", str(target), "--title", "Ada's notes", "--author", "Ada Lovelace"]
+    assert main([*args, "--site-url", "https://ada.github.io/"]) == 0
+    assert "set site_url" not in capsys.readouterr().out  # done already
+    config = load_config(target)
+    assert (config.title, config.author, config.site_url) == (
+        "Ada's notes",
+        "Ada Lovelace",
+        "https://ada.github.io",
+    )
+    assert main(["--project", str(target), "build"]) == 0
+    assert "warning" not in capsys.readouterr().err
+    feed = (target / "_site" / "atom.xml").read_text()
+    assert "<atom:name>Ada Lovelace</atom:name>" in feed and "https://ada.github.io/" in feed
+
+
+def test_init_refuses_a_site_url_it_cannot_use_and_makes_nothing(tmp_path, capsys):
+    target = tmp_path / "blog"
+    assert main(["init", str(target), "--site-url", "ada.github.io"]) == 1
+    error = capsys.readouterr().err
+    assert error.startswith("error: --site-url: expected an absolute URL")
+    assert not target.exists()
 
 
 def test_the_blog_is_copied_from_the_example_blog_at_the_repository_root(tmp_path):
@@ -69,8 +114,11 @@ def test_config_has_every_key_commented_and_the_example_values(tmp_path):
         assert index is not None, f"{key} is missing from config.yml"
         assert lines[index - 1].startswith("#"), f"{key} has no comment above it"
     example = yaml.safe_load((REPO / "config.yml").read_text())
-    assert yaml.safe_load(text) == example
-    assert load_config(tmp_path / "blog") == load_config(REPO)
+    made = yaml.safe_load(text)
+    assert made.pop("title") == "Blog"
+    for key in ("title", "description", "author", "site_url"):  # the example's own
+        example.pop(key, None)
+    assert made == example
 
 
 @pytest.mark.parametrize("existing", ["notes.txt", ".hidden"])
@@ -110,8 +158,11 @@ def test_init_from_an_installed_wheel(tmp_path):
         timeout=600,
     )
     assert build.returncode == 0, build.stderr
+    assert "license" not in build.stderr.lower(), build.stderr  # an SPDX string: no warnings
     (wheel,) = wheels.glob("shinmun_hf-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
+    (metadata,) = [n for n in names if n.endswith(".dist-info/METADATA")]
+    assert "\nLicense-Expression: MIT\n" in zipfile.ZipFile(wheel).read(metadata).decode()
     assert "shinmun_hf/_blog/config.yml" in names
     assert "shinmun_hf/_blog/layouts/base.html" in names
     assert not [n for n in names if n.startswith("shinmun_hf/_blog/_site/")]
@@ -122,7 +173,8 @@ def test_init_from_an_installed_wheel(tmp_path):
         "import sys; from pathlib import Path; from shinmun_hf.scaffold import example_blog;"
         "from shinmun_hf.cli import main; root = example_blog();"
         "assert root.name == '_blog' and root.parent.parent == Path(sys.argv[1]), root;"
-        "sys.exit(main(['init', sys.argv[2]]) or main(['--project', sys.argv[2], 'build']))"
+        "sys.exit(main(['init', sys.argv[2], '--site-url', 'https://me.github.io'])"
+        " or main(['--project', sys.argv[2], 'build']))"
     )
     run = subprocess.run(
         [sys.executable, "-c", script, installed, tmp_path / "blog"],
@@ -146,13 +198,13 @@ def test_bundled_copy_is_preferred_to_the_checkout(tmp_path, monkeypatch):
     for name in BLOG_ENTRIES:
         (bundled / name).parent.mkdir(parents=True, exist_ok=True)
         if name == "config.yml":
-            (bundled / name).write_text("title: Bundled\n")
+            (bundled / name).write_text("posts_per_page: 3\n")
         else:
             (bundled / name).mkdir()
     monkeypatch.setattr(scaffold, "__file__", str(package / "scaffold.py"))
     assert scaffold.example_blog() == bundled
     made = create_blog(tmp_path / "blog")
-    assert yaml.safe_load((tmp_path / "blog" / "config.yml").read_text())["title"] == "Bundled"
+    assert yaml.safe_load((tmp_path / "blog" / "config.yml").read_text())["posts_per_page"] == 3
     assert {p.name for p in made} == {"config.yml", ".gitignore"}
 
 

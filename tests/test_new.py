@@ -28,8 +28,28 @@ def test_new_post_goes_to_its_year_with_a_transliterated_slug(project):
     assert meta["date"] == dt.datetime(
         2026, 1, 1, 0, 30, 5, tzinfo=dt.timezone(dt.timedelta(hours=1))
     )
-    assert meta["tags"] == [] and meta["category"] is None
+    assert set(meta) == {"title", "date"}  # no empty category: key to trip over
     assert "draft" not in meta
+
+
+def test_new_post_and_page_have_a_body_to_start_from(project):
+    post = new_entry(project.root, "post", "First", now=NOW)
+    new_entry(project.root, "page", "Colophon", now=NOW)
+    text = post.read_text(encoding="utf-8")
+    assert "# category: Guides" in text and "# tags: [" in text  # shown, commented out
+    result = project.build()
+    assert result.warnings == []
+    built = (project.out / "2025/12/first/index.html").read_text(encoding="utf-8")
+    assert "<h2" in built and "<pre" in built  # a heading and a code block to copy
+    summary = (project.out / "index.html").read_text(encoding="utf-8")
+    assert "The first paragraph is the post\u2019s summary" in summary  # (smart quote)
+    assert "<h2" in (project.out / "colophon/index.html").read_text(encoding="utf-8")
+    for key in ("category", "tags", "description"):
+        text = text.replace(f"# {key}:", f"{key}:")
+    post.write_text(text, encoding="utf-8")
+    assert project.build().warnings == []  # the commented keys are valid as they stand
+    assert (project.out / "categories/guides/index.html").is_file()
+    assert (project.out / "tags/python/index.html").is_file()
 
 
 def test_new_post_builds_at_the_expected_url(project, capsys):

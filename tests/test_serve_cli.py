@@ -110,3 +110,40 @@ def test_an_output_folder_the_build_would_refuse_is_never_served(project, tmp_pa
         assert "serving" not in result.stdout
         assert "Traceback" not in result.stderr
     assert (foreign / "notes.txt").read_text() == "private"
+
+
+def test_serve_says_where_the_demo_is_and_who_signs_in(project):
+    """``make serve`` ends with the demo page's address and the local hub's test user."""
+    project.page("hf-oauth-demo", title="Demo")
+    process = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "shinmun_hf", "--project", str(project.root)),
+            *("serve", "--hub", "local", "--port", "0"),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    lines: list[str] = []
+    done = threading.Event()
+
+    def read() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            lines.append(line.rstrip("\n"))
+            if "test user" in line:
+                done.set()
+                return
+
+    threading.Thread(target=read, daemon=True).start()
+    try:
+        assert done.wait(TIMEOUT), lines
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=TIMEOUT)
+    serving = next(line for line in lines if line.startswith("serving "))
+    url = serving.split()[1]
+    assert f"sign-in demo: {url}hf-oauth-demo/" in lines
+    assert "test user @ada (Ada Lovelace)" in lines[-1]

@@ -17,6 +17,7 @@ import pytest
 from serve_support import running
 
 from shinmun_hf.build import BuildOptions
+from shinmun_hf.hub.settings import HubSettings
 from shinmun_hf.serve import DevServer, ServeOptions, default_out
 from shinmun_hf.serve import hub as serve_hub
 from shinmun_hf.serve.console import Console
@@ -30,6 +31,7 @@ class FakeHub:
     def __init__(self, port: int = 0) -> None:
         self.url = "http://127.0.0.1:7999"
         self.client_id = "local-test-client"
+        self.settings = HubSettings()
         self.running = False
         FakeHub.instances.append(self)
 

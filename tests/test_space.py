@@ -102,3 +102,39 @@ def test_readme_is_plain_yaml_whatever_the_title(project):
     meta = metadata(readme)
     assert meta["title"] == 'Quotes " and: colons # and --- dashes'
     assert "short_description" not in meta
+
+
+def test_a_space_build_warns_when_site_url_is_not_the_spaces_address(project, capsys):
+    """Canonical and Open Graph links would point at the old host without a word."""
+    project.config(title="T", site_url="https://example.github.io")
+    project.post("p", title="P")
+    assert build(project, "--space") == 0
+    err = capsys.readouterr().err
+    assert "site_url is https://example.github.io, not the Space's address" in err
+    assert "https://OWNER-SPACE.hf.space" in err
+    canonical = '<link rel="canonical" href="https://example.github.io/">'
+    assert canonical in (project.out / "index.html").read_text()  # what the warning is about
+
+
+def summary_counts(out: str) -> tuple[int, int, int, int]:
+    """(files, written, unchanged, removed) of the build's summary line."""
+    import re
+
+    found = re.search(
+        r"built ([\d,]+) files? into .*\((\d+) written, (\d+) unchanged, (\d+) removed", out
+    )
+    assert found, out
+    return tuple(int(group.replace(",", "")) for group in found.groups())  # type: ignore[return-value]
+
+
+def test_the_summary_counts_the_space_readme_written_kept_and_removed(project, capsys):
+    project.post("p", title="P")
+    assert build(project) == 0
+    files, *_ = summary_counts(capsys.readouterr().out)
+    assert build(project, "--space") == 0
+    assert summary_counts(capsys.readouterr().out) == (files + 1, 1, files, 0)
+    assert build(project, "--space") == 0
+    assert summary_counts(capsys.readouterr().out) == (files + 1, 0, files + 1, 0)
+    assert build(project) == 0
+    assert summary_counts(capsys.readouterr().out) == (files, 0, files, 1)
+    assert not (project.out / "README.md").exists()

@@ -16,6 +16,9 @@ PAGES = [
     "/2026/11/writing-posts/",
     "/docs/deploy/",
     "/archives/",
+    "/2026/11/",
+    "/tags/",
+    "/categories/",
     "/hf-oauth-demo/",
     "/search/?q=static",
 ]

@@ -98,19 +98,20 @@
     parent.append(document.createTextNode(text.slice(position)));
   }
 
-  /** The summary when it mentions a word, else the part of the text around the first match. */
+  /** The summary when it mentions a word, else the part of the text around the first match
+   * (so the words found show, marked), else the summary (a match in the title or tags). */
   function snippet(item, words) {
     const summary = item.summary ?? "";
     if (summary && words.some((w) => fold(summary).includes(w))) return summary;
     const content = item.content ?? "";
     const folded = fold(content);
     const hit = Math.min(...words.map((w) => folded.indexOf(w)).filter((i) => i >= 0));
-    if (!Number.isFinite(hit) || hit < SNIPPET / 2) {
-      return summary || content.slice(0, SNIPPET) + (content.length > SNIPPET ? "…" : "");
-    }
+    const opening = content.slice(0, SNIPPET).trimEnd() + (content.length > SNIPPET ? "…" : "");
+    if (!Number.isFinite(hit)) return summary || opening;
+    if (hit < SNIPPET / 2) return opening;
     const start = content.lastIndexOf(" ", hit - SNIPPET / 3) + 1;
     const end = Math.min(content.length, start + SNIPPET);
-    return `…${content.slice(start, end)}${end < content.length ? "…" : ""}`;
+    return `…${content.slice(start, end).trimEnd()}${end < content.length ? "…" : ""}`;
   }
 
   function formatDate(iso) {

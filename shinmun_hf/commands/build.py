@@ -5,8 +5,20 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-__all__ = ["add_build_options", "add_out_option", "output_folder", "register"]
+if TYPE_CHECKING:
+    from ..options import BuildOptions
+
+__all__ = [
+    "add_build_options",
+    "add_out_option",
+    "build_options",
+    "clear_progress",
+    "counted",
+    "output_folder",
+    "register",
+]
 
 
 def add_build_options(parser: argparse.ArgumentParser) -> None:
@@ -20,6 +32,34 @@ def add_build_options(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="worker processes for rendering (default: all cores)",
     )
+    parser.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="no progress line and no summary: print only warnings and errors",
+    )
+
+
+def build_options(args: argparse.Namespace, **extra: object) -> BuildOptions:
+    """The build options of the command line, with a progress line on a terminal (none with
+    --quiet); ``options.progress`` is then a :class:`~shinmun_hf.progress.ProgressLine`."""
+    from ..options import BuildOptions
+    from ..progress import ProgressLine
+
+    progress = ProgressLine(enabled=False if args.quiet else None)
+    return BuildOptions(
+        drafts=args.drafts,
+        future=args.future,
+        jobs=args.jobs,
+        progress=progress if progress.enabled else None,
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def clear_progress(options: BuildOptions) -> None:
+    """Erase the progress line before anything else is printed."""
+    if options.progress is not None:
+        options.progress.clear()  # type: ignore[attr-defined]
 
 
 def add_out_option(parser: argparse.ArgumentParser) -> None:
@@ -45,30 +85,35 @@ def run(args: argparse.Namespace) -> int:
     # The renderer (Jinja, Python-Markdown, Pygments) is imported only once there is work:
     # a build with nothing to do is decided by the survey alone (see ``freshness``).
     from ..freshness import survey, unchanged_result
-    from ..options import BuildOptions
     from ..urls import is_local
 
     project = args.project.resolve()
     out = output_folder(args)
-    options = BuildOptions(drafts=args.drafts, future=args.future, jobs=args.jobs)
+    options = build_options(args)
     if args.space:
         from ..space import check_space_project
 
         check_space_project(project)
     looked = survey(project, out, options)
     result = unchanged_result(looked)
-    if result is None:
-        from ..build import Builder
+    try:
+        if result is None:
+            from ..build import Builder
 
-        result = Builder(project, out, options).build(looked)
+            result = Builder(project, out, options).build(looked)
+    finally:
+        clear_progress(options)
     if args.space:
         from ..space import write_space_readme
 
-        write_space_readme(args.project.resolve(), result.out, result.config, result.warnings)
+        written = write_space_readme(project, result.out, result.config, result.warnings)
+        result.outputs += 1
+        result.written += written
+        result.unchanged += not written
     else:
         from ..space import remove_space_readme
 
-        remove_space_readme(project, result.out)
+        result.removed += remove_space_readme(project, result.out)
     if not args.space and result.config and is_local(result.config.site_url):
         result.warnings.append(
             f"config.yml: site_url is {result.config.site_url}, so feeds, the sitemap and "
@@ -80,12 +125,19 @@ def run(args: argparse.Namespace) -> int:
         result.warnings.extend(metadata_warning(result.config))
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    print(
-        f"built {result.outputs} files into {shown_path(result.out)} in {result.seconds:.2f} s "
-        f"({result.written} written, {result.unchanged} unchanged, {result.removed} removed, "
-        f"{result.rendered_entries} entries rendered)"
-    )
+    if not args.quiet:
+        print(
+            f"built {counted(result.outputs, 'file')} into {shown_path(result.out)} in "
+            f"{result.seconds:.2f} s ({result.written} written, {result.unchanged} unchanged, "
+            f"{result.removed} removed, {counted(result.rendered_entries, 'entry', 'entries')} "
+            "rendered)"
+        )
     return 0
+
+
+def counted(number: int, singular: str, plural: str | None = None) -> str:
+    """``1 file``, ``2 files``, ``1 entry``, ``0 entries``."""
+    return f"{number} {singular if number == 1 else plural or singular + 's'}"
 
 
 def output_folder(args: argparse.Namespace) -> Path:

@@ -12,7 +12,15 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .build import add_build_options, add_out_option, output_folder, shown_path
+from .build import (
+    add_build_options,
+    add_out_option,
+    build_options,
+    clear_progress,
+    counted,
+    output_folder,
+    shown_path,
+)
 
 if TYPE_CHECKING:
     from ..build import BuildOptions, BuildResult
@@ -35,54 +43,63 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..build import Builder, BuildOptions
+    from ..build import Builder
     from ..linkcheck import LinkChecker
     from ..outputs import plan_outputs
 
     project = args.project.resolve()
     out = output_folder(args)
-    options = BuildOptions(drafts=args.drafts, future=args.future, jobs=args.jobs)
-    result = Builder(project, out, options).build()
+    options = build_options(args)
+    try:
+        result = Builder(project, out, options).build()
+    finally:
+        clear_progress(options)
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
 
     site = _site_of(result, project, options)
     checker = LinkChecker(project, result.out, site, plan_outputs(site))
-    problems = checker.check() + type_problems(project, site)
+    link_problems = checker.check()
+    typed, type_report = type_problems(project, site)
+    problems = link_problems + typed
     for problem in problems:
         print(problem)
     pages = sum(1 for f in checker.files if f.endswith(".html"))
+    checked = f"checked {counted(checker.checked, 'link')} on {counted(pages, 'page')}"
+    if type_report and (typed or not args.quiet):
+        print(type_report, file=sys.stderr if typed else sys.stdout)
     if problems:
         files = len({p.file for p in problems})
         print(
-            f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {files} "
-            f"file{'s' if files != 1 else ''} (checked {checker.checked} links on {pages} pages "
-            f"of {shown_path(result.out)})",
+            f"{counted(len(problems), 'problem')} in {counted(files, 'file')}; {checked} "
+            f"of {shown_path(result.out)}",
             file=sys.stderr,
         )
         return 1
-    print(f"no broken links: checked {checker.checked} links on {pages} pages")
+    if not args.quiet:
+        print(f"no broken links: {checked}")
     return 0
 
 
-def type_problems(project: Path, site: Site) -> list[Problem]:
-    """Type errors in embedded components, from the TypeScript package's ``typecheck``."""
+def type_problems(project: Path, site: Site) -> tuple[list[Problem], str]:
+    """Type errors in embedded components, from the TypeScript package's ``typecheck``, and
+    a line saying what the type check did (empty when there is no component to check)."""
     from ..errors import ShinmunError
     from ..linkcheck import Problem
 
     refs = site.component_refs()
     if not refs:
-        return []
+        return [], ""
     try:
         from ..typescript import typecheck  # type: ignore[attr-defined]
     except ImportError:
-        print("note: component type check skipped (no TypeScript checker)", file=sys.stderr)
-        return []
+        return [], "note: component type check skipped: no TypeScript checker is installed"
     try:
-        typecheck(project, refs)
+        checked = typecheck(project, refs)
     except ShinmunError as exc:
-        return [Problem(exc.file or "(components)", exc.line, _one_line(exc))]
-    return []
+        problem = Problem(exc.file or "components", exc.line, _one_line(exc))
+        return [problem], "type check of the components: failed, the first error is listed above"
+    return [], f"type check of the components: no errors in {counted(checked, 'file')}"
 
 
 def _one_line(exc: Exception) -> str:

@@ -99,20 +99,22 @@ def new_entry(
     moment = (now or dt.datetime.now(dt.UTC)).astimezone(ZoneInfo(timezone)).replace(microsecond=0)
     if kind == "post":
         relative = Path("content", "posts", str(moment.year), f"{slug}.md")
-        front = {"title": title, "date": moment.isoformat(sep=" "), "category": "", "tags": []}
+        front: dict[str, object] = {"title": title, "date": moment.isoformat(sep=" ")}
         if draft:
             front["draft"] = True
+        text = _front_matter(front, POST_COMMENTS) + POST_BODY
     else:
         relative = Path("content", "pages", f"{slug}.md")
         front = {"title": title}
         if draft:
             front["draft"] = True
+        text = _front_matter(front) + PAGE_BODY
 
     path = project / relative
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         with path.open("x", encoding="utf-8") as file:  # "x": fails instead of overwriting
-            file.write(_front_matter(front))
+            file.write(text)
     except FileExistsError:
         raise ShinmunError(
             "the file already exists",
@@ -122,18 +124,53 @@ def new_entry(
     return path
 
 
-def _front_matter(front: dict[str, object]) -> str:
-    """YAML front matter in the order given; the date unquoted so YAML reads a timestamp."""
+def _front_matter(front: dict[str, object], comments: tuple[str, ...] = ()) -> str:
+    """YAML front matter in the order given, then ``comments`` (keys to fill in if wanted);
+    the date unquoted so YAML reads a timestamp."""
     import yaml
 
     lines = []
     for key, value in front.items():
-        if key == "date" or value == "":
-            lines.append(f"{key}: {value}".rstrip())
+        if key == "date":
+            lines.append(f"{key}: {value}")
         else:
             dumped = yaml.safe_dump({key: value}, allow_unicode=True, width=1_000_000)
             lines.append(dumped.rstrip("\n"))
+    lines.extend(f"# {comment}" for comment in comments)
     return "---\n" + "\n".join(lines) + "\n---\n\n"
+
+
+POST_COMMENTS = (
+    "Optional, remove the # to use one:",
+    "category: Guides",
+    "tags: [python, static sites]",
+    "description: One sentence for feeds and search engines, instead of the first paragraph",
+)
+"""Optional keys, shown but commented out: an empty ``category:`` would be an error waiting."""
+
+POST_BODY = """\
+The first paragraph is the post's summary: the home page, the feeds and search results show
+it. Replace it with yours.
+
+## A heading
+
+Write in Markdown: *emphasis*, **strong**, [links](https://example.com), lists and code.
+
+```python
+print("Hello")
+```
+
+Preview with `shinmun serve`; publish with `shinmun build`.
+"""
+
+PAGE_BODY = """\
+What this page is about, in a sentence or two. Pages are not dated and not listed with the
+posts: link to this one from `nav:` in config.yml, or from a post.
+
+## A heading
+
+Write in Markdown, as in posts.
+"""
 
 
 def _require_blog(project: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .build import add_build_options
+from .build import add_build_options, build_options, clear_progress
 
 __all__ = ["register"]
 
@@ -45,22 +45,27 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..build import BuildOptions
     from ..errors import ShinmunError
     from ..serve import DevServer, ServeOptions
+    from ..serve.console import Console
     from ..serve.hub import choose_hub
 
     project = args.project.resolve()
     out = None if args.out is None else (Path.cwd() / args.out).resolve()
     if args.space and args.hub == "huggingface":
         raise ShinmunError("--space runs against the local hub", hint="leave out --hub huggingface")
+    build = build_options(args, dev=True)
     options = ServeOptions(
         host=args.host,
         port=args.port,
         hub="local" if args.space else choose_hub(args.hub, project, environ=None),
         space=args.space,
         out=out,
-        build=BuildOptions(drafts=args.drafts, future=args.future, dev=True, jobs=args.jobs),
+        build=build,
     )
-    DevServer(project, options).run()
+    console = Console(progress=build.progress, quiet=args.quiet)  # type: ignore[arg-type]
+    try:
+        DevServer(project, options, console).run()
+    finally:
+        clear_progress(build)
     return 0

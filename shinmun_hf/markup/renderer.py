@@ -31,7 +31,16 @@ from .typescript_directive import typescript_file_directive, typescript_inline_d
 __all__ = ["RenderedMarkdown", "plain_text", "prepare_renderer", "render_markdown"]
 
 FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+TOC_TITLE = "Contents"
+"""The title of a ``[TOC]`` box: the theme's own contents box (partials/toc.html) says the same."""
 TAG = re.compile(r"<[^>]+>")
+BLOCK_TAG = re.compile(
+    r"</?(?:address|article|aside|blockquote|br|dd|details|div|dl|dt|figcaption|figure|footer"
+    r"|h[1-6]|header|hr|li|main|nav|ol|p|section|summary|table|tbody|td|tfoot|th|thead|tr|ul)"
+    r"\b[^>]*>",
+    re.I,
+)
+"""Tags that start a new line of text: each stands for a space in the plain text."""
 CODE_BLOCK = re.compile(r"<pre\b.*?</pre>", re.S)
 SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b.*?</\1>", re.S)
 WORD = re.compile(r"\w+(?:['\u2019-]\w+)*")
@@ -103,7 +112,7 @@ def render_markdown(
     body = expansion.restore(parsed)
     toc = outline(headings)
     if "[TOC]" in body:
-        contents = f'<div class="toc">{toc_html(toc)}</div>'
+        contents = f'<div class="toc"><span class="toctitle">{TOC_TITLE}</span>{toc_html(toc)}</div>'
         body = TOC_MARKER.sub(lambda _: contents, body)
     # Code that scrolls sideways must be reachable from the keyboard (WCAG 2.1.1).
     body = body.replace("<pre>", '<pre tabindex="0">')
@@ -135,6 +144,10 @@ def _summary(paragraph: str) -> str:
 
 
 def plain_text(fragment: str) -> str:
-    """Visible prose of an HTML fragment: code, scripts and tags removed, entities decoded."""
+    """Visible prose of an HTML fragment: code, scripts and tags removed, entities decoded.
+
+    Block tags part words; inline ones (``<code>``, ``<a>``, ``<em>``) do not, so
+    "``_site/``, then" reads "_site/, then", not "_site/ , then"."""
     without_code = CODE_BLOCK.sub(" ", SCRIPT_OR_STYLE.sub(" ", fragment))
-    return " ".join(html.unescape(TAG.sub(" ", without_code)).split())
+    spaced = BLOCK_TAG.sub(" ", FOOTNOTE_REFERENCE.sub("", without_code))
+    return " ".join(html.unescape(TAG.sub("", spaced)).split())

@@ -15,7 +15,7 @@ Zola read Markdown. ``python-markdown``: Python-Markdown's rules, for sites comi
 or MkDocs."""
 DEFAULT_DIALECT = GFM
 
-RENDERER_VERSION = "11"
+RENDERER_VERSION = "12"
 """Bump when the HTML produced for the same text and settings, or what a cached entry holds,
 changes: part of :attr:`RenderSettings.key`."""
 

@@ -44,6 +44,8 @@ class Hub:
     variables: dict[str, object] = field(default_factory=dict)
     space_variables: dict[str, str] | None = None
     """What a static Space injects as ``window.huggingface.variables`` (``serve --space``)."""
+    user: str = ""
+    """Who signs in on the local hub: ``@ada (Ada Lovelace)``."""
 
 
 def choose_hub(requested: str | None, project: Path, environ: Mapping[str, str] | None) -> str:
@@ -114,10 +116,12 @@ def start_hub(
         server = HubServer(port=port)
     except OSError:
         server = HubServer()
+    user = server.settings.user
+    who = f"@{user.preferred_username} ({user.name})"
     with server:
         if not space:
             client_id = f"{origins[0]}{base_path}/{CIMD_FILE}"
-            yield Hub(mode, server.url, hub_variables(server.url, client_id))
+            yield Hub(mode, server.url, hub_variables(server.url, client_id), user=who)
             return
         from ..hub import Client
 
@@ -131,4 +135,4 @@ def start_hub(
             "OAUTH_SCOPES": SPACE_SCOPES,
             "OPENID_PROVIDER_URL": server.url,
         }
-        yield Hub(mode, server.url, variables, injected)
+        yield Hub(mode, server.url, variables, injected, user=who)

@@ -31,6 +31,7 @@ from ..errors import ShinmunError
 from ..hosts import LocalHostsOnly, allowed_hosts, binds_every_interface
 from ..writer import check_output_folder
 from .app import create_app
+from .claim import claim_folder
 from .console import Console
 from .events import Broadcaster
 from .hub import hub_port, space_port, start_hub
@@ -87,6 +88,7 @@ class DevServer:
         self._server: _Uvicorn | None = None
         self._socket: socket.socket | None = None
         self._thread: threading.Thread | None = None
+        self._hub_user = ""
 
     # --- blocking use (the CLI)
     def run(self) -> None:
@@ -95,6 +97,8 @@ class DevServer:
             self._open(stack)
             assert self._server is not None and self._socket is not None
             self.console.say(f"serving {self.site_url} (Ctrl-C to stop)")
+            for line in self.where_to_go():
+                self.console.say(line)
             with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises the SIGINT it handled
                 self._server.run(sockets=[self._socket])
             self.console.say("stopping")
@@ -128,6 +132,21 @@ class DevServer:
         if self._stack is not None:
             self._stack.close()
 
+    def where_to_go(self) -> list[str]:
+        """The sign-in demo's address, and who signs in there on the local hub."""
+        from .hub import DEMO_PAGES
+
+        lines = []
+        for page in DEMO_PAGES:
+            if (self.out / page / "index.html").is_file():
+                lines.append(f"sign-in demo: {self.site_url}{page}")
+        if lines and self._hub_user:
+            lines.append(
+                f"  you sign in as the local hub's test user {self._hub_user}, "
+                "no account or password needed"
+            )
+        return lines
+
     @property
     def site_url(self) -> str:
         """The site's address (below ``base_path``)."""
@@ -141,6 +160,7 @@ class DevServer:
         self._socket = stack.enter_context(_listen(self.options.host, self.options.port))
         port = self._socket.getsockname()[1]
         self.url = f"http://{_url_host(self.options.host)}:{port}"
+        stack.enter_context(claim_folder(self.project, self.out, f"{self.url}/"))
         hub = stack.enter_context(
             start_hub(
                 self.options.hub,
@@ -152,6 +172,7 @@ class DevServer:
         )
         if hub.url:
             self.console.say(f"local test hub at {hub.url}")
+        self._hub_user = hub.user
         rebuilder = self._start_rebuilding(stack, hub.variables)
         app = LocalHostsOnly(
             create_app(
@@ -252,7 +273,8 @@ def _listen(host: str, port: int) -> Iterator[socket.socket]:
         if exc.errno == errno.EADDRINUSE:
             raise ShinmunError(
                 f"port {port} on {host} is already in use",
-                hint="stop the other server, or choose another port with --port (0: any free)",
+                hint="stop the other server, or choose another port with --port; "
+                "--port 0 takes any free one",
             ) from None
         raise ShinmunError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     with sock:

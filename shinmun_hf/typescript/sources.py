@@ -38,7 +38,7 @@ def component_path(project: Path, ref: ComponentRef) -> Path:
             f"component path {ref.path!r} leaves the project folder",
             file=ref.source,
             line=ref.line,
-            hint="components must live inside the project (e.g. in public/apps/)",
+            hint="components must live inside the project, in public/apps/ for example",
         )
     if path.is_dir():
         raise BuildError(
@@ -47,13 +47,54 @@ def component_path(project: Path, ref: ComponentRef) -> Path:
             line=ref.line,
         )
     if not path.is_file():
+        close = _nearest_component(project, written)
+        guess = f"; did you mean {close}?" if close else ""
         raise BuildError(
-            f"component file {ref.path} does not exist",
+            f"component file {ref.path} does not exist{guess}",
             file=ref.source,
             line=ref.line,
-            hint="check the path after @@typescript-file (it is relative to the project root)",
+            hint="the path after @@typescript-file is relative to the project root",
         )
     return path
+
+
+COMPONENT_SUFFIXES = (".ts", ".tsx", ".mts", ".cts")
+SKIPPED_FOLDERS = frozenset({"node_modules", "_site"})
+MAX_CANDIDATES = 2000
+
+
+def _nearest_component(project: Path, written: str) -> str | None:
+    """The component file whose project-relative path is closest to a mistyped one.
+
+    Candidates are the TypeScript files of ``public/`` and of the folder the path names (when
+    it exists inside the project), a bounded number of them: a suggestion is not worth a walk
+    over a large tree."""
+    import difflib
+    import os
+
+    folders = [project / "public"]
+    parent = (project / written).parent.resolve()
+    if parent.is_dir() and parent.is_relative_to(project) and parent != project:
+        folders.insert(0, parent)
+    candidates: list[str] = []
+    for folder in folders:
+        for directory, dirs, files in os.walk(folder):
+            dirs[:] = [d for d in dirs if d not in SKIPPED_FOLDERS and not d.startswith(".")]
+            candidates.extend(
+                Path(directory, name).relative_to(project).as_posix()
+                for name in files
+                if name.endswith(COMPONENT_SUFFIXES)
+            )
+            if len(candidates) > MAX_CANDIDATES:
+                break
+    # Alike by file name (the folders of a project's components look alike anyway), then
+    # the most alike path among those.
+    name = written.rsplit("/", 1)[-1]
+    names = {candidate.rsplit("/", 1)[-1] for candidate in candidates}
+    close_names = set(difflib.get_close_matches(name, names, n=3, cutoff=0.7))
+    alike = [c for c in dict.fromkeys(candidates) if c.rsplit("/", 1)[-1] in close_names]
+    best = difflib.get_close_matches(written, alike, n=1, cutoff=0)
+    return best[0] if best else None
 
 
 def inline_digest(ref: ComponentRef) -> str:
