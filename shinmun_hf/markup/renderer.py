@@ -112,7 +112,9 @@ def render_markdown(
     body = expansion.restore(parsed)
     toc = outline(headings)
     if "[TOC]" in body:
-        contents = f'<div class="toc"><span class="toctitle">{TOC_TITLE}</span>{toc_html(toc)}</div>'
+        contents = (
+            f'<div class="toc"><span class="toctitle">{TOC_TITLE}</span>{toc_html(toc)}</div>'
+        )
         body = TOC_MARKER.sub(lambda _: contents, body)
     # Code that scrolls sideways must be reachable from the keyboard (WCAG 2.1.1).
     body = body.replace("<pre>", '<pre tabindex="0">')
