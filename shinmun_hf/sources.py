@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ __all__ = [
     "POST",
     "SourceFile",
     "changed_ns",
+    "check_link",
     "discover",
     "file_stats",
     "tree_files",
@@ -53,6 +55,10 @@ def discover(project: Path) -> list[SourceFile]:
     """
     found: list[SourceFile] = []
     prefix = len(str(project)) + 1
+    real_project = os.path.realpath(project)
+    for path in ("content", *(folder for _, folder in CONTENT_DIRS)):
+        if os.path.islink(os.path.join(project, path)):
+            check_link(os.path.join(project, path), real_project, prefix)
     for kind, folder in CONTENT_DIRS:
         pending = [os.path.join(project, folder)]
         while pending:
@@ -65,6 +71,10 @@ def discover(project: Path) -> list[SourceFile]:
                 name = entry.name
                 if name.startswith("."):
                     continue
+                if entry.is_symlink() and (
+                    name.endswith(MARKDOWN_SUFFIXES) or not name.startswith("_")
+                ):
+                    check_link(entry.path, real_project, prefix)
                 if name.endswith(MARKDOWN_SUFFIXES) and not entry.is_dir():
                     stat = entry.stat()
                     relative = entry.path[prefix:]
@@ -83,6 +93,26 @@ def discover(project: Path) -> list[SourceFile]:
                     pending.append(entry.path)
     found.sort(key=lambda s: s.path)
     return found
+
+
+def check_link(path: str, real_project: str, prefix: int) -> None:
+    """Refuse a symbolic link in content/ that leads out of the project, to nothing, or in a
+    loop, naming the link (the rule public/ follows): a link committed by mistake, or a
+    linked folder, would publish the building machine's files, search index included."""
+    shown = path[prefix:].replace(os.sep, "/")
+    hint = "put the file or folder itself in the project, or remove the link"
+    try:
+        os.stat(path)
+    except OSError as exc:
+        looping = exc.errno == errno.ELOOP
+        raise BuildError(
+            "a symbolic link in a loop of links" if looping else "a symbolic link to nothing",
+            file=shown,
+            hint=hint,
+        ) from None
+    target = os.path.realpath(path)
+    if target != real_project and not target.startswith(real_project + os.sep):
+        raise BuildError(f"a symbolic link to {target}, outside the project", file=shown, hint=hint)
 
 
 def stat_signature(sources: list[SourceFile]) -> tuple[str, int]:

@@ -253,12 +253,50 @@ def test_a_content_link_to_a_folder_it_is_in_is_a_loop_error(project, capsys, ta
     assert line.startswith("error: content/posts/loop: a symbolic link to a folder it is in")
 
 
-def test_a_content_link_to_a_folder_elsewhere_is_followed(project, tmp_path):
-    shared = tmp_path / "shared-posts"
+def test_a_content_link_to_a_folder_of_the_project_is_followed(project):
+    shared = project.root / "drafts-folder"
     shared.mkdir()
     (shared / "s.md").write_text("---\ntitle: Shared\ndate: 2024-02-02\n---\nHi\n")
     (project.root / "content/posts/shared").symlink_to(shared)
-    assert [post.title for post in project.build().site.posts] == ["Shared"]
+    (project.root / "content/pages/about.md").symlink_to(shared / "s.md")
+    site = project.build().site
+    assert [post.title for post in site.posts] == ["Shared"]
+    assert [page.title for page in site.pages] == ["Shared"]
+
+
+@pytest.mark.parametrize(
+    ("link", "expected"),
+    [
+        ("content/posts/note.md", "outside the project"),
+        ("content/posts/shared", "outside the project"),
+        ("content/pages", "outside the project"),
+        ("content/posts/gone.md", "a symbolic link to nothing"),
+        ("content/posts/loop.md", "a symbolic link in a loop of links"),
+    ],
+)
+def test_a_content_link_out_of_the_project_to_nothing_or_looping_is_refused(
+    project, capsys, tmp_path, link, expected
+):
+    """A linked note or folder outside the project would be published, search index and all."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.md").write_text("---\ntitle: Secret\ndate: 2024-02-02\n---\nsecret\n")
+    project.post("real")
+    project.build()
+    before = {p: p.read_bytes() for p in project.out.rglob("*") if p.is_file()}
+    path = project.root / link
+    if path.is_dir():
+        path.rmdir()
+    target = {
+        "content/posts/note.md": outside / "secret.md",
+        "content/posts/gone.md": project.root / "content/posts/missing.md",
+        "content/posts/loop.md": project.root / "content/posts/loop.md",
+    }.get(link, outside)
+    path.symlink_to(target)
+    line = build_error(project, capsys)
+    assert line.startswith(f"error: {link}: ")
+    assert expected in line
+    assert {p: p.read_bytes() for p in project.out.rglob("*") if p.is_file()} == before
 
 
 def test_non_utf8_file_names_line(project, capsys):
