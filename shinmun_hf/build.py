@@ -39,7 +39,7 @@ from .content import POST, Entry, EntryOutline, parse_entry
 from .deps import digest_of
 from .engine import ENGINE
 from .entry_codec import EncodedOutline, decode_outline, encode_outline, outline_field
-from .errors import BuildError, ShinmunError
+from .errors import BuildError, ShinmunError, raise_all
 from .freshness import (
     RACY_MARGIN_NS,
     Survey,
@@ -71,10 +71,17 @@ def _entry_key(source: SourceFile, digest: str, config: Config) -> str:
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
-def _parse_job(job: tuple[str, str, bytes, str, str]) -> tuple[Entry, dict[str, str]]:
-    """The entry, and the highlighted code blocks it used (for the cache to keep)."""
+def _parse_job(
+    job: tuple[str, str, bytes, str, str],
+) -> tuple[Entry | ShinmunError, dict[str, str]]:
+    """The entry (or what is wrong with its file), and the highlighted code blocks it used
+    (for the cache to keep). An error is returned, not raised: every file is still parsed,
+    so one build reports every bad file."""
     take_used()  # forget blocks of anything rendered outside a job (serve's fast render)
-    entry = parse_entry(*job)
+    try:
+        entry: Entry | ShinmunError = parse_entry(*job)
+    except ShinmunError as error:
+        entry = error
     return entry, take_used()
 
 
@@ -366,12 +373,17 @@ class Builder:
                         raw = (self.project / source.path).read_bytes()
                     jobs.append((source.path, source.kind, raw, config.timezone, config.base_path))
                 highlights: dict[str, dict[str, str]] = {}
+                errors: list[ShinmunError] = []
                 for entry, used in self._parse_all(jobs):
+                    if isinstance(entry, ShinmunError):
+                        errors.append(entry)
+                        continue
                     entry.cache_key = keys[entry.source]
                     items[entry.source] = entry
                     fresh.append(entry)
                     highlights[entry.cache_key] = used
-                cache.put_many(fresh, highlights)
+                cache.put_many(fresh, highlights)  # (the good ones are kept for the next try)
+                raise_all(errors)
                 if fresh:
                     cache.prune(keep=keys.values())
             finally:
@@ -503,7 +515,7 @@ class Builder:
 
     def _parse_all(
         self, jobs: list[tuple[str, str, bytes, str, str]]
-    ) -> list[tuple[Entry, dict[str, str]]]:
+    ) -> list[tuple[Entry | ShinmunError, dict[str, str]]]:
         use_store(self.cache_dir / "entries.sqlite")  # code blocks highlighted before
         workers = self.options.jobs or os.cpu_count() or 1
         if len(jobs) < PARALLEL_THRESHOLD or workers < 2:

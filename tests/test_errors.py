@@ -457,3 +457,25 @@ def test_a_misspelt_front_matter_field_fails_instead_of_printing_none(project, c
     line = build_error(project, capsys)
     assert "layouts/post.html:" in line
     assert "content/posts/p.md has no front-matter field 'sereis'" in line
+
+
+def test_every_bad_content_file_is_reported_in_one_build(project, capsys):
+    """Twenty unconverted posts take one build to find, not twenty; nothing is written."""
+    project.post("fine")
+    project.build()
+    before = {p: p.read_bytes() for p in project.out.rglob("*") if p.is_file()}
+    for number in range(24):
+        project.write(f"content/posts/bad-{number:02}.md", "---\ndate: 2024-01-01\n---\nBody\n")
+    project.write("content/pages/when.md", "---\ntitle: When\ndate: next tuesday\n---\nX\n")
+    code = main(["--project", str(project.root), "build", "--out", str(project.out)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "Traceback" not in err
+    assert "error: 25 content files have errors:" in err
+    listed = [line.strip() for line in err.splitlines() if line.startswith("  content/")]
+    assert len(listed) == 20
+    assert listed[0].startswith("content/pages/when.md:3: cannot read the date 'next tuesday'")
+    assert listed[1].startswith("content/posts/bad-00.md:1: missing title")
+    assert listed[19].startswith("content/posts/bad-18.md:1: missing title")
+    assert "... and 5 more" in err
+    assert {p: p.read_bytes() for p in project.out.rglob("*") if p.is_file()} == before
