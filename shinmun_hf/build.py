@@ -52,7 +52,7 @@ from .markup.highlight_cache import take_used, use_store
 from .options import BuildOptions, BuildResult
 from .outputs import Output, document_output, plan_outputs
 from .site import Document, Site, SiteShape
-from .sources import SourceFile, changed_ns, discover, file_stats, tree_files
+from .sources import BundleFile, SourceFile, changed_ns, discover, file_stats, tree_files
 from .templates import Layouts
 from .workers import fork_pool
 from .writer import MARKER, FileFolderClash, SiteWriter, read_marker, write_file_atomically
@@ -94,6 +94,8 @@ class Builder:
         self.options = options or BuildOptions()
         self.cache_dir = self.project / CACHE_DIR
         self._component_inputs: list[str] = []
+        self._bundles: list[BundleFile] = []
+        """The files of post folders (see :meth:`_copy_bundles`)."""
         # Kept between builds of one Builder (``serve``): no reloading from disk.
         self._memory: dict[str, Entry] = {}
         """Full entries by cache key: parsed or loaded by this process."""
@@ -141,6 +143,7 @@ class Builder:
 
     def _build(self, looked: Survey) -> BuildResult:
         result, config, marker = looked.result, looked.config, looked.marker
+        self._bundles = looked.bundles
         kept = self._last_manifest
         in_memory = kept if kept is not None and kept.build_id == marker else None
         if not self._fast_rendered:
@@ -693,6 +696,7 @@ class Builder:
             self._count(file, written, result)
 
         self._copy_public(previous, manifest, writer, result, claimed)
+        self._copy_bundles(site, previous, manifest, writer, result, claimed)
         manifest.layout_closures = (layouts_key, layouts.closures())
         manifest.dependents = _dependents(previous, manifest.outputs)
 
@@ -793,15 +797,59 @@ class Builder:
                     file=f"public/{file}",
                     hint="rename or move the file",
                 )
-            stat = path.stat()
-            signature = (stat.st_size, changed_ns(stat))
-            manifest.copies[file] = signature
-            unchanged = old.get(file) == signature and (
-                signature[1] < clean_before or _same_bytes(path, self.out / file)
-            )
-            if not unchanged:
-                writer.copy(file, path)
-            self._count(file, not unchanged, result)
+            self._copy_one(file, path, old.get(file), clean_before, manifest, writer, result)
+
+    def _copy_bundles(
+        self,
+        site: Site,
+        previous: Manifest | None,
+        manifest: Manifest,
+        writer: SiteWriter,
+        result: BuildResult,
+        claimed: dict[str, Output | Document | str],
+    ) -> None:
+        """Publish the files of post folders beside their pages (``figure.png`` of
+        ``content/posts/my-post/index.md`` next to its ``index.html``), so relative links in
+        the post work; those of drafts and future posts are not published."""
+        old = previous.copies if previous else {}
+        clean_before = previous.started_ns - RACY_MARGIN_NS if previous else 0
+        for bundle in self._bundles:
+            document = site.by_source.get(bundle.owner)
+            if document is None or bundle.path.endswith(SKIPPED_PUBLIC_SUFFIXES):
+                continue
+            folder = document.site_path.rpartition("/")[0]
+            file = f"{folder}/{bundle.relative}" if folder else bundle.relative
+            other = claimed.get(file) or (f"public/{file}" if file in manifest.copies else None)
+            if other is not None:
+                raise BuildError(
+                    f"{bundle.path} would be published as {file}, as is {_maker(other)}",
+                    file=bundle.path,
+                    hint="rename or move one of the two",
+                )
+            path = self.project / bundle.path
+            self._copy_one(file, path, old.get(file), clean_before, manifest, writer, result)
+
+    def _copy_one(
+        self,
+        file: str,
+        path: Path,
+        before: tuple[int, int] | None,
+        clean_before: int,
+        manifest: Manifest,
+        writer: SiteWriter,
+        result: BuildResult,
+    ) -> None:
+        """Copy ``path`` to ``file`` of the site unless the previous build's copy (stat
+        ``before``) is known to hold its bytes."""
+        stat = path.stat()
+        signature = (stat.st_size, changed_ns(stat))
+        manifest.copies[file] = signature
+        unchanged = before == signature and (
+            signature[1] < clean_before or _same_bytes(path, self.out / file)
+        )
+        if not unchanged:
+            writer.copy(file, path)
+        self._count(file, not unchanged, result)
 
     def _removed(self, previous: Manifest | None, manifest: Manifest) -> list[str]:
         if previous is None:

@@ -7,7 +7,7 @@ from . import __version__
 
 __all__ = ["ENGINE", "RENDERER_VERSION"]
 
-RENDERER_VERSION = "10"
+RENDERER_VERSION = "11"
 """Part of every cache key: bump when the HTML produced for the same text, or what a cached
 entry holds (its digests among it), changes."""
 

@@ -16,11 +16,13 @@ __all__ = [
     "MARKDOWN_SUFFIXES",
     "PAGE",
     "POST",
+    "BundleFile",
     "SourceFile",
     "changed_ns",
     "check_link",
     "discover",
     "file_stats",
+    "is_folder_index",
     "tree_files",
 ]
 
@@ -47,13 +49,40 @@ def changed_ns(stat: os.stat_result) -> int:
     return max(stat.st_mtime_ns, stat.st_ctime_ns)
 
 
-def discover(project: Path) -> list[SourceFile]:
-    """Every content file, in a stable order (hidden files and folders are skipped).
+@dataclass(slots=True)
+class BundleFile:
+    """A file beside a post folder's ``index.md`` (``content/posts/my-post/figure.png``):
+    published next to the page, so the post's relative links reach it."""
+
+    path: str
+    owner: str
+    """The ``index.md`` of the folder, e.g. ``content/posts/my-post/index.md``."""
+    relative: str
+    """The path below the folder, e.g. ``figure.png``: below the page's URL too."""
+    size: int
+    changed_ns: int
+
+
+def is_folder_index(path: str) -> bool:
+    """Whether ``path`` is a post or page folder's ``index.md`` (not the index of
+    ``content/posts`` or ``content/pages`` themselves)."""
+    folder, _, name = path.rpartition("/")
+    return (
+        name.startswith("index.")
+        and name.endswith(MARKDOWN_SUFFIXES)
+        and folder not in (folder_path for _, folder_path in CONTENT_DIRS)
+    )
+
+
+def discover(project: Path, bundles: list[BundleFile] | None = None) -> list[SourceFile]:
+    """Every content file, in a stable order (hidden files and folders are skipped); the
+    files of post folders are added to ``bundles`` if given.
 
     ``os.scandir`` with plain strings: on 10,000 posts pathlib's objects cost more than the
     file system calls themselves.
     """
     found: list[SourceFile] = []
+    others: list[SourceFile] = []  # files that are not Markdown: a post folder's, maybe
     prefix = len(str(project)) + 1
     real_project = os.path.realpath(project)
     for path in ("content", *(folder for _, folder in CONTENT_DIRS)):
@@ -91,8 +120,30 @@ def discover(project: Path) -> list[SourceFile]:
                                 hint="remove the link",
                             )
                     pending.append(entry.path)
+                elif bundles is not None and entry.is_file():
+                    stat = entry.stat()
+                    relative = entry.path[prefix:].replace(os.sep, "/")
+                    others.append(SourceFile(relative, kind, stat.st_size, changed_ns(stat)))
     found.sort(key=lambda s: s.path)
+    if bundles is not None and others:
+        bundles.extend(_bundle_files(found, others))
     return found
+
+
+def _bundle_files(found: list[SourceFile], others: list[SourceFile]) -> list[BundleFile]:
+    """The ``others`` that lie in a post or page folder (below its ``index.md``), each with
+    the nearest such folder's index."""
+    indexes = {s.path.rpartition("/")[0]: s.path for s in found if is_folder_index(s.path)}
+    bundled = []
+    for other in sorted(others, key=lambda s: s.path):
+        folder = other.path.rpartition("/")[0]
+        while folder and folder not in indexes:
+            folder = folder.rpartition("/")[0]
+        if folder:
+            relative = other.path[len(folder) + 1 :]
+            owner = indexes[folder]
+            bundled.append(BundleFile(other.path, owner, relative, other.size, other.changed_ns))
+    return bundled
 
 
 def check_link(path: str, real_project: str, prefix: int) -> None:
@@ -115,7 +166,7 @@ def check_link(path: str, real_project: str, prefix: int) -> None:
         raise BuildError(f"a symbolic link to {target}, outside the project", file=shown, hint=hint)
 
 
-def stat_signature(sources: list[SourceFile]) -> tuple[str, int]:
+def stat_signature(sources: list[SourceFile | BundleFile]) -> tuple[str, int]:
     """Digest of the content files' paths, sizes and change times, and the newest time."""
     digest = digest_of(f"{s.path}\x01{s.size}\x01{s.changed_ns}" for s in sources)
     return digest, max((s.changed_ns for s in sources), default=0)
