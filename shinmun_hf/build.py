@@ -49,7 +49,7 @@ from .freshness import (
 )
 from .helpers import make_filters, make_globals
 from .markup.highlight_cache import take_used, use_store
-from .options import BuildOptions, BuildResult
+from .options import BuildOptions, BuildResult, strict_typescript
 from .outputs import Output, document_output, plan_outputs
 from .site import Document, Site, SiteShape
 from .sources import BundleFile, SourceFile, changed_ns, discover, file_stats, tree_files
@@ -537,8 +537,7 @@ class Builder:
         bundler = ComponentBundler(
             self.project, self.cache_dir / "components", dev=self.options.dev
         )
-        # Strict by default; SHINMUN_STRICT_TYPESCRIPT=0 shows Shinmun's error box instead.
-        strict = os.environ.get("SHINMUN_STRICT_TYPESCRIPT", "1") != "0"
+        strict = strict_typescript()  # else Shinmun's error box in the page
         built: dict[str, BuiltComponent] = bundler.build(refs, strict=strict)
         inputs = {i for b in built.values() for i in b.inputs}
         for ref in refs:

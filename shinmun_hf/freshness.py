@@ -19,7 +19,7 @@ from .cache import CACHE_DIR, ManifestSummary, load_summary
 from .config import Config, load_config
 from .deps import digest_of
 from .engine import ENGINE
-from .options import BuildOptions, BuildResult
+from .options import BuildOptions, BuildResult, strict_typescript
 from .sources import BundleFile, SourceFile, discover, file_stats, stat_signature, tree_files
 from .writer import read_marker
 
@@ -95,7 +95,7 @@ def fingerprint(looked: Survey, component_inputs: list[str]) -> tuple[str, int]:
     paths = [*tree_files(project / "layouts"), *tree_files(project / "public")]
     paths.extend(str(project / p) for p in component_inputs)
     files, newest = file_stats(paths)
-    options_part = f"{options.drafts}{options.future}{options.dev}"
+    options_part = f"{options.drafts}{options.future}{options.dev}{strict_typescript()}"
     parts = [ENGINE, looked.config.digest, options_part, signature, *files]
     return digest_of(parts), max(newest, newest_content)
 
