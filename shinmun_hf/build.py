@@ -177,6 +177,13 @@ class Builder:
         if not site.replayed:  # (a replayed site has the URLs of before, which were unique)
             site.check_unique_urls()
         result.site = site
+        empty = site.empty_categories()
+        if empty:
+            result.warnings.append(
+                f"{config.path}: {', '.join(map(repr, empty))} in categories "
+                f"{'has' if len(empty) == 1 else 'have'} no published post, so no page and no "
+                "link in the navigation (give a post that category, or remove it from the list)"
+            )
         # The entries and the site model live for the whole build: move them out of the
         # collector's reach, or every collection walks them again (a fifth of a 10,000-post
         # rebuild). Objects made while rendering are still collected as usual.
