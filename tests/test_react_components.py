@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -67,17 +68,50 @@ def test_the_runtime_is_react_for_a_file_importing_react_else_the_project_settin
     assert runtime("public/apps/counter-react.tsx") == "preact"
 
 
-@pytest.mark.browser
-@pytest.mark.skipif(shutil.which("npm") is None, reason="needs npm to install React")
-def test_a_react_component_with_hooks_builds_mounts_and_reacts(project, page, serve_directory):
-    react_project(project)
+PACKAGES = ("react@19", "react-dom@19", "@types/react@19", "@types/react-dom@19")
+
+
+@pytest.fixture(scope="module")
+def react_modules(tmp_path_factory) -> Path:
+    """React and its types installed from npm once, into a folder the tests copy from (a
+    link would point out of the project, which components may not import from)."""
+    if shutil.which("npm") is None:
+        pytest.skip("needs npm to install React")
+    folder = tmp_path_factory.mktemp("npm")
     subprocess.run(
-        ["npm", "install", "--no-audit", "--no-fund", "--silent", "react@19", "react-dom@19"],
-        cwd=project.root,
+        ["npm", "install", "--no-audit", "--no-fund", "--silent", *PACKAGES],
+        cwd=folder,
         check=True,
         timeout=300,
         capture_output=True,
     )
+    return folder / "node_modules"
+
+
+def install(project, modules: Path, *, types: bool = True) -> None:
+    ignore = None if types else shutil.ignore_patterns("@types")
+    shutil.copytree(modules, project.root / "node_modules", ignore=ignore, dirs_exist_ok=True)
+
+
+def test_react_components_are_type_checked_with_reacts_types(project, react_modules):
+    from shinmun_hf.typescript import typecheck
+
+    react_project(project)
+    install(project, react_modules, types=False)
+    ref = ComponentRef("counter-react", "content/pages/demo.md", 6, "public/apps/counter-react.tsx")
+    with pytest.raises(BuildError) as caught:
+        typecheck(project.root, [ref])
+    assert "npm install --save-dev @types/react @types/react-dom" in (caught.value.hint or "")
+    install(project, react_modules)
+    assert typecheck(project.root, [ref]) == 1
+
+
+@pytest.mark.browser
+def test_a_react_component_with_hooks_builds_mounts_and_reacts(
+    project, react_modules, page, serve_directory
+):
+    react_project(project)
+    install(project, react_modules)
     project.build()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
