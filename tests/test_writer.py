@@ -207,3 +207,23 @@ def test_an_incremental_build_does_not_write_through_a_link_in_the_output(projec
     with pytest.raises(BuildError, match="outside the output folder"):
         project.build()
     assert list(elsewhere.iterdir()) == []
+
+
+def test_an_incremental_commit_never_deletes_outside_its_folder(tmp_path):
+    """A record of an older build naming '../x' (or a link put into the site) is not ours."""
+    from shinmun_hf.writer import SiteWriter
+
+    first = SiteWriter(tmp_path / "site")
+    first.write("index.html", b"old")
+    first.commit(complete=True, removed=[])
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "page.html").write_text("keep me too")
+    (tmp_path / "site" / "linked").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    second = SiteWriter(tmp_path / "site")
+    second.write("index.html", b"new")
+    second.commit(complete=False, removed=["../victim.txt", "linked/page.html"])
+    assert victim.read_text() == "keep me"
+    assert (tmp_path / "elsewhere" / "page.html").read_text() == "keep me too"
+    assert (tmp_path / "site" / "index.html").read_bytes() == b"new"
