@@ -819,6 +819,13 @@ class Builder:
         the post work; those of drafts and future posts are not published."""
         old = previous.copies if previous else {}
         clean_before = previous.started_ns - RACY_MARGIN_NS if previous else 0
+        strays = [bundle.path for bundle in self._bundles if not bundle.owner]
+        if strays:
+            more = f" and {len(strays) - 1} other files" if len(strays) > 1 else ""
+            result.warnings.append(
+                f"{strays[0]}{more} in content/ are not published: only the files of a post "
+                "or page folder (beside its index.md) are; move them into one, or into public/"
+            )
         for bundle in self._bundles:
             document = site.by_source.get(bundle.owner)
             if document is None or bundle.path.endswith(SKIPPED_PUBLIC_SUFFIXES):

@@ -56,7 +56,8 @@ class BundleFile:
 
     path: str
     owner: str
-    """The ``index.md`` of the folder, e.g. ``content/posts/my-post/index.md``."""
+    """The ``index.md`` of the folder, e.g. ``content/posts/my-post/index.md`` (``""``: the
+    file is in no post folder, and is not published)."""
     relative: str
     """The path below the folder, e.g. ``figure.png``: below the page's URL too."""
     size: int
@@ -131,18 +132,16 @@ def discover(project: Path, bundles: list[BundleFile] | None = None) -> list[Sou
 
 
 def _bundle_files(found: list[SourceFile], others: list[SourceFile]) -> list[BundleFile]:
-    """The ``others`` that lie in a post or page folder (below its ``index.md``), each with
-    the nearest such folder's index."""
+    """The ``others``, each with the ``index.md`` of the nearest post or page folder above
+    it; one in no such folder has the owner ``""`` (it is not published: the build says so)."""
     indexes = {s.path.rpartition("/")[0]: s.path for s in found if is_folder_index(s.path)}
     bundled = []
     for other in sorted(others, key=lambda s: s.path):
         folder = other.path.rpartition("/")[0]
         while folder and folder not in indexes:
             folder = folder.rpartition("/")[0]
-        if folder:
-            relative = other.path[len(folder) + 1 :]
-            owner = indexes[folder]
-            bundled.append(BundleFile(other.path, owner, relative, other.size, other.changed_ns))
+        owner, relative = (indexes[folder], other.path[len(folder) + 1 :]) if folder else ("", "")
+        bundled.append(BundleFile(other.path, owner, relative, other.size, other.changed_ns))
     return bundled
 
 

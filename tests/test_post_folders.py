@@ -55,6 +55,18 @@ def test_a_post_folder_takes_its_slug_from_the_folder_and_publishes_its_files(pr
     assert not (project.out / "2024/3/index").exists()
 
 
+def test_a_file_in_no_post_folder_is_not_published_and_the_build_says_so(project):
+    project.post("2024/flat", body="![A figure](figure.png)")
+    project.write("content/posts/2024/figure.png", png(3, 3))
+    project.write("content/posts/2024/notes.txt", "todo\n")
+    result = project.build()
+    assert not list(project.out.rglob("figure.png"))
+    assert (
+        "content/posts/2024/figure.png and 1 other files in content/ are not published"
+        in "\n".join(result.warnings)
+    )
+
+
 def test_a_page_folder_is_published_at_the_folder_with_its_files(project):
     project.write("content/pages/about/index.md", "---\ntitle: About\n---\n![me](me.png)\n")
     project.write("content/pages/about/me.png", png(2, 2))
