@@ -39,7 +39,7 @@ from .content import POST, Entry, EntryOutline, parse_entry
 from .deps import digest_of
 from .engine import ENGINE
 from .entry_codec import EncodedOutline, decode_outline, encode_outline, outline_field
-from .errors import BuildError, ShinmunError
+from .errors import BuildError, ShinmunError, raise_all
 from .freshness import (
     RACY_MARGIN_NS,
     Survey,
@@ -50,10 +50,10 @@ from .freshness import (
 from .helpers import make_filters, make_globals
 from .markup import RenderSettings, prepare_renderer
 from .markup.highlight_cache import take_used, use_store
-from .options import BuildOptions, BuildResult
+from .options import BuildOptions, BuildResult, strict_typescript
 from .outputs import Output, document_output, plan_outputs
 from .site import Document, Site, SiteShape
-from .sources import SourceFile, changed_ns, discover, file_stats, tree_files
+from .sources import BundleFile, SourceFile, changed_ns, discover, file_stats, tree_files
 from .templates import Layouts
 from .workers import fork_pool
 from .writer import MARKER, FileFolderClash, SiteWriter, read_marker, write_file_atomically
@@ -73,10 +73,17 @@ def _entry_key(source: SourceFile, digest: str, config: Config) -> str:
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
-def _parse_job(job: tuple[str, str, bytes, str, RenderSettings]) -> tuple[Entry, dict[str, str]]:
-    """The entry, and the highlighted code blocks it used (for the cache to keep)."""
+def _parse_job(
+    job: tuple[str, str, bytes, str, RenderSettings],
+) -> tuple[Entry | ShinmunError, dict[str, str]]:
+    """The entry (or what is wrong with its file), and the highlighted code blocks it used
+    (for the cache to keep). An error is returned, not raised: every file is still parsed,
+    so one build reports every bad file."""
     take_used()  # forget blocks of anything rendered outside a job (serve's fast render)
-    entry = parse_entry(*job)
+    try:
+        entry: Entry | ShinmunError = parse_entry(*job)
+    except ShinmunError as error:
+        entry = error
     return entry, take_used()
 
 
@@ -89,6 +96,8 @@ class Builder:
         self.options = options or BuildOptions()
         self.cache_dir = self.project / CACHE_DIR
         self._component_inputs: list[str] = []
+        self._bundles: list[BundleFile] = []
+        """The files of post folders (see :meth:`_copy_bundles`)."""
         # Kept between builds of one Builder (``serve``): no reloading from disk.
         self._memory: dict[str, Entry] = {}
         """Full entries by cache key: parsed or loaded by this process."""
@@ -136,6 +145,7 @@ class Builder:
 
     def _build(self, looked: Survey) -> BuildResult:
         result, config, marker = looked.result, looked.config, looked.marker
+        self._bundles = looked.bundles
         kept = self._last_manifest
         in_memory = kept if kept is not None and kept.build_id == marker else None
         if not self._fast_rendered:
@@ -169,6 +179,13 @@ class Builder:
         if not site.replayed:  # (a replayed site has the URLs of before, which were unique)
             site.check_unique_urls()
         result.site = site
+        empty = site.empty_categories()
+        if empty:
+            result.warnings.append(
+                f"{config.path}: {', '.join(map(repr, empty))} in categories "
+                f"{'has' if len(empty) == 1 else 'have'} no published post, so no page and no "
+                "link in the navigation (give a post that category, or remove it from the list)"
+            )
         # The entries and the site model live for the whole build: move them out of the
         # collector's reach, or every collection walks them again (a fifth of a 10,000-post
         # rebuild). Objects made while rendering are still collected as usual.
@@ -372,12 +389,17 @@ class Builder:
                         (source.path, source.kind, raw, config.timezone, config.render_settings)
                     )
                 highlights: dict[str, dict[str, str]] = {}
+                errors: list[ShinmunError] = []
                 for entry, used in self._parse_all(jobs):
+                    if isinstance(entry, ShinmunError):
+                        errors.append(entry)
+                        continue
                     entry.cache_key = keys[entry.source]
                     items[entry.source] = entry
                     fresh.append(entry)
                     highlights[entry.cache_key] = used
-                cache.put_many(fresh, highlights)
+                cache.put_many(fresh, highlights)  # (the good ones are kept for the next try)
+                raise_all(errors)
                 if fresh:
                     cache.prune(keep=keys.values())
             finally:
@@ -509,7 +531,7 @@ class Builder:
 
     def _parse_all(
         self, jobs: list[tuple[str, str, bytes, str, RenderSettings]]
-    ) -> list[tuple[Entry, dict[str, str]]]:
+    ) -> list[tuple[Entry | ShinmunError, dict[str, str]]]:
         use_store(self.cache_dir / "entries.sqlite")  # code blocks highlighted before
         workers = self.options.jobs or os.cpu_count() or 1
         progress = _progress_of(self.options, "reading content", len(jobs))
@@ -530,8 +552,7 @@ class Builder:
         bundler = ComponentBundler(
             self.project, self.cache_dir / "components", dev=self.options.dev
         )
-        # Strict by default; SHINMUN_STRICT_TYPESCRIPT=0 shows Shinmun's error box instead.
-        strict = os.environ.get("SHINMUN_STRICT_TYPESCRIPT", "1") != "0"
+        strict = strict_typescript()  # else Shinmun's error box in the page
         built: dict[str, BuiltComponent] = bundler.build(refs, strict=strict)
         inputs = {i for b in built.values() for i in b.inputs}
         for ref in refs:
@@ -690,6 +711,7 @@ class Builder:
             self._count(file, written, result)
 
         self._copy_public(previous, manifest, writer, result, claimed)
+        self._copy_bundles(site, previous, manifest, writer, result, claimed)
         manifest.layout_closures = (layouts_key, layouts.closures())
         manifest.dependents = _dependents(previous, manifest.outputs)
 
@@ -800,15 +822,66 @@ class Builder:
                     file=f"public/{file}",
                     hint="rename or move the file",
                 )
-            stat = path.stat()
-            signature = (stat.st_size, changed_ns(stat))
-            manifest.copies[file] = signature
-            unchanged = old.get(file) == signature and (
-                signature[1] < clean_before or _same_bytes(path, self.out / file)
+            self._copy_one(file, path, old.get(file), clean_before, manifest, writer, result)
+
+    def _copy_bundles(
+        self,
+        site: Site,
+        previous: Manifest | None,
+        manifest: Manifest,
+        writer: SiteWriter,
+        result: BuildResult,
+        claimed: dict[str, Output | Document | str],
+    ) -> None:
+        """Publish the files of post folders beside their pages (``figure.png`` of
+        ``content/posts/my-post/index.md`` next to its ``index.html``), so relative links in
+        the post work; those of drafts and future posts are not published."""
+        old = previous.copies if previous else {}
+        clean_before = previous.started_ns - RACY_MARGIN_NS if previous else 0
+        strays = [bundle.path for bundle in self._bundles if not bundle.owner]
+        if strays:
+            more = f" and {len(strays) - 1} other files" if len(strays) > 1 else ""
+            result.warnings.append(
+                f"{strays[0]}{more} in content/ are not published: only the files of a post "
+                "or page folder (beside its index.md) are; move them into one, or into public/"
             )
-            if not unchanged:
-                writer.copy(file, path)
-            self._count(file, not unchanged, result)
+        for bundle in self._bundles:
+            document = site.by_source.get(bundle.owner)
+            if document is None or bundle.path.endswith(SKIPPED_PUBLIC_SUFFIXES):
+                continue
+            folder = document.site_path.rpartition("/")[0]
+            file = f"{folder}/{bundle.relative}" if folder else bundle.relative
+            other = claimed.get(file) or (f"public/{file}" if file in manifest.copies else None)
+            if other is not None:
+                raise BuildError(
+                    f"{bundle.path} would be published as {file}, as is {_maker(other)}",
+                    file=bundle.path,
+                    hint="rename or move one of the two",
+                )
+            path = self.project / bundle.path
+            self._copy_one(file, path, old.get(file), clean_before, manifest, writer, result)
+
+    def _copy_one(
+        self,
+        file: str,
+        path: Path,
+        before: tuple[int, int] | None,
+        clean_before: int,
+        manifest: Manifest,
+        writer: SiteWriter,
+        result: BuildResult,
+    ) -> None:
+        """Copy ``path`` to ``file`` of the site unless the previous build's copy (stat
+        ``before``) is known to hold its bytes."""
+        stat = path.stat()
+        signature = (stat.st_size, changed_ns(stat))
+        manifest.copies[file] = signature
+        unchanged = before == signature and (
+            signature[1] < clean_before or _same_bytes(path, self.out / file)
+        )
+        if not unchanged:
+            writer.copy(file, path)
+        self._count(file, not unchanged, result)
 
     def _removed(self, previous: Manifest | None, manifest: Manifest) -> list[str]:
         if previous is None:

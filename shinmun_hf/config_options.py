@@ -193,6 +193,11 @@ class Permalink(Option):
             raise ValidationError("the pattern must contain {slug} so every post gets its own URL")
         if not text.startswith("/") or not text.endswith("/"):
             raise ValidationError(f"expected a path starting and ending with '/', got {text!r}")
+        # '..' would write pages outside the output folder (and a later build delete them).
+        if "\\" in text or any(part in (".", "..") for part in text.split("/")):
+            raise ValidationError(
+                f"the pattern may not contain '.' or '..' segments or backslashes (got {text!r})"
+            )
         return text
 
 

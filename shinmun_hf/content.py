@@ -22,7 +22,7 @@ from .frontmatter import decode_utf8, split_front_matter
 from .markup import RenderedMarkdown, RenderSettings, render_markdown
 from .search_index import search_fields
 from .slugs import MAX_SEGMENT, is_url_safe, slugify
-from .sources import PAGE, POST
+from .sources import MARKDOWN_SUFFIXES, PAGE, POST, is_folder_index
 
 __all__ = [
     "PAGE",
@@ -331,7 +331,8 @@ def _misspelt_keys(meta: dict[str, Any], lines: dict[str, int], source: str) -> 
 
 
 def _slug(source: str, kind: str, override: Any, fail: Any) -> str:
-    """Posts: the file name (or ``slug:``). Pages: the path below ``content/pages``."""
+    """Posts: the file name, or a post folder's name (or ``slug:``). Pages: the path below
+    ``content/pages`` (a page folder's, for its ``index.md``)."""
     if override is not None:
         text = str(override).strip().strip("/")
         segments = text.split("/") if kind == PAGE else [text]
@@ -344,8 +345,12 @@ def _slug(source: str, kind: str, override: Any, fail: Any) -> str:
             )
         return text
     path = PurePosixPath(source)
+    if is_folder_index(source):  # a post folder, content/posts/my-post/index.md: my-post
+        path = path.parent
     if kind == POST:
-        stem = path.stem
+        stem = path.stem if path.suffix in MARKDOWN_SUFFIXES else path.name
         return stem if is_url_safe(stem) else slugify(stem)
-    relative = path.relative_to("content/pages").with_suffix("")
+    relative = path.relative_to("content/pages")
+    if path.suffix in MARKDOWN_SUFFIXES:
+        relative = relative.with_suffix("")
     return "/".join(part if is_url_safe(part) else slugify(part) for part in relative.parts)

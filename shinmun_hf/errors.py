@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["BuildError", "ConfigError", "ShinmunError"]
+__all__ = ["BuildError", "ConfigError", "ContentErrors", "ShinmunError", "raise_all"]
 
 
 class ShinmunError(Exception):
@@ -64,3 +64,35 @@ class ConfigError(ShinmunError):
 
 class BuildError(ShinmunError):
     """Content, a layout or a component could not be built."""
+
+
+class ContentErrors(BuildError):
+    """Several content files are wrong: every one is reported, so twenty unconverted posts
+    take one build to find, not twenty. Located at the first (the dev server shows it)."""
+
+    LIMIT = 20
+    """Errors listed; the rest are counted."""
+
+    def __init__(self, errors: list[ShinmunError]) -> None:
+        first = errors[0]
+        lines = [str(error) for error in errors[: self.LIMIT]]
+        rest = len(errors) - len(lines)
+        if rest:
+            lines.append(f"... and {rest} more")
+        message = f"{len(errors)} content files have errors:\n  " + "\n  ".join(lines)
+        super().__init__(message, file=first.file, line=first.line)
+        self.errors = errors
+
+    def __str__(self) -> str:
+        return self.message  # each listed error names its own file and line
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (ContentErrors, (self.errors,))
+
+
+def raise_all(errors: list[ShinmunError]) -> None:
+    """Raise the one error, or all of them together; nothing if there are none."""
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise ContentErrors(sorted(errors, key=lambda e: (e.file or "", e.line or 0)))

@@ -19,8 +19,8 @@ from .cache import CACHE_DIR, ManifestSummary, load_summary
 from .config import Config, load_config
 from .deps import digest_of
 from .engine import ENGINE
-from .options import BuildOptions, BuildResult
-from .sources import SourceFile, discover, file_stats, stat_signature, tree_files
+from .options import BuildOptions, BuildResult, strict_typescript
+from .sources import BundleFile, SourceFile, discover, file_stats, stat_signature, tree_files
 from .writer import read_marker
 
 __all__ = ["RACY_MARGIN_NS", "Survey", "fingerprint", "is_up_to_date", "survey", "unchanged_result"]
@@ -44,10 +44,12 @@ class Survey:
     marker: str | None
     sources: list[SourceFile]
     content: tuple[str, int]
-    """The content files' stat signature and newest change time."""
+    """The content files' stat signature and newest change time (post folders' files too)."""
     now: dt.datetime
     started_ns: int
     """Wall-clock time of the survey: files modified after it are read again next time."""
+    bundles: list[BundleFile] = dataclasses.field(default_factory=list)
+    """The files of post folders, published beside their pages."""
 
 
 def survey(project: Path, out: Path, options: BuildOptions) -> Survey:
@@ -62,7 +64,8 @@ def survey(project: Path, out: Path, options: BuildOptions) -> Survey:
         config = dataclasses.replace(config, variables={**config.variables, **options.variables})
     result.config = config
     marker = read_marker(out)
-    sources = discover(project)
+    bundles: list[BundleFile] = []
+    sources = discover(project, bundles)
     now = options.now or dt.datetime.now(dt.UTC)
     started_ns = time.time_ns()
     return Survey(
@@ -74,9 +77,10 @@ def survey(project: Path, out: Path, options: BuildOptions) -> Survey:
         config,
         marker,
         sources,
-        stat_signature(sources),
+        stat_signature([*sources, *bundles]),
         now,
         started_ns,
+        bundles,
     )
 
 
@@ -91,7 +95,7 @@ def fingerprint(looked: Survey, component_inputs: list[str]) -> tuple[str, int]:
     paths = [*tree_files(project / "layouts"), *tree_files(project / "public")]
     paths.extend(str(project / p) for p in component_inputs)
     files, newest = file_stats(paths)
-    options_part = f"{options.drafts}{options.future}{options.dev}"
+    options_part = f"{options.drafts}{options.future}{options.dev}{strict_typescript()}"
     parts = [ENGINE, looked.config.digest, options_part, signature, *files]
     return digest_of(parts), max(newest, newest_content)
 

@@ -1,9 +1,10 @@
-"""Split a content file into its YAML front matter and its Markdown body."""
+"""Split a content file into its front matter (YAML, or TOML) and its Markdown body."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ._toml import load_toml_mapping
 from ._yaml import LoadedMapping, load_mapping
 from .errors import BuildError
 
@@ -34,8 +35,11 @@ def decode_utf8(data: bytes, *, file: str) -> str:
 
 
 def split_front_matter(text: str, *, file: str) -> FrontMatter:
-    """``---`` YAML ``---`` then Markdown. A file without front matter has an empty mapping."""
+    """``---`` YAML ``---`` (or ``+++`` TOML ``+++``, as Hugo and Zola write it) then
+    Markdown. A file without front matter has an empty mapping."""
     first, newline, _ = text.partition("\n")
+    if newline and first.rstrip() == "+++":
+        return _split_toml(text, file)
     if not newline or first.rstrip() != "---":  # (trailing blanks are invisible in editors)
         return FrontMatter(LoadedMapping({}, {}), text, 0)
     lines = text.splitlines(keepends=True)
@@ -51,4 +55,20 @@ def split_front_matter(text: str, *, file: str) -> FrontMatter:
         file=file,
         line=1,
         hint="end the YAML block with a line containing only ---",
+    )
+
+
+def _split_toml(text: str, file: str) -> FrontMatter:
+    lines = text.splitlines(keepends=True)
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() == "+++":
+            meta = load_toml_mapping(
+                "".join(lines[1:index]), file=file, line_offset=1, error=BuildError
+            )
+            return FrontMatter(meta, "".join(lines[index + 1 :]), index + 1)
+    raise BuildError(
+        "the front matter is not closed",
+        file=file,
+        line=1,
+        hint="end the TOML block with a line containing only +++",
     )

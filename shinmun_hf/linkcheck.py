@@ -133,6 +133,7 @@ class LinkChecker:
         self.files = set(_walk(out))
         self.pages: dict[str, HtmlFile] = {}
         self._lines: dict[str, list[str] | None] = {}
+        self._summary_links: dict[str, set[str]] | None = None
         self.checked = 0
 
     def check(self) -> list[Problem]:
@@ -181,8 +182,8 @@ class LinkChecker:
         ids = self._page(target).ids
         if fragment in ids:
             return None
-        close = difflib.get_close_matches(fragment, sorted(ids), n=1)
-        hint = f"; did you mean #{close[0]}?" if close else ""
+        close = _closest(fragment, sorted(ids))
+        hint = f"; did you mean #{close}?" if close else ""
         where = "this page" if link.startswith("#") else self._public_url(target)
         return f"missing anchor #{fragment}: {where} has no element with that id{hint}"
 
@@ -195,8 +196,8 @@ class LinkChecker:
 
     def _suggest(self, relative: str) -> str:
         known = sorted(self._public_path(f) for f in self.files if f.endswith(".html"))
-        close = difflib.get_close_matches(relative, known, n=1, cutoff=0.75)
-        return f"; did you mean {self.urls.url(close[0])}?" if close else ""
+        close = _closest(relative, known)
+        return f"; did you mean {self.urls.url(close)}?" if close else ""
 
     # --- where to report it
     def _origins(self, file: str, link: Link) -> list[tuple[str, int | None]]:
@@ -212,6 +213,10 @@ class LinkChecker:
             lines = self._find(own, needles)
             if lines:
                 return [(own, line) for line in lines]
+        else:  # a listing (index, archive, category, tag): the summaries it shows
+            shown = self._summaries_with(link.url)
+            if shown:
+                return [(source, (self._find(source, needles) or [None])[0]) for source in shown]
         layouts = self._layouts(output.layout if output else None)
         sources = sorted(d.source for d in self.site.by_source.values())
         for candidate in ("config.yml", *layouts, *sources):
@@ -219,6 +224,15 @@ class LinkChecker:
             if lines:
                 return [(candidate, lines[0])]
         return [(self._shown_out(file), link.line)]
+
+    def _summaries_with(self, url: str) -> list[str]:
+        """The documents whose summary, which listing pages show, holds a link to ``url``."""
+        if self._summary_links is None:
+            self._summary_links = {
+                document.source: {link.url for link in scan_html(str(document.summary)).links}
+                for document in self.site.by_source.values()
+            }
+        return sorted(source for source, urls in self._summary_links.items() if url in urls)
 
     def _layouts(self, layout: str | None) -> list[str]:
         """Every layout file, those ``layout`` uses first (itself, then what it extends or
@@ -235,8 +249,10 @@ class LinkChecker:
         if self.base_path and link.startswith(self.base_path + "/"):
             needles.append(link[len(self.base_path) :])
         for needle in list(needles):
-            if needle.startswith("/") and len(needle) > 1:
-                needles.append(needle.lstrip("/"))
+            site_path = needle.lstrip("/")
+            # (a bare word is no URL: '/jane' is not written at 'author: jane')
+            if needle.startswith("/") and ("/" in site_path or "." in site_path):
+                needles.append(site_path)
         return needles
 
     def _find(self, relative: str, needles: list[str]) -> list[int]:
@@ -319,6 +335,25 @@ def _template_closure(root: Path, name: str) -> list[str]:
         order.append(current)
         pending.extend(r for r in referenced if r)
     return order
+
+
+CLOSE = 0.8
+"""How alike a suggestion must be: 'secnd' -> 'second' and 'abuot/' -> 'about/', but not
+'some-post/' -> 'other-post/'."""
+
+
+def _closest(word: str, candidates: list[str]) -> str | None:
+    """The candidate that differs from ``word`` by a slip of the keyboard, or None: compared
+    whole, then past the folders they share (in one month's folder, every post is alike)."""
+    for candidate in difflib.get_close_matches(word, candidates, n=5, cutoff=CLOSE):
+        ours, theirs = word.split("/"), candidate.split("/")
+        shared = 0
+        while shared < min(len(ours), len(theirs)) - 1 and ours[shared] == theirs[shared]:
+            shared += 1
+        rest = "/".join(ours[shared:]), "/".join(theirs[shared:])
+        if difflib.SequenceMatcher(None, *rest).ratio() >= CLOSE:
+            return candidate
+    return None
 
 
 def _contains_url(text: str, needle: str) -> bool:

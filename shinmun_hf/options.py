@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,7 +13,14 @@ if TYPE_CHECKING:
     from .config import Config
     from .site import Site
 
-__all__ = ["BuildOptions", "BuildResult"]
+__all__ = ["BuildOptions", "BuildResult", "strict_typescript"]
+
+
+def strict_typescript() -> bool:
+    """Whether a component that does not compile fails the build (the default) or shows
+    Shinmun's error box in its page (``SHINMUN_STRICT_TYPESCRIPT=0``). Part of every build's
+    fingerprint: a build must be what a fresh one with its own settings writes."""
+    return os.environ.get("SHINMUN_STRICT_TYPESCRIPT", "1") != "0"
 
 
 @dataclass

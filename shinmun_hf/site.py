@@ -599,9 +599,15 @@ class Site:
         order = list(groups)
         if self.config.categories is None:
             order.sort(key=lambda slug: names[slug].casefold())
-        return [
-            Taxonomy("category", names[s], s, f"categories/{s}/", groups[s], self) for s in order
+        return [  # (a category of config.yml with no post: no page, no link; a warning)
+            Taxonomy("category", names[s], s, f"categories/{s}/", groups[s], self)
+            for s in order
+            if groups[s]
         ]
+
+    def empty_categories(self) -> list[str]:
+        """The categories of config.yml that no published post is in."""
+        return [n for n in self.config.categories or () if slugify(n) not in self.category_by_slug]
 
     def _tags(self) -> list[Taxonomy]:
         groups: dict[str, list[Document]] = {}

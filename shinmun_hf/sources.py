@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -15,10 +16,13 @@ __all__ = [
     "MARKDOWN_SUFFIXES",
     "PAGE",
     "POST",
+    "BundleFile",
     "SourceFile",
     "changed_ns",
+    "check_link",
     "discover",
     "file_stats",
+    "is_folder_index",
     "tree_files",
 ]
 
@@ -45,14 +49,46 @@ def changed_ns(stat: os.stat_result) -> int:
     return max(stat.st_mtime_ns, stat.st_ctime_ns)
 
 
-def discover(project: Path) -> list[SourceFile]:
-    """Every content file, in a stable order (hidden files and folders are skipped).
+@dataclass(slots=True)
+class BundleFile:
+    """A file beside a post folder's ``index.md`` (``content/posts/my-post/figure.png``):
+    published next to the page, so the post's relative links reach it."""
+
+    path: str
+    owner: str
+    """The ``index.md`` of the folder, e.g. ``content/posts/my-post/index.md`` (``""``: the
+    file is in no post folder, and is not published)."""
+    relative: str
+    """The path below the folder, e.g. ``figure.png``: below the page's URL too."""
+    size: int
+    changed_ns: int
+
+
+def is_folder_index(path: str) -> bool:
+    """Whether ``path`` is a post or page folder's ``index.md`` (not the index of
+    ``content/posts`` or ``content/pages`` themselves)."""
+    folder, _, name = path.rpartition("/")
+    return (
+        name.startswith("index.")
+        and name.endswith(MARKDOWN_SUFFIXES)
+        and folder not in (folder_path for _, folder_path in CONTENT_DIRS)
+    )
+
+
+def discover(project: Path, bundles: list[BundleFile] | None = None) -> list[SourceFile]:
+    """Every content file, in a stable order (hidden files and folders are skipped); the
+    files of post folders are added to ``bundles`` if given.
 
     ``os.scandir`` with plain strings: on 10,000 posts pathlib's objects cost more than the
     file system calls themselves.
     """
     found: list[SourceFile] = []
+    others: list[SourceFile] = []  # files that are not Markdown: a post folder's, maybe
     prefix = len(str(project)) + 1
+    real_project = os.path.realpath(project)
+    for path in ("content", *(folder for _, folder in CONTENT_DIRS)):
+        if os.path.islink(os.path.join(project, path)):
+            check_link(os.path.join(project, path), real_project, prefix)
     for kind, folder in CONTENT_DIRS:
         pending = [os.path.join(project, folder)]
         while pending:
@@ -65,6 +101,10 @@ def discover(project: Path) -> list[SourceFile]:
                 name = entry.name
                 if name.startswith("."):
                     continue
+                if entry.is_symlink() and (
+                    name.endswith(MARKDOWN_SUFFIXES) or not name.startswith("_")
+                ):
+                    check_link(entry.path, real_project, prefix)
                 if name.endswith(MARKDOWN_SUFFIXES) and not entry.is_dir():
                     stat = entry.stat()
                     relative = entry.path[prefix:]
@@ -81,11 +121,51 @@ def discover(project: Path) -> list[SourceFile]:
                                 hint="remove the link",
                             )
                     pending.append(entry.path)
+                elif bundles is not None and entry.is_file():
+                    stat = entry.stat()
+                    relative = entry.path[prefix:].replace(os.sep, "/")
+                    others.append(SourceFile(relative, kind, stat.st_size, changed_ns(stat)))
     found.sort(key=lambda s: s.path)
+    if bundles is not None and others:
+        bundles.extend(_bundle_files(found, others))
     return found
 
 
-def stat_signature(sources: list[SourceFile]) -> tuple[str, int]:
+def _bundle_files(found: list[SourceFile], others: list[SourceFile]) -> list[BundleFile]:
+    """The ``others``, each with the ``index.md`` of the nearest post or page folder above
+    it; one in no such folder has the owner ``""`` (it is not published: the build says so)."""
+    indexes = {s.path.rpartition("/")[0]: s.path for s in found if is_folder_index(s.path)}
+    bundled = []
+    for other in sorted(others, key=lambda s: s.path):
+        folder = other.path.rpartition("/")[0]
+        while folder and folder not in indexes:
+            folder = folder.rpartition("/")[0]
+        owner, relative = (indexes[folder], other.path[len(folder) + 1 :]) if folder else ("", "")
+        bundled.append(BundleFile(other.path, owner, relative, other.size, other.changed_ns))
+    return bundled
+
+
+def check_link(path: str, real_project: str, prefix: int) -> None:
+    """Refuse a symbolic link in content/ that leads out of the project, to nothing, or in a
+    loop, naming the link (the rule public/ follows): a link committed by mistake, or a
+    linked folder, would publish the building machine's files, search index included."""
+    shown = path[prefix:].replace(os.sep, "/")
+    hint = "put the file or folder itself in the project, or remove the link"
+    try:
+        os.stat(path)
+    except OSError as exc:
+        looping = exc.errno == errno.ELOOP
+        raise BuildError(
+            "a symbolic link in a loop of links" if looping else "a symbolic link to nothing",
+            file=shown,
+            hint=hint,
+        ) from None
+    target = os.path.realpath(path)
+    if target != real_project and not target.startswith(real_project + os.sep):
+        raise BuildError(f"a symbolic link to {target}, outside the project", file=shown, hint=hint)
+
+
+def stat_signature(sources: list[SourceFile | BundleFile]) -> tuple[str, int]:
     """Digest of the content files' paths, sizes and change times, and the newest time."""
     digest = digest_of(f"{s.path}\x01{s.size}\x01{s.changed_ns}" for s in sources)
     return digest, max((s.changed_ns for s in sources), default=0)

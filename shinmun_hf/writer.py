@@ -21,6 +21,7 @@ from .errors import BuildError
 __all__ = [
     "MARKER",
     "FileFolderClash",
+    "OutsideOutput",
     "SiteWriter",
     "check_output_folder",
     "read_marker",
@@ -105,6 +106,8 @@ class SiteWriter:
         self.staged.append(file)
 
     def _staged_path(self, file: str) -> Path:
+        if _leaves_folder(file):
+            raise OutsideOutput(file)
         target = self.staging / file
         parent = target.parent
         if parent not in self._dirs:
@@ -134,6 +137,10 @@ class SiteWriter:
             shutil.rmtree(previous, ignore_errors=True)
             return
         self._check_fits(removed)
+        inside = _InsideCheck(self.out)
+        for file in self.staged:
+            if not inside((self.out / file).parent):
+                raise OutsideOutput(file)
         # The marker first: until the build's manifest is saved, after this, it names a build
         # no manifest describes, so a commit cut short (an error, a signal, a power cut)
         # leaves a site the next build trusts nothing of, and makes whole again.
@@ -141,6 +148,8 @@ class SiteWriter:
         # Removed next: a file may become a folder (public/fonts -> public/fonts/a.woff).
         for file in removed:
             target = self.out / file
+            if _leaves_folder(file) or not inside(target.parent):
+                continue  # (a record of an older build, or a link put in by hand: not ours)
             with contextlib.suppress(FileNotFoundError):
                 target.unlink()
             _prune_empty_parents(target.parent, self.out)
@@ -230,3 +239,46 @@ def _prune_empty_parents(directory: Path, root: Path) -> None:
         except OSError:
             return
         directory = directory.parent
+
+
+def _leaves_folder(file: str) -> bool:
+    """Whether the site path ``file`` would name something outside the folder it is
+    written to: absolute, or with a '..' segment or a backslash (a separator on Windows)."""
+    return (
+        not file
+        or file.startswith("/")
+        or "\\" in file
+        or ".." in file.split("/")
+        or os.path.isabs(file)
+    )
+
+
+class _InsideCheck:
+    """Whether folders of the live site, links resolved, are inside it (a link put into the
+    output folder by hand must not carry an incremental build's files elsewhere)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+        self.known: dict[Path, bool] = {}
+
+    def __call__(self, folder: Path) -> bool:
+        answer = self.known.get(folder)
+        if answer is None:
+            answer = self.known[folder] = folder.resolve().is_relative_to(self.root)
+        return answer
+
+
+class OutsideOutput(BuildError):
+    """A file to write lies outside the output folder: refused whatever asked for it (the
+    config's permalink is checked first; this is the second line of defence)."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(
+            f"refusing to write {path}: it is outside the output folder",
+            hint="a URL may not contain '.' or '..' segments (see permalink in config.yml), "
+            "and the output folder may not hold links to folders elsewhere",
+        )
+        self.path = path
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]  # raised in workers, re-raised here
+        return (OutsideOutput, (self.path,))

@@ -213,3 +213,58 @@ def test_component_type_errors_are_problems_too(blog, monkeypatch):
     assert [str(p) for p in problems] == [
         "public/apps/w.ts:1: Type 'string' is not assignable to type 'number'."
     ]
+
+
+def test_a_listing_link_is_reported_at_the_post_whose_summary_shows_it(blog):
+    """Not at the first file that happens to hold the same text, nor at _site/page/N/."""
+    project = blog
+    project.config(title="T", site_url="https://blog.example.org", posts_per_page=1)
+    project.post("a-first", title="A", date="2024-03-01", body="Intro.\n\nLater [see](../q/).")
+    project.post("b-second", title="B", date="2024-03-02", body="Read [this](../q/) first.")
+    project.post("q", title="Q", date="2024-03-03")  # ../q/ works from the posts' own pages
+    for number in range(3):
+        project.post(f"newer-{number}", title=f"N{number}", date=f"2024-04-0{number + 1}")
+    code, lines, _ = run_check(project.root)
+    assert code == 1
+    line = line_of(project.root / "content/posts/b-second.md", "Read [this]")
+    on_listings = [x for x in lines if "(on /" in x]
+    assert on_listings, lines
+    assert all(x.startswith(f"content/posts/b-second.md:{line}: broken link ../q/") for x in lines)
+    assert not any("_site" in x or "a-first" in x for x in lines)
+
+
+def test_a_link_is_not_traced_to_a_front_matter_word(blog):
+    """'/jane' is not written at 'author: jane': the link comes from the layout's nav."""
+    project = blog
+    project.config(
+        title="T", site_url="https://blog.example.org", nav=[{"title": "Jane", "url": "/jane"}]
+    )
+    project.post("p", title="P", author="jane")
+    code, lines, _ = run_check(project.root)
+    assert code == 1
+    assert lines and all(x.startswith("config.yml:") for x in lines), lines
+    assert not any("content/posts/p.md" in x for x in lines)
+
+
+@pytest.mark.parametrize(
+    ("link", "suggestion"),
+    [
+        ("/2024/3/helo/", "did you mean /2024/3/hello/?"),
+        ("/2024/3/some-post/", None),  # another post of the month is no slip of the keyboard
+        ("/2024/3/hello/#instalation", "did you mean #installation?"),
+        ("/2024/3/hello/#usage", None),
+    ],
+)
+def test_did_you_mean_only_when_the_suggestion_is_close(blog, link, suggestion):
+    project = blog
+    project.post("hello", title="Hello", body="## Installation\n\n## Uses of it\n")
+    project.post("other-post", title="Other")
+    project.post("p", title="P", date="2024-01-01", body=f"[x]({link})")
+    code, lines, _ = run_check(project.root)
+    assert code == 1
+    (problem,) = lines
+    assert problem.startswith("content/posts/p.md:")
+    if suggestion:
+        assert problem.endswith(suggestion)
+    else:
+        assert "did you mean" not in problem

@@ -253,12 +253,50 @@ def test_a_content_link_to_a_folder_it_is_in_is_a_loop_error(project, capsys, ta
     assert line.startswith("error: content/posts/loop: a symbolic link to a folder it is in")
 
 
-def test_a_content_link_to_a_folder_elsewhere_is_followed(project, tmp_path):
-    shared = tmp_path / "shared-posts"
+def test_a_content_link_to_a_folder_of_the_project_is_followed(project):
+    shared = project.root / "drafts-folder"
     shared.mkdir()
     (shared / "s.md").write_text("---\ntitle: Shared\ndate: 2024-02-02\n---\nHi\n")
     (project.root / "content/posts/shared").symlink_to(shared)
-    assert [post.title for post in project.build().site.posts] == ["Shared"]
+    (project.root / "content/pages/about.md").symlink_to(shared / "s.md")
+    site = project.build().site
+    assert [post.title for post in site.posts] == ["Shared"]
+    assert [page.title for page in site.pages] == ["Shared"]
+
+
+@pytest.mark.parametrize(
+    ("link", "expected"),
+    [
+        ("content/posts/note.md", "outside the project"),
+        ("content/posts/shared", "outside the project"),
+        ("content/pages", "outside the project"),
+        ("content/posts/gone.md", "a symbolic link to nothing"),
+        ("content/posts/loop.md", "a symbolic link in a loop of links"),
+    ],
+)
+def test_a_content_link_out_of_the_project_to_nothing_or_looping_is_refused(
+    project, capsys, tmp_path, link, expected
+):
+    """A linked note or folder outside the project would be published, search index and all."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.md").write_text("---\ntitle: Secret\ndate: 2024-02-02\n---\nsecret\n")
+    project.post("real")
+    project.build()
+    before = {p: p.read_bytes() for p in project.out.rglob("*") if p.is_file()}
+    path = project.root / link
+    if path.is_dir():
+        path.rmdir()
+    target = {
+        "content/posts/note.md": outside / "secret.md",
+        "content/posts/gone.md": project.root / "content/posts/missing.md",
+        "content/posts/loop.md": project.root / "content/posts/loop.md",
+    }.get(link, outside)
+    path.symlink_to(target)
+    line = build_error(project, capsys)
+    assert line.startswith(f"error: {link}: ")
+    assert expected in line
+    assert {p: p.read_bytes() for p in project.out.rglob("*") if p.is_file()} == before
 
 
 def test_non_utf8_file_names_line(project, capsys):
@@ -444,3 +482,25 @@ def test_a_component_path_with_nothing_alike_gets_no_guess(project, capsys):
     project.page("demo", title="Demo", body="@@typescript-file[app](public/zzz/counter.tsx)\n")
     line = build_error(project, capsys)
     assert "does not exist" in line and "did you mean" not in line
+
+
+def test_every_bad_content_file_is_reported_in_one_build(project, capsys):
+    """Twenty unconverted posts take one build to find, not twenty; nothing is written."""
+    project.post("fine")
+    project.build()
+    before = {p: p.read_bytes() for p in project.out.rglob("*") if p.is_file()}
+    for number in range(24):
+        project.write(f"content/posts/bad-{number:02}.md", "---\ndate: 2024-01-01\n---\nBody\n")
+    project.write("content/pages/when.md", "---\ntitle: When\ndate: next tuesday\n---\nX\n")
+    code = main(["--project", str(project.root), "build", "--out", str(project.out)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "Traceback" not in err
+    assert "error: 25 content files have errors:" in err
+    listed = [line.strip() for line in err.splitlines() if line.startswith("  content/")]
+    assert len(listed) == 20
+    assert listed[0].startswith("content/pages/when.md:3: cannot read the date 'next tuesday'")
+    assert listed[1].startswith("content/posts/bad-00.md:1: missing title")
+    assert listed[19].startswith("content/posts/bad-18.md:1: missing title")
+    assert "... and 5 more" in err
+    assert {p: p.read_bytes() for p in project.out.rglob("*") if p.is_file()} == before

@@ -215,3 +215,23 @@ def test_hidden_files_and_underscore_folders_are_not_content(project):
     project.write("content/posts/notes.txt", "not Markdown")
     result = project.build()
     assert sorted(d.title for d in result.site.posts) == ["Kept", "Leading", "Nested"]
+
+
+def test_a_category_of_the_config_with_no_post_is_a_warning_not_an_empty_page(project):
+    """A list copied from another blog must not fill the navigation with empty pages."""
+    project.config(
+        title="Blog",
+        site_url="https://blog.example.org",
+        categories=["Recipes", "News", "Travel"],
+    )
+    project.post("hello", category="News")
+    project.post("later", category="Travel", draft=True)
+    result = project.build()
+    assert [c.name for c in result.site.categories] == ["News"]
+    assert not (project.out / "categories/recipes").exists()
+    assert not (project.out / "categories/travel").exists()
+    assert "/categories/recipes/" not in project.read("index.html")
+    assert "/categories/news/" in project.read("index.html")
+    [warning] = [w for w in result.warnings if "categories" in w]
+    assert warning.startswith("config.yml: 'Recipes', 'Travel' in categories have no published")
+    assert "Travel" not in str(project.build(drafts=True).warnings)

@@ -158,6 +158,27 @@ def test_overlay_escapes_everything_and_shows_the_source(tmp_path):
     assert 'class="line bad">   2 | title: &lt;script&gt;alert(1)&lt;/script&gt;' in page
 
 
+def test_several_content_errors_are_each_shown_with_their_own_place(tmp_path):
+    """The terminal lists them as the build does; the overlay shows the first one's lines."""
+    from shinmun_hf.errors import BuildError, ContentErrors
+
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "a.md").write_text("---\ndate: 2024-01-01\n---\n")
+    errors = [
+        BuildError("missing title", file="content/a.md", line=1, hint="add 'title: ...'"),
+        BuildError("cannot read the date", file="content/b.md", line=3),
+    ]
+    failure = Failure.from_exception(ContentErrors(errors))
+    assert str(failure).splitlines() == [
+        "2 content files have errors:",
+        "  content/a.md:1: missing title (add 'title: ...')",
+        "  content/b.md:3: cannot read the date",
+    ]
+    page = overlay_page(failure, tmp_path, "")
+    assert "content/b.md:3: cannot read the date" in page
+    assert 'class="line bad">   1 | ---' in page
+
+
 def test_overlay_never_reads_files_outside_the_project(tmp_path):
     project = tmp_path / "blog"
     project.mkdir()

@@ -376,6 +376,27 @@ def test_build_fails_on_compile_error_unless_not_strict(components, monkeypatch)
     assert '<script type="module"' not in html
 
 
+def test_a_strict_build_after_a_lenient_one_fails_as_a_fresh_one_would(components, monkeypatch):
+    """SHINMUN_STRICT_TYPESCRIPT=0 then a normal build: not 'nothing to do' with the error
+    boxes kept, but the error a fresh build reports."""
+    from shinmun_hf.cli import main
+    from shinmun_hf.freshness import RACY_MARGIN_NS
+
+    components.write("public/apps/broken.ts", "let = ;\n")
+    components.page(
+        "demo", title="Demo", body="Intro.\n\n@@typescript-file[x](public/apps/broken.ts)\n"
+    )
+    command = ["--project", str(components.root), "build"]
+    time.sleep(RACY_MARGIN_NS / 1e9 * 2)  # files this new are read again whatever the cache says
+    monkeypatch.setenv("SHINMUN_STRICT_TYPESCRIPT", "0")
+    assert main(command) == 0
+    assert 'class="typescript-error"' in components.read("demo/index.html")
+    monkeypatch.delenv("SHINMUN_STRICT_TYPESCRIPT")
+    assert main(command) == 1
+    monkeypatch.setenv("SHINMUN_STRICT_TYPESCRIPT", "0")
+    assert main(command) == 0
+
+
 def test_the_script_url_is_html_escaped():
     """Whatever a component's URL holds, it stays inside the src attribute."""
     from types import SimpleNamespace

@@ -159,3 +159,71 @@ def test_a_file_and_a_folder_of_one_name_are_refused_whichever_comes_first(tmp_p
             writer.copy(second, source)
     writer.abort()
     assert not (tmp_path / "site").exists()
+
+
+@pytest.mark.parametrize("file", ["../escaped.html", "a/../../escaped.html", "/tmp/escaped.html"])
+@pytest.mark.parametrize("how", ["write", "copy"])
+def test_the_writer_refuses_a_file_outside_its_folder(tmp_path, file, how):
+    from shinmun_hf.writer import OutsideOutput, SiteWriter
+
+    source = tmp_path / "source.txt"
+    source.write_text("bytes")
+    writer = SiteWriter(tmp_path / "site")
+    with pytest.raises(OutsideOutput, match="outside the output folder"):
+        if how == "write":
+            writer.write(file, b"x")
+        else:
+            writer.copy(file, source)
+    writer.abort()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["source.txt"]
+
+
+def test_a_permalink_past_the_checks_still_writes_nothing_outside_the_output(project, monkeypatch):
+    """The second line of defence: whatever makes a path with '..', the writer refuses it."""
+    from shinmun_hf import config_options
+    from shinmun_hf.writer import OutsideOutput
+
+    monkeypatch.setattr(config_options.Permalink, "validate", lambda self, value: value)
+    project.config(
+        title="Blog", site_url="https://blog.example.org", permalink="/../../elsewhere/{slug}/"
+    )
+    project.post("hello")
+    with pytest.raises(OutsideOutput):
+        project.build()
+    assert not (project.root.parent / "elsewhere").exists()
+    assert not (project.root / "elsewhere").exists()
+    assert not project.out.exists()
+
+
+def test_an_incremental_build_does_not_write_through_a_link_in_the_output(project, tmp_path):
+    """A folder of the site replaced by a link to elsewhere: the new post is not put there."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    project.post("first", date="2024-03-05")
+    project.build()
+    (project.out / "2024").rename(tmp_path / "old-2024")
+    (project.out / "2024").symlink_to(elsewhere, target_is_directory=True)
+    project.post("second", date="2024-03-06")
+    with pytest.raises(BuildError, match="outside the output folder"):
+        project.build()
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_an_incremental_commit_never_deletes_outside_its_folder(tmp_path):
+    """A record of an older build naming '../x' (or a link put into the site) is not ours."""
+    from shinmun_hf.writer import SiteWriter
+
+    first = SiteWriter(tmp_path / "site")
+    first.write("index.html", b"old")
+    first.commit(complete=True, removed=[])
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "page.html").write_text("keep me too")
+    (tmp_path / "site" / "linked").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    second = SiteWriter(tmp_path / "site")
+    second.write("index.html", b"new")
+    second.commit(complete=False, removed=["../victim.txt", "linked/page.html"])
+    assert victim.read_text() == "keep me"
+    assert (tmp_path / "elsewhere" / "page.html").read_text() == "keep me too"
+    assert (tmp_path / "site" / "index.html").read_bytes() == b"new"

@@ -22,6 +22,7 @@ body{margin:0;background:#1d1f21;color:#e6e6e6;font:16px/1.5 system-ui,sans-seri
 main{max-width:60rem;margin:2rem auto;padding:0 1rem}
 h1{color:#ff6b6b;font-size:1.4rem}
 .where{font-family:ui-monospace,monospace;color:#8ab4f8}
+.message{white-space:pre-wrap;overflow-wrap:anywhere}
 .hint{border-left:3px solid #f4c542;padding-left:.75rem}
 pre{background:#111;padding:.75rem;overflow:auto;border-radius:4px}
 .line{display:block}.line.bad{background:#5c1f1f}

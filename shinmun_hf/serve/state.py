@@ -9,7 +9,7 @@ from __future__ import annotations
 import traceback
 from dataclasses import dataclass
 
-from ..errors import ShinmunError, location, one_line
+from ..errors import ContentErrors, ShinmunError, location, one_line
 from .changes import Change
 
 __all__ = ["Failure", "State"]
@@ -25,9 +25,14 @@ class Failure:
     hint: str | None = None
     details: str | None = None
     """A traceback, for failures that are the engine's fault rather than the project's."""
+    listed: bool = False
+    """The message lists several errors, each with its own file and line (the location is
+    the first's, for the overlay's excerpt)."""
 
     @classmethod
     def from_exception(cls, exc: BaseException) -> Failure:
+        if isinstance(exc, ContentErrors):
+            return cls(exc.message, exc.file, exc.line, listed=True)
         if isinstance(exc, ShinmunError):
             return cls(exc.message, exc.file, exc.line, exc.hint)
         if isinstance(exc, OSError) and exc.filename:
@@ -40,6 +45,8 @@ class Failure:
         return location(self.file, self.line)
 
     def __str__(self) -> str:
+        if self.listed:
+            return self.message
         return one_line(self.message, self.file, self.line, self.hint)
 
     def as_data(self) -> dict[str, object]:

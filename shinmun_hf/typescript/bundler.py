@@ -39,6 +39,7 @@ from ..components import BuiltComponent, ComponentRef
 from ..errors import BuildError
 from .cache import BundleCache, digest_file
 from .esbuild import Esbuild, find_esbuild
+from .jsx_runtime import jsx_import_source, missing_react_hint
 from .sources import component_path, inline_digest, inline_position, output_name
 
 __all__ = ["JSX_IMPORT_SOURCE", "JSX_RUNTIME_DIR", "CompileError", "ComponentBundler"]
@@ -53,7 +54,6 @@ OPTIONS = (
     "--charset=utf8",
     "--legal-comments=none",
     "--jsx=automatic",
-    f"--jsx-import-source={JSX_IMPORT_SOURCE}",
     f"--alias:{JSX_IMPORT_SOURCE}={JSX_RUNTIME_DIR}",
     "--log-level=error",
     "--log-limit=20",
@@ -115,19 +115,21 @@ class ComponentBundler:
             if ref.path is not None:
                 component_path(self.project, ref)  # refuse bad paths before any work
         esbuild = find_esbuild()
-        options = self._options_digest(esbuild)
         cache = BundleCache(self.cache_dir)
         built: dict[str, BuiltComponent] = {}
-        stale: list[ComponentRef] = []
+        stale: dict[str, list[ComponentRef]] = {}  # by JSX runtime: one esbuild run each
         for key, ref in unique.items():
-            cached = cache.get(options, key)
+            runtime = jsx_import_source(self.project, ref, JSX_IMPORT_SOURCE)
+            cached = cache.get(self._options_digest(esbuild, runtime), key)
             if cached is None:
-                stale.append(ref)
+                stale.setdefault(runtime, []).append(ref)
             else:
                 built[key] = cached
-        for ref, component, inputs in self._compile(esbuild, stale, strict):
-            built[ref.key] = component
-            cache.put(options, component, inputs)
+        for runtime, refs in stale.items():
+            options = self._options_digest(esbuild, runtime)
+            for ref, component, inputs in self._compile(esbuild, refs, strict, runtime):
+                built[ref.key] = component
+                cache.put(options, component, inputs)
         cache.save()
         return built
 
@@ -135,24 +137,25 @@ class ComponentBundler:
         """The file a ``@@typescript-file`` names, checked to be inside the project."""
         return component_path(self.project, ref)
 
-    def _options_digest(self, esbuild: Esbuild) -> str:
-        text = "\0".join((esbuild.identity, str(self.dev), *OPTIONS, MOUNT_VERSION))
+    def _options_digest(self, esbuild: Esbuild, runtime: str) -> str:
+        text = "\0".join((esbuild.identity, str(self.dev), *OPTIONS, runtime, MOUNT_VERSION))
         return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
 
     # --- compiling
     def _compile(
-        self, esbuild: Esbuild, refs: list[ComponentRef], strict: bool
+        self, esbuild: Esbuild, refs: list[ComponentRef], strict: bool, runtime: str
     ) -> list[tuple[ComponentRef, BuiltComponent, dict[str, str]]]:
-        """All of ``refs`` in one esbuild run; on an error, the run is repeated without the
-        component at fault (found from the error's file, else by compiling them one by one)."""
+        """All of ``refs`` in one esbuild run, their JSX compiled for ``runtime``; on an
+        error, the run is repeated without the component at fault (found from the error's
+        file, else by compiling them one by one)."""
         pending = list(refs)
         while pending:
             try:
-                return self._run(esbuild, pending)
+                return self._run(esbuild, pending, runtime)
             except _Failed as failed:
                 culprit = self._culprit(failed.failure, pending)
                 if culprit is None:
-                    return self._one_by_one(esbuild, pending, strict)
+                    return self._one_by_one(esbuild, pending, strict, runtime)
                 error = self._compile_error(failed.failure, culprit)
                 if strict:
                     raise error from None
@@ -161,12 +164,12 @@ class ComponentBundler:
         return []
 
     def _one_by_one(
-        self, esbuild: Esbuild, refs: list[ComponentRef], strict: bool
+        self, esbuild: Esbuild, refs: list[ComponentRef], strict: bool, runtime: str
     ) -> list[tuple[ComponentRef, BuiltComponent, dict[str, str]]]:
         done = []
         for ref in refs:
             try:
-                done += self._run(esbuild, [ref])
+                done += self._run(esbuild, [ref], runtime)
             except _Failed as failed:
                 error = self._compile_error(failed.failure, ref)
                 if strict:
@@ -175,7 +178,7 @@ class ComponentBundler:
         return done
 
     def _run(
-        self, esbuild: Esbuild, refs: list[ComponentRef]
+        self, esbuild: Esbuild, refs: list[ComponentRef], runtime: str
     ) -> list[tuple[ComponentRef, BuiltComponent, dict[str, str]]]:
         self._entries.mkdir(parents=True, exist_ok=True)
         out = Path(tempfile.mkdtemp(prefix="out-", dir=self.cache_dir))
@@ -186,7 +189,8 @@ class ComponentBundler:
                 name = _unique(output_name(self.project, ref), set(names.values()))
                 names[ref.key] = name
                 arguments.append(f"{name}={self._entry_module(ref)}")
-            arguments += [*OPTIONS, f"--outdir={out}", f"--metafile={out / 'meta.json'}"]
+            arguments += [*OPTIONS, f"--jsx-import-source={runtime}"]
+            arguments += [f"--outdir={out}", f"--metafile={out / 'meta.json'}"]
             if self.dev:
                 arguments.append("--sourcemap")
             self.compiler_runs += 1
@@ -332,7 +336,7 @@ class ComponentBundler:
         more = f" (and {failure.more} more error{'s' if failure.more > 1 else ''})"
         more = more if failure.more else ""
         if ref.path is None and failure.path == self._own_file(ref):
-            hint = None
+            hint = missing_react_hint(failure.message)
             if "Could not resolve" in failure.message and '".' in failure.message:
                 hint = "inline blocks cannot import relative files: use @@typescript-file"
             return CompileError(
@@ -342,6 +346,7 @@ class ComponentBundler:
                 line=inline_position(self.project, ref, failure.line),
                 hint=hint,
             )
+        hint = missing_react_hint(failure.message)
         where = ""
         if failure.path is not None:
             shown = (
@@ -352,7 +357,10 @@ class ComponentBundler:
             where = f"{shown}:{failure.line}:{failure.column}: "
         what = ref.path or "the inline @@typescript block"
         return CompileError(
-            f"cannot compile {what}: {where}{failure.message}{more}", file=ref.source, line=ref.line
+            f"cannot compile {what}: {where}{failure.message}{more}",
+            file=ref.source,
+            line=ref.line,
+            hint=hint,
         )
 
 

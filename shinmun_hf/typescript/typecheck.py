@@ -22,6 +22,7 @@ from ..components import ComponentRef
 from ..errors import BuildError
 from .bundler import JSX_IMPORT_SOURCE, JSX_RUNTIME_DIR
 from .esbuild import deno_binary, tool_environment
+from .jsx_runtime import jsx_import_source
 from .sources import component_path, inline_position
 
 __all__ = ["typecheck"]
@@ -60,46 +61,67 @@ def typecheck(project_root: Path, refs_or_paths: Iterable[ComponentRef | str | P
                     raise BuildError(error.message, file=str(item), hint=error.hint) from None
         if not files:
             return 0
-        config = scratch / "deno.json"
-        config.write_text(json.dumps(_deno_config()), encoding="utf-8")
-        done = subprocess.run(
-            [
-                deno_binary(),
-                "check",
-                "--quiet",
-                "--no-lock",
-                # resolve as esbuild does: "./mod" without its extension, and the project's
-                # node_modules as they are (no package.json entry, nothing installed)
-                "--sloppy-imports",
-                "--node-modules-dir=manual",
-                f"--config={config}",
-                *map(str, files),
-            ],
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            errors="replace",
-            cwd=project,
-            check=False,
-            env=tool_environment(),
-        )
-        if done.returncode != 0:
-            raise _type_error(project, files, done.stderr + done.stdout)
+        by_runtime: dict[str, list[Path]] = {}  # as the bundler compiles them
+        for path, ref in files.items():
+            item = ref or ComponentRef("", "", 0, path.relative_to(project).as_posix())
+            runtime = jsx_import_source(project, item, JSX_IMPORT_SOURCE)
+            by_runtime.setdefault(runtime, []).append(path)
+        for number, (runtime, paths) in enumerate(sorted(by_runtime.items())):
+            config = scratch / f"deno-{number}.json"
+            config.write_text(json.dumps(_deno_config(runtime)), encoding="utf-8")
+            _deno_check(project, config, paths, files)
     return len(files)
 
 
-def _deno_config() -> dict:
-    return {
+def _deno_check(
+    project: Path, config: Path, paths: list[Path], files: dict[Path, ComponentRef | None]
+) -> None:
+    done = subprocess.run(
+        [
+            deno_binary(),
+            "check",
+            "--quiet",
+            "--no-lock",
+            # resolve as esbuild does: "./mod" without its extension, and the project's
+            # node_modules as they are (no package.json entry, nothing installed)
+            "--sloppy-imports",
+            "--node-modules-dir=manual",
+            f"--config={config}",
+            *map(str, paths),
+        ],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        cwd=project,
+        check=False,
+        env=tool_environment(),
+    )
+    if done.returncode != 0:
+        error = _type_error(project, files, done.stderr + done.stdout)
+        untyped = "node_modules/react" in error.message
+        if untyped and not (project / "node_modules/@types/react").is_dir():
+            error.hint = (
+                "React's types are not installed: run 'npm install --save-dev @types/react "
+                "@types/react-dom' in the project folder"
+            )
+        raise error
+
+
+def _deno_config(runtime: str) -> dict:
+    """Strict checking with ``runtime``'s JSX (React's types come from ``@types/react``)."""
+    config: dict = {
         "compilerOptions": {
             "strict": True,
             "lib": ["dom", "dom.iterable", "esnext"],
             "jsx": "react-jsx",
-            "jsxImportSource": JSX_IMPORT_SOURCE,
-        },
-        "imports": {
-            f"{JSX_IMPORT_SOURCE}/jsx-runtime": (JSX_RUNTIME_DIR / "jsx-runtime.ts").as_uri(),
+            "jsxImportSource": runtime,
         },
     }
+    if runtime == JSX_IMPORT_SOURCE:
+        runtime_file = (JSX_RUNTIME_DIR / "jsx-runtime.ts").as_uri()
+        config["imports"] = {f"{JSX_IMPORT_SOURCE}/jsx-runtime": runtime_file}
+    return config
 
 
 def _type_error(project: Path, files: dict[Path, ComponentRef | None], output: str) -> BuildError:
