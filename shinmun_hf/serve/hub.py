@@ -35,6 +35,10 @@ SPACE_CLIENT_ID = "local-space-app"
 SPACE_SCOPES = "openid profile inference-api"
 
 
+DEMO_PAGES = ("hf-oauth-demo/",)
+"""Site paths of the sign-in demo: ``serve`` points a newcomer at the first that exists."""
+
+
 @dataclass
 class Hub:
     """The provider a served build talks to; ``variables`` override ``config.yml``'s."""
