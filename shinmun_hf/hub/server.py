@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import socket
 import threading
-import time
 from collections.abc import Iterable
 from types import TracebackType
 
 import uvicorn
 
+from ..background_server import start_in_thread
 from .app import create_hub_app
 from .settings import DEFAULT_CLIENT_ID, HubSettings
 from .state import HubState
@@ -56,18 +56,7 @@ class HubServer:
         app = create_hub_app(self.settings, self.state, self.signer)
         config = uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False)
         self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(
-            target=self._server.run,
-            kwargs={"sockets": [self._socket]},
-            daemon=True,
-            name="shinmun-hub",
-        )
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError("the local hub did not start")
-            time.sleep(0.01)
+        self._thread = start_in_thread(self._server, self._socket, "shinmun-hub")
         return self
 
     def stop(self) -> None:

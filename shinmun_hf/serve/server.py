@@ -16,7 +16,6 @@ import ipaddress
 import signal
 import socket
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +23,7 @@ from types import FrameType
 
 import uvicorn
 
+from ..background_server import start_in_thread
 from ..build import Builder, BuildOptions, inputs_of, sources_of
 from ..cache import CACHE_DIR
 from ..config import load_config
@@ -110,15 +110,7 @@ class DevServer:
             self._open(self._stack)
             server, sock = self._server, self._socket
             assert server is not None and sock is not None
-            self._thread = threading.Thread(
-                target=server.run, kwargs={"sockets": [sock]}, name="shinmun-serve", daemon=True
-            )
-            self._thread.start()
-            deadline = time.monotonic() + STARTUP_TIMEOUT
-            while not server.started:
-                if not self._thread.is_alive() or time.monotonic() > deadline:
-                    raise RuntimeError("the server did not start")
-                time.sleep(0.01)
+            self._thread = start_in_thread(server, sock, "shinmun-serve", STARTUP_TIMEOUT)
         except BaseException:
             self._stack.close()
             raise

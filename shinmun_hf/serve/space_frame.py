@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import socket
 import threading
-import time
 from html import escape
 from types import TracebackType
 
@@ -21,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
+from ..background_server import start_in_thread
 from ..hosts import LocalHostsOnly, allowed_hosts
 
 __all__ = ["SpaceFrame", "wrapper_page"]
@@ -85,18 +85,7 @@ class SpaceFrame:
         self._thread: threading.Thread | None = None
 
     def __enter__(self) -> SpaceFrame:
-        self._thread = threading.Thread(
-            target=self._server.run,
-            kwargs={"sockets": [self._socket]},
-            daemon=True,
-            name="shinmun-space-frame",
-        )
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError("the Space frame page did not start")
-            time.sleep(0.01)
+        self._thread = start_in_thread(self._server, self._socket, "shinmun-space-frame")
         return self
 
     def __exit__(
