@@ -102,9 +102,33 @@ def test_built_page_has_no_referrer_and_one_widget_script(blog: ExampleBlog) -> 
     assert (blog.out / modules[0].lstrip("/")).is_file()
     mounts = [found.get("id") for _, found in tags.tags if "data-shinmun-component" in found]
     assert mounts == ["hf-demo"]
-    # the directive shown as documentation is text in a code block, not a second component
-    assert DOCUMENTED_EMBED in html
-    assert 'id="my-chat"' not in html
+    # the directive the authors' guide shows is text in a code block, not a component
+    guide = (blog.out / "docs" / "sign-in" / "index.html").read_text(encoding="utf-8")
+    assert DOCUMENTED_EMBED in guide
+    assert 'id="my-chat"' not in guide and "data-shinmun-component" not in guide
+
+
+def test_readers_get_a_short_page_and_authors_a_guide(
+    page: Page, blog: ExampleBlog, serve_directory: Callable[[Path], str]
+) -> None:
+    """The demo page is for readers: the widget and how it works. Set-up, configuration,
+    security, the API and troubleshooting are on the authors' guide it links to."""
+    page.goto(f"{serve_directory(blog.out)}/{DEMO}")
+    sections = page.locator(".content h2")
+    expect(sections).to_have_text(["How it works"])
+    assert len(page.locator(".content").inner_text().split()) < 250
+    page.get_by_role("link", name="Sign-in with Hugging Face, for authors").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Sign-in with Hugging Face, for authors"
+    )
+    for section in (
+        "Set up on huggingface.co",
+        "Configuration",
+        "Security model",
+        "API reference",
+        "Troubleshooting",
+    ):
+        expect(page.get_by_role("heading", name=section, exact=True)).to_have_count(1)
 
 
 def test_newcomer_signs_in_asks_and_signs_out(

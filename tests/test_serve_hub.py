@@ -93,6 +93,7 @@ def test_local_hub_is_started_registered_and_used(project, fake_hub):
         assert 'window.HF_OPENID_PROVIDER_URL = "http://127.0.0.1:7999";' in page
         assert 'window.HF_INFERENCE_URL = "http://127.0.0.1:7999/v1";' in page
         assert "window.HF_LOCAL_HUB = true;" in page
+        assert "window.HF_DEV_SERVER = true;" in page
         assert server.out == default_out(project.root, "local")
     assert not hub.running
 
@@ -104,6 +105,8 @@ def test_huggingface_hub_leaves_the_config_alone(project, fake_hub):
         page = httpx.get(f"{server.url}/hf-oauth-demo/").text
     assert 'window.HF_OAUTH_CLIENT_ID = "real";' in page
     assert "HF_LOCAL_HUB" not in page and not fake_hub.instances
+    # the widget knows the author is looking, whichever the hub (set-up steps, if needed)
+    assert "window.HF_DEV_SERVER = true;" in page
 
 
 def test_with_the_real_local_hub(project):

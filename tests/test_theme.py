@@ -20,6 +20,7 @@ PAGES = [
     "/tags/",
     "/categories/",
     "/hf-oauth-demo/",
+    "/docs/sign-in/",
     "/search/?q=static",
 ]
 SCHEMES = ["light", "dark"]
@@ -169,18 +170,18 @@ def test_toc_on_long_documents_only(page, site_url):
 
 @pytest.mark.parametrize("width, height", [(360, 740), (1280, 800)])
 def test_demo_page_shows_the_sign_in_box_on_the_first_screen(page, site_url, width, height):
-    """A newcomer sees the widget at once: ``toc: false`` keeps the long page's contents box
-    from pushing it down, and ``[TOC]`` lists the sections after it instead."""
+    """A newcomer sees the widget at once, no contents box above it; the short page's one
+    section and its link to the authors' guide come after it."""
     page.set_viewport_size({"width": width, "height": height})
     page.goto(site_url + "/hf-oauth-demo/")
     widget = page.locator("#hf-demo > *").first
     expect(widget).to_be_visible()
     box = widget.bounding_box()
     assert box is not None and box["y"] + 48 <= height, box
-    assert page.locator("nav.toc").count() == 0
-    contents = page.locator("div.toc a[href='#how-it-works']")
-    assert contents.count() == 1
-    assert contents.bounding_box()["y"] > box["y"]
+    assert page.locator(".toc").count() == 0
+    guide = page.locator(".content a[href='/docs/sign-in/']")
+    assert guide.count() == 1
+    assert guide.bounding_box()["y"] > box["y"]
 
 
 def test_search_finds_posts_and_never_renders_html(page, site_url, tmp_path):

@@ -182,7 +182,7 @@ def test_every_page_has_a_favicon(page, site_url):
 
 def test_the_contents_boxes_all_have_the_same_title(page, site_url):
     titles = []
-    for path in ("/docs/deploy/", "/hf-oauth-demo/"):
+    for path in ("/docs/deploy/", "/docs/sign-in/"):
         open_page(page, site_url + path, width=1280)
         boxes = page.locator(".toc")
         for index in range(boxes.count()):

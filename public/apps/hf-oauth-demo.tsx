@@ -107,11 +107,16 @@ function addStyles(): void {
 const safeUrl = (url: unknown): string | undefined =>
   typeof url === "string" && /^https?:\/\//i.test(url) ? url : undefined;
 
+/** Who the widget talks to: under `shinmun serve --hub local`, not Hugging Face at all. */
+const hubName = (): string => getConfig().localHub ? "the local test hub" : "Hugging Face";
+const capital = (words: string): string => words[0].toUpperCase() + words.slice(1);
+
 /** What went wrong, in words for the visitor (always used as text). */
 function describe(error: unknown): string {
+  const hub = hubName();
   if (error instanceof OAuthError) {
     return error.code === "access_denied"
-      ? `Sign-in cancelled: the app was not approved on Hugging Face (${error.message}).`
+      ? `Sign-in cancelled: the app was not approved on ${hub} (${error.message}).`
       : `${error.code === "insecure_endpoint" ? "Not sent" : "Sign-in failed"}: ${error.message}.`;
   }
   if (error instanceof InferenceError) {
@@ -120,13 +125,13 @@ function describe(error: unknown): string {
     const why: Record<number, string> = {
       0: `The model stopped with an error: ${error.message}.`,
       401:
-        "Your Hugging Face session has expired or the app's access was revoked. Please sign in again.",
+        `Your session on ${hub} has expired or the app's access was revoked. Please sign in again.`,
       402:
-        `You have no inference credits left on Hugging Face: add credits or upgrade to PRO in your Hugging Face billing settings, then try again. (${error.message})`,
+        `You have no inference credits left on ${hub}: add credits or upgrade to PRO in its billing settings, then try again. (${error.message})`,
       403: `Your sign-in lacks the inference-api scope${
         billTo ? ` or may not bill ${billTo} (HF_INFERENCE_BILL_TO)` : ""
       }: check HF_OAUTH_SCOPES, then sign in again. (${error.message})`,
-      429: "Hugging Face is rate-limiting your requests. Wait a minute, then try again.",
+      429: `${capital(hub)} is rate-limiting your requests. Wait a minute, then try again.`,
       503:
         "The model is unavailable right now (its providers are busy or down). Try again later or use another model.",
     };
@@ -138,14 +143,21 @@ function describe(error: unknown): string {
     return (why[error.status] ?? `Inference failed (HTTP ${error.status}): ${error.message}.`) + id;
   }
   if (error instanceof TypeError) {
-    return "Could not reach Hugging Face. Check your connection and try again.";
+    return getConfig().localHub
+      ? "Could not reach the local test hub: is shinmun serve still running?"
+      : "Could not reach Hugging Face. Check your connection and try again.";
   }
   return String(error instanceof Error ? error.message : error);
 }
 
 const isAbort = (error: unknown) => error instanceof DOMException && error.name === "AbortError";
 
-/** The setup instructions shown when no client id is configured. */
+/** What readers of a published site without a client id see: no set-up steps for them. */
+const NotSetUp = () => (
+  <p class="hfd-muted">Sign-in with Hugging Face is not set up on this site.</p>
+);
+
+/** The set-up steps, shown by `shinmun serve` (its author) when no client id is configured. */
 function Setup(props: { scopes: string }) {
   return (
     <div class="hfd-setup">
@@ -162,7 +174,8 @@ function Setup(props: { scopes: string }) {
       </p>
       <p class="hfd-muted">
         On a static Hugging Face Space with <code>hf_oauth: true</code>{" "}
-        this works with no configuration.
+        this works with no configuration. Only <code>shinmun serve</code> shows these steps:
+        readers of a published site see that sign-in is not set up.
       </p>
     </div>
   );
@@ -183,7 +196,7 @@ export default function mount(el: HTMLElement): void {
   const config = getConfig();
   const id = el.id || "hf-demo";
   if (!config.clientId) {
-    el.replaceChildren(<Setup scopes={config.scopes} />);
+    el.replaceChildren(config.devServer ? <Setup scopes={config.scopes} /> : <NotSetUp />);
     return;
   }
 
@@ -287,7 +300,7 @@ export default function mount(el: HTMLElement): void {
   async function signIn(): Promise<void> {
     clearError();
     saveDraft();
-    render("signing-in", "Taking you to Hugging Face…");
+    render("signing-in", `Taking you to ${hubName()}…`);
     try {
       location.assign(await generateOAuthLoginUrl());
     } catch (error) {

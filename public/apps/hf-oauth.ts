@@ -18,6 +18,8 @@
  *                           folder, and where a sign-in may return to
  *   HF_LOCAL_HUB            `true` when `shinmun serve --hub local` points the URLs above at the
  *                           local test hub; the widget then shows "Using the local test hub".
+ *   HF_DEV_SERVER           `true` in every `shinmun serve` build: an unconfigured widget shows
+ *                           its author the set-up steps there, and readers elsewhere a short note.
  * Without HF_OAUTH_CLIENT_ID, a static Hugging Face Space's `window.huggingface.variables`
  * (OAUTH_CLIENT_ID, OAUTH_SCOPES, OPENID_PROVIDER_URL) are used instead.
  *
@@ -39,6 +41,8 @@ const ATTEMPT_TTL_MS = 10 * 60_000;
 const DEFAULT_TOKEN_LIFE_S = 28_800; // Hugging Face's documented default (8 h)
 const MAX_RETRIES = 2;
 const MAX_RETRY_AFTER_MS = 10_000;
+/** Even after `Retry-After: 0`: a pause that is polite, and long enough to read "retrying". */
+const MIN_RETRY_DELAY_MS = 1_000;
 const RESULT_KEY = "hf-oauth:result";
 const ATTEMPT_PREFIX = "hf-oauth:attempt:";
 const RETURN_KEY = "hf-oauth:returned";
@@ -96,6 +100,8 @@ export interface HfConfig {
   model: string;
   redirectUri?: string;
   localHub: boolean;
+  /** Built by `shinmun serve` (HF_DEV_SERVER): the author, not a reader, is looking. */
+  devServer: boolean;
   billTo?: string;
   orgIds?: string;
   /** The site's base path ("" or "/blog"). */
@@ -177,6 +183,7 @@ export function getConfig(): HfConfig {
     model: text(g.HF_INFERENCE_MODEL) ?? DEFAULT_MODEL,
     redirectUri: text(g.HF_OAUTH_REDIRECT_URI),
     localHub: g.HF_LOCAL_HUB === true,
+    devServer: g.HF_DEV_SERVER === true,
     billTo: text(g.HF_INFERENCE_BILL_TO),
     orgIds: text(g.HF_OAUTH_ORG_IDS),
     basePath: trimSlash(text(g.HF_BASE_PATH) ?? ""),
@@ -713,7 +720,10 @@ const sleep = (ms: number, signal?: AbortSignal) =>
     else signal?.addEventListener("abort", stop, { once: true });
   });
 
-/** POST, retrying 429 and 503 at most twice (Retry-After when it is short, else 1 s, 2 s). */
+/**
+ * POST, retrying 429 and 503 at most twice: after Retry-After when it is short (but at least
+ * a second), else after 1 s, then 2 s.
+ */
 async function post(
   url: string,
   init: RequestInit,
@@ -724,7 +734,7 @@ async function post(
     if (response.ok) return response;
     const header = response.headers.get("retry-after");
     const delay = header && /^\d+$/.test(header.trim())
-      ? Number(header) * 1000
+      ? Math.max(Number(header) * 1000, MIN_RETRY_DELAY_MS)
       : 1000 * 2 ** attempt;
     const requestId = response.headers.get("x-request-id") ?? undefined;
     if (

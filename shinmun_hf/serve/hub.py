@@ -22,6 +22,7 @@ from ..errors import ShinmunError
 from ..oauth_client import CIMD, CIMD_FILE
 
 __all__ = [
+    "DEV_SERVER_VARIABLES",
     "SPACE_CLIENT_ID",
     "Hub",
     "choose_hub",
@@ -34,6 +35,10 @@ __all__ = [
 SPACE_CLIENT_ID = "local-space-app"
 SPACE_SCOPES = "openid profile inference-api"
 
+
+DEV_SERVER_VARIABLES: dict[str, object] = {"HF_DEV_SERVER": True}
+"""Added to every served build: an unconfigured widget shows the author its set-up steps
+there, while readers of a published site only read that sign-in is not set up."""
 
 DEMO_PAGES = ("hf-oauth-demo/",)
 """Site paths of the sign-in demo: ``serve`` points a newcomer at the first that exists."""
