@@ -26,6 +26,7 @@ __all__ = [
     "SPACE_CLIENT_ID",
     "Hub",
     "choose_hub",
+    "dev_server_variables",
     "hub_port",
     "hub_variables",
     "space_port",
@@ -37,8 +38,23 @@ SPACE_SCOPES = "openid profile inference-api"
 
 
 DEV_SERVER_VARIABLES: dict[str, object] = {"HF_DEV_SERVER": True}
-"""Added to every served build: an unconfigured widget shows the author its set-up steps
-there, while readers of a published site only read that sign-in is not set up."""
+"""Added to served builds of a site with the widget: an unconfigured widget shows the author
+its set-up steps there, while readers of a published site only read that sign-in is not set
+up."""
+
+
+def dev_server_variables(project: Path, hub_variables: dict[str, object]) -> dict[str, object]:
+    """``DEV_SERVER_VARIABLES`` for a site that uses the widget (the local hub, or ``HF_``
+    variables in its config); nothing for any other, whose served pages stay byte for byte
+    what ``shinmun build`` writes."""
+    if hub_variables:
+        return DEV_SERVER_VARIABLES
+    try:
+        variables = load_config(project).variables
+    except ShinmunError:
+        return {}  # the build reports it
+    return DEV_SERVER_VARIABLES if any(k.startswith("HF_") for k in variables) else {}
+
 
 DEMO_PAGES = ("hf-oauth-demo/",)
 """Site paths of the sign-in demo: ``serve`` points a newcomer at the first that exists."""

@@ -34,7 +34,7 @@ from .app import create_app
 from .claim import claim_folder
 from .console import Console
 from .events import Broadcaster
-from .hub import DEV_SERVER_VARIABLES, hub_port, space_port, start_hub
+from .hub import dev_server_variables, hub_port, space_port, start_hub
 from .rebuild import Rebuilder
 from .watcher import Watcher
 
@@ -165,7 +165,8 @@ class DevServer:
         if hub.url:
             self.console.say(f"local test hub at {hub.url}")
         self._hub_user = hub.user
-        rebuilder = self._start_rebuilding(stack, {**DEV_SERVER_VARIABLES, **hub.variables})
+        dev = dev_server_variables(self.project, hub.variables)
+        rebuilder = self._start_rebuilding(stack, {**dev, **hub.variables})
         app = LocalHostsOnly(
             create_app(
                 self.out,
