@@ -12,7 +12,7 @@ import time
 
 import uvicorn
 
-__all__ = ["start_in_thread"]
+__all__ = ["start_in_thread", "stop_thread"]
 
 STARTUP_TIMEOUT = 10.0
 
@@ -31,3 +31,14 @@ def start_in_thread(
             raise RuntimeError(f"{name} did not start")
         time.sleep(0.01)
     return thread
+
+
+def stop_thread(
+    server: uvicorn.Server | None, thread: threading.Thread | None, sock: socket.socket
+) -> None:
+    """Ask ``server`` to finish, wait for its thread (10 s at most) and close its socket."""
+    if server is not None:
+        server.should_exit = True
+    if thread is not None:
+        thread.join(timeout=10)
+    sock.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ._toml import load_toml_mapping
@@ -39,36 +40,36 @@ def split_front_matter(text: str, *, file: str) -> FrontMatter:
     Markdown. A file without front matter has an empty mapping."""
     first, newline, _ = text.partition("\n")
     if newline and first.rstrip() == "+++":
-        return _split_toml(text, file)
+        return _split_block(text, file, ("+++",), "TOML", _load_toml)
     if not newline or first.rstrip() != "---":  # (trailing blanks are invisible in editors)
         return FrontMatter(LoadedMapping({}, {}), text, 0)
+    return _split_block(text, file, ("---", "..."), "YAML", _load_yaml)
+
+
+def _load_yaml(block: str, file: str) -> LoadedMapping:
+    return load_mapping(block, file=file, line_offset=1, what="front matter", error=BuildError)
+
+
+def _load_toml(block: str, file: str) -> LoadedMapping:
+    return load_toml_mapping(block, file=file, line_offset=1, error=BuildError)
+
+
+def _split_block(
+    text: str,
+    file: str,
+    closers: tuple[str, ...],
+    language: str,
+    load: Callable[[str, str], LoadedMapping],
+) -> FrontMatter:
+    """The block between the first line and the first of ``closers``, read by ``load``."""
     lines = text.splitlines(keepends=True)
     for index in range(1, len(lines)):
-        if lines[index].rstrip() in ("---", "..."):
-            yaml_text = "".join(lines[1:index])
-            meta = load_mapping(
-                yaml_text, file=file, line_offset=1, what="front matter", error=BuildError
-            )
+        if lines[index].rstrip() in closers:
+            meta = load("".join(lines[1:index]), file)
             return FrontMatter(meta, "".join(lines[index + 1 :]), index + 1)
     raise BuildError(
         "the front matter is not closed",
         file=file,
         line=1,
-        hint="end the YAML block with a line containing only ---",
-    )
-
-
-def _split_toml(text: str, file: str) -> FrontMatter:
-    lines = text.splitlines(keepends=True)
-    for index in range(1, len(lines)):
-        if lines[index].rstrip() == "+++":
-            meta = load_toml_mapping(
-                "".join(lines[1:index]), file=file, line_offset=1, error=BuildError
-            )
-            return FrontMatter(meta, "".join(lines[index + 1 :]), index + 1)
-    raise BuildError(
-        "the front matter is not closed",
-        file=file,
-        line=1,
-        hint="end the TOML block with a line containing only +++",
+        hint=f"end the {language} block with a line containing only {closers[0]}",
     )

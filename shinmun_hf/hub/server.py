@@ -9,7 +9,7 @@ from types import TracebackType
 
 import uvicorn
 
-from ..background_server import start_in_thread
+from ..background_server import start_in_thread, stop_thread
 from .app import create_hub_app
 from .settings import DEFAULT_CLIENT_ID, HubSettings
 from .state import HubState
@@ -60,11 +60,7 @@ class HubServer:
         return self
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.should_exit = True
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-        self._socket.close()
+        stop_thread(self._server, self._thread, self._socket)
 
     def __enter__(self) -> HubServer:
         return self.start()

@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
-from ..background_server import start_in_thread
+from ..background_server import start_in_thread, stop_thread
 from ..hosts import LocalHostsOnly, allowed_hosts
 
 __all__ = ["SpaceFrame", "wrapper_page"]
@@ -94,10 +94,7 @@ class SpaceFrame:
         error: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        self._server.should_exit = True
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-        self._socket.close()
+        stop_thread(self._server, self._thread, self._socket)
 
 
 def _slug(title: str) -> str:
