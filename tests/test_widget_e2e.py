@@ -93,8 +93,9 @@ def _origin(server: http.server.ThreadingHTTPServer) -> str:
 def _widget_project(root: Path) -> Project:
     """A blog with the default theme, the widget's sources and two pages embedding it."""
     project = Project(root)
-    for source in (REPO / "public" / "apps").glob("*.ts*"):  # the widget and its modules
-        project.write(f"public/apps/{source.name}", source.read_bytes())
+    apps = REPO / "public" / "apps"
+    for source in apps.rglob("*.ts*"):  # the widget and its library's modules
+        project.write(f"public/apps/{source.relative_to(apps).as_posix()}", source.read_bytes())
     front = {"referrer": "no-referrer"}
     body = f"Ask away.\n\n{EMBED.format(id='hf-demo')}\n\nThe end.\n"
     project.page("hf-oauth-demo", title="Sign in with Hugging Face", body=body, **front)
