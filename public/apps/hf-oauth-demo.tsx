@@ -6,7 +6,7 @@
  * Mounting: the default export `mount(el)` renders the widget into `el`. The engine's directive
  * `@@typescript-file[hf-demo](public/apps/hf-oauth-demo.tsx)` makes `<div id="hf-demo">`, and the
  * bundler calls `mount` for each such element (a page may hold several; they share the sign-in,
- * which lives in sessionStorage). Configuration: see hf-oauth.ts.
+ * which lives in sessionStorage). Configuration: see hf-oauth/config.ts.
  *
  * Rendering: the project's tiny JSX runtime makes real DOM nodes; parts that change are redrawn
  * with `replaceChildren`, and text only ever enters the page as text nodes (never as HTML);

@@ -21,7 +21,13 @@
 import { CALLBACK_PATH, type HfConfig, readConfig, trimSlash } from "./hf-oauth/config.ts";
 import { check, OAuthError } from "./hf-oauth/checks.ts";
 import { type ChatOptions, completionStream, InferenceError } from "./hf-oauth/inference.ts";
-import { authorizationRequest, discover, exchangeCode, type OAuthResult, returnPath } from "./hf-oauth/oauth.ts";
+import {
+  authorizationRequest,
+  discover,
+  exchangeCode,
+  type OAuthResult,
+  returnPath,
+} from "./hf-oauth/oauth.ts";
 import {
   forget,
   loadResult,

@@ -7,7 +7,7 @@
  */
 import { CLOCK_SKEW_MS } from "./checks.ts";
 import { type Json, parseObject } from "./json.ts";
-import { ATTEMPT_TTL_MS, type Attempt, type OAuthResult } from "./oauth.ts";
+import { type Attempt, ATTEMPT_TTL_MS, type OAuthResult } from "./oauth.ts";
 
 type Store = Storage | null | undefined;
 
