@@ -60,7 +60,9 @@ export interface LoginOptions {
 }
 
 /** The configuration from window globals (see hf-oauth/config.ts). */
-export const getConfig = (): HfConfig => readConfig(globalThis);
+export function getConfig(): HfConfig {
+  return readConfig(globalThis);
+}
 
 /** The callback page at this origin: what to register as the app's redirect URL. */
 export const defaultRedirectUri = (): string =>
@@ -172,7 +174,9 @@ async function completeRedirect(): Promise<OAuthResult | null> {
 }
 
 /** The stored sign-in of this tab, or `null` when there is none or its token has expired. */
-export const loadSavedOAuthResult = (): OAuthResult | null => loadResult(storage());
+export function loadSavedOAuthResult(): OAuthResult | null {
+  return loadResult(storage());
+}
 
 /**
  * Forget this tab's sign-in. Hugging Face has no revocation endpoint: the token stays valid
