@@ -5,6 +5,8 @@
 
 /** The clock-skew margin for every expiry the client enforces (tokens, id_token claims). */
 export const CLOCK_SKEW_MS = 60_000;
+/** RFC 9700 §4.7.1: a sign-in attempt is only valid for a short time. */
+export const ATTEMPT_TTL_MS = 10 * 60_000;
 
 /** A failed sign-in. `code` is the provider's error (e.g. "access_denied") or one of ours. */
 export class OAuthError extends Error {

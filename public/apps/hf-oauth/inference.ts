@@ -7,12 +7,7 @@
 import { checkEndpoint } from "./checks.ts";
 import type { HfConfig } from "./config.ts";
 import { serverSentData } from "./event-stream.ts";
-import { type Json, jsonBody, text } from "./json.ts";
-
-const MAX_RETRIES = 2;
-const MAX_RETRY_AFTER_MS = 10_000;
-/** Even after `Retry-After: 0`: a pause that is polite, and long enough to read "retrying". */
-const MIN_RETRY_DELAY_MS = 1_000;
+import { type Json, jsonBody, parseObject, text } from "./json.ts";
 
 /** A failed inference request; `status` 0 means an error reported inside the stream. */
 export class InferenceError extends Error {
@@ -82,6 +77,10 @@ async function post(
   init: RequestInit,
   onRetry: ChatOptions["onRetry"],
 ): Promise<Response> {
+  const MAX_RETRIES = 2;
+  const MAX_RETRY_AFTER_MS = 10_000;
+  // Even after `Retry-After: 0`: a pause that is polite, and long enough to read "retrying".
+  const MIN_RETRY_DELAY_MS = 1_000;
   for (let attempt = 0;; attempt++) {
     const response = await fetch(url, init);
     if (response.ok) return response;
@@ -161,13 +160,8 @@ export async function* completionStream(
   }
   for await (const data of serverSentData(response.body!)) {
     if (data === "[DONE]") return;
-    let chunk: Json | null = null;
-    try {
-      chunk = JSON.parse(data) as Json | null;
-    } catch {
-      // reported below
-    }
-    if (!chunk || typeof chunk !== "object") { // not JSON, or `null`, a number…
+    const chunk = parseObject(data);
+    if (!chunk) { // not JSON, or `null`, a number…
       throw new InferenceError("The answer stream was garbled", 0, requestId);
     }
     // A chunk with an `error` key is an error in the middle of the stream.

@@ -22,6 +22,5 @@ export function parseObject(source: string | null | undefined): Json | null {
 
 /** A response's JSON object, or `{}` when the body is not one. */
 export async function jsonBody(response: Response): Promise<Json> {
-  const body = (await response.json().catch(() => null)) as unknown;
-  return body && typeof body === "object" ? (body as Json) : {};
+  return parseObject(await response.text().catch(() => null)) ?? {};
 }

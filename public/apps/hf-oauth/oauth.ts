@@ -4,13 +4,9 @@
  * where the callback may send the visitor back to, and the code exchange. Nothing here reads
  * the page's variables or storage; the caller keeps the attempt between the steps.
  */
-import { check, checkEndpoint, OAuthError } from "./checks.ts";
+import { ATTEMPT_TTL_MS, check, checkEndpoint, OAuthError } from "./checks.ts";
 import { validateIdToken } from "./id-token.ts";
 import { jsonBody, text } from "./json.ts";
-
-/** RFC 9700 §4.7.1: a sign-in attempt is only valid for a short time. */
-export const ATTEMPT_TTL_MS = 10 * 60_000;
-const DEFAULT_TOKEN_LIFE_S = 28_800; // Hugging Face's documented default (8 h)
 
 export interface OrgInfo {
   sub: string;
@@ -292,6 +288,7 @@ export async function exchangeCode(
     "The profile does not match the signed-in account",
   );
 
+  const DEFAULT_TOKEN_LIFE_S = 28_800; // Hugging Face's documented default (8 h)
   const lifetime = typeof token.expires_in === "number" ? token.expires_in : DEFAULT_TOKEN_LIFE_S;
   // Refresh tokens (if any) are deliberately not kept: a static page cannot protect them.
   return {

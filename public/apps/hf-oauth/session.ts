@@ -5,9 +5,9 @@
  * "hf-oauth:". Every function takes the store explicitly, and a null store (a framed page the
  * browser gives no storage) reads as empty and keeps nothing.
  */
-import { CLOCK_SKEW_MS } from "./checks.ts";
+import { ATTEMPT_TTL_MS, CLOCK_SKEW_MS } from "./checks.ts";
 import { type Json, parseObject } from "./json.ts";
-import { type Attempt, ATTEMPT_TTL_MS, type OAuthResult } from "./oauth.ts";
+import type { Attempt, OAuthResult } from "./oauth.ts";
 
 type Store = Storage | null | undefined;
 
@@ -25,6 +25,15 @@ export function storage(): Storage | null {
 }
 
 const read = (store: Store, key: string): Json | null => parseObject(store?.getItem(key));
+const write = (store: Store, key: string, value: unknown) =>
+  store?.setItem(key, JSON.stringify(value));
+
+/** The record under `key`, removed as it is read (single use), or `null`. */
+function take(store: Store, key: string): Json | null {
+  const value = read(store, key);
+  store?.removeItem(key);
+  return value;
+}
 
 /** The stored sign-in, or `null` when there is none or its token has expired (then removed). */
 export function loadResult(store: Store): OAuthResult | null {
@@ -43,8 +52,7 @@ export function loadResult(store: Store): OAuthResult | null {
   return { ...saved, accessTokenExpiresAt: expiresAt };
 }
 
-export const saveResult = (store: Store, result: OAuthResult) =>
-  store?.setItem(RESULT_KEY, JSON.stringify(result));
+export const saveResult = (store: Store, result: OAuthResult) => write(store, RESULT_KEY, result);
 
 /** Forget the sign-in and every unfinished attempt. */
 export function forget(store: Store): void {
@@ -53,16 +61,12 @@ export function forget(store: Store): void {
 }
 
 /** RFC 9700 §4.7.1: the attempt is bound to this tab, under a key of its own (parallel logins). */
-export const saveAttempt = (store: Storage, state: string, attempt: Attempt) =>
-  store.setItem(ATTEMPT_PREFIX + state, JSON.stringify(attempt));
+export const saveAttempt = (store: Store, state: string, attempt: Attempt) =>
+  write(store, ATTEMPT_PREFIX + state, attempt);
 
 /** The attempt that created `state`, removed as it is read (single use), or `null`. */
-export function takeAttempt(store: Store, state: string | null): Attempt | null {
-  const key = ATTEMPT_PREFIX + (state ?? "");
-  const attempt = state ? (read(store, key) as Attempt | null) : null;
-  store?.removeItem(key);
-  return attempt;
-}
+export const takeAttempt = (store: Store, state: string | null) =>
+  state ? take(store, ATTEMPT_PREFIX + state) as Attempt | null : null;
 
 /** Forget attempts older than ATTEMPT_TTL_MS (abandoned logins), or all of them. */
 export function pruneAttempts(store: Store, all?: boolean): void {
@@ -79,11 +83,7 @@ export function pruneAttempts(store: Store, all?: boolean): void {
 
 /** What the callback page hands back to the page the sign-in started from: `{}` or an error. */
 export const saveOutcome = (store: Store, outcome: { code?: string; message?: string }) =>
-  store?.setItem(RETURN_KEY, JSON.stringify(outcome));
+  write(store, RETURN_KEY, outcome);
 
 /** The outcome the callback page left, removed as it is read, or `null`. */
-export function takeOutcome(store: Store): Json | null {
-  const outcome = read(store, RETURN_KEY);
-  if (outcome) store?.removeItem(RETURN_KEY);
-  return outcome;
-}
+export const takeOutcome = (store: Store) => take(store, RETURN_KEY);
