@@ -203,7 +203,7 @@ export async function* chatCompletionStream(options: ChatOptions): AsyncGenerato
     throw new InferenceError("Sign in with Hugging Face first", 401);
   }
   try {
-    yield* completionStream({ ...options, accessToken: token }, getConfig());
+    yield* completionStream(options, token, getConfig());
   } catch (failure) {
     // expired, invalid or revoked: sign in again
     if ((failure as InferenceError).status === 401) signOut();

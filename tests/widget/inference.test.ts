@@ -3,7 +3,7 @@ import { assertEquals } from "./assert.ts";
 import { completionStream, InferenceError } from "../../public/apps/hf-oauth/inference.ts";
 
 const CONFIG = { inferenceUrl: "https://router.example/v1", model: "org/model", billTo: "acme" };
-const OPTIONS = { messages: [{ role: "user" as const, content: "Hi" }], accessToken: "hf_t" };
+const OPTIONS = { messages: [{ role: "user" as const, content: "Hi" }] };
 
 /** Answer each `fetch` with the next of `responses`, recording the requests. */
 async function withRouter<T>(responses: (() => Response)[], run: (seen: Request[]) => Promise<T>) {
@@ -28,7 +28,7 @@ const chunk = (delta: Record<string, string>) =>
 async function collect(options = {}, config = CONFIG) {
   const tokens: string[] = [];
   try {
-    for await (const token of completionStream({ ...OPTIONS, ...options }, config)) {
+    for await (const token of completionStream({ ...OPTIONS, ...options }, "hf_t", config)) {
       tokens.push(token);
     }
   } catch (error) {

@@ -50,7 +50,7 @@ export async function validateIdToken(
     header.alg === "RS256" && server.id_token_signing_alg_values_supported.includes("RS256"),
     "id_token_alg",
     "OpenID Connect Core §3.1.3.7 step 7",
-    `The id_token is signed with ${String(header.alg)}, not RS256`,
+    `The id_token is signed with ${header.alg}, not RS256`,
   );
   const keys = (await jwks()).keys as JsonWebKey[] | undefined;
   const jwk = keys?.find?.((k) =>

@@ -56,21 +56,17 @@ function errorMessage(body: Json): string | undefined {
 
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
-    const stop = () => {
+    signal?.throwIfAborted(); // (Stop pressed while the failed response was read)
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener("abort", () => {
       clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", stop);
-      resolve();
-    }, ms);
-    if (signal?.aborted) stop(); // (Stop pressed while the failed response was read)
-    else signal?.addEventListener("abort", stop, { once: true });
+      reject(signal.reason);
+    }, { once: true });
   });
 
 /**
  * POST, retrying 429 and 503 at most twice: after Retry-After when it is short (but at least
- * a second), else after 1 s, then 2 s.
+ * a second), else after 1 s, then 2 s. Returns the first response not retried.
  */
 async function post(
   url: string,
@@ -83,29 +79,17 @@ async function post(
   const MIN_RETRY_DELAY_MS = 1_000;
   for (let attempt = 0;; attempt++) {
     const response = await fetch(url, init);
-    if (response.ok) return response;
     const header = response.headers.get("retry-after");
     const delay = header && /^\d+$/.test(header.trim())
       ? Math.max(Number(header) * 1000, MIN_RETRY_DELAY_MS)
       : 1000 * 2 ** attempt;
-    const requestId = response.headers.get("x-request-id") ?? undefined;
     if (
-      (response.status === 429 || response.status === 503) && attempt < MAX_RETRIES &&
-      delay <= MAX_RETRY_AFTER_MS
-    ) {
-      await response.body?.cancel();
-      onRetry?.(response.status, delay);
-      await sleep(delay, init.signal ?? undefined);
-      continue;
-    }
-    const body = await response.text();
-    let message: string | undefined;
-    try {
-      message = errorMessage(JSON.parse(body) as Json);
-    } catch {
-      message = text(body.slice(0, 300));
-    }
-    throw new InferenceError(message ?? `HTTP ${response.status}`, response.status, requestId);
+      !(response.status === 429 || response.status === 503) || attempt >= MAX_RETRIES ||
+      delay > MAX_RETRY_AFTER_MS
+    ) return response;
+    await response.body?.cancel();
+    onRetry?.(response.status, delay);
+    await sleep(delay, init.signal ?? undefined);
   }
 }
 
@@ -118,13 +102,15 @@ function reason(delta: Delta | undefined, onReasoning: ChatOptions["onReasoning"
 }
 
 /**
- * Stream a chat completion with the bearer token `options.accessToken`, yielding the answer's
- * text as it arrives (a reasoning model's thinking goes to `onReasoning` instead). Throws `InferenceError` (status 0 for an error in
- * the stream, or a stream cut off before `[DONE]`), `OAuthError` "insecure_endpoint" for a
+ * Stream a chat completion with the bearer token `accessToken` (`options.accessToken` is not
+ * read), yielding the answer's text as it arrives (a reasoning model's thinking goes to
+ * `onReasoning` instead). Throws `InferenceError` (the router's status; 0 for an error in the
+ * stream, or a stream cut off before `[DONE]`), `OAuthError` "insecure_endpoint" for a
  * plain-http URL that is not loopback, or the signal's AbortError.
  */
 export async function* completionStream(
-  options: ChatOptions & { accessToken: string },
+  options: ChatOptions,
+  accessToken: string,
   config: InferenceConfig,
 ): AsyncGenerator<string, void> {
   const url = checkEndpoint(`${config.inferenceUrl}/chat/completions`, "inference URL");
@@ -132,7 +118,7 @@ export async function* completionStream(
   const response = await post(url, {
     method: "POST",
     headers: {
-      authorization: `Bearer ${options.accessToken}`,
+      authorization: `Bearer ${accessToken}`,
       "content-type": "application/json",
       accept: "text/event-stream",
       ...(billTo ? { "x-hf-bill-to": billTo } : {}),
@@ -148,6 +134,16 @@ export async function* completionStream(
     signal: options.signal,
   }, options.onRetry);
   const requestId = response.headers.get("x-request-id") ?? undefined;
+  if (!response.ok) {
+    const body = await response.text();
+    let message: string | undefined;
+    try {
+      message = errorMessage(JSON.parse(body) as Json);
+    } catch {
+      message = text(body.slice(0, 300));
+    }
+    throw new InferenceError(message ?? `HTTP ${response.status}`, response.status, requestId);
+  }
   if (!/event-stream/.test(response.headers.get("content-type") ?? "")) {
     // Not streamed after all: one JSON completion.
     const body = await jsonBody(response);

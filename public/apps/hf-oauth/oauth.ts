@@ -114,7 +114,7 @@ export async function discover(issuer: string): Promise<AuthorizationServer> {
     meta.issuer === issuer,
     "issuer_mismatch",
     "OpenID Connect Discovery 1.0 §4.3",
-    `The provider's configuration names issuer "${String(meta.issuer)}", not "${issuer}"`,
+    `The provider's configuration names issuer "${meta.issuer}", not "${issuer}"`,
   );
   const methods = meta.code_challenge_methods_supported;
   // RFC 8414 §2: when the provider lists its PKCE methods, S256 must be among them.
