@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: serve test lint bench install chromium
+.PHONY: serve test lint bench install chromium widget
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ lint: install
 
 test: install chromium lint
 	$(BIN)/python -m pytest
+
+# The prebuilt <hf-chat> widget the wheel ships (shinmun_hf/widget/), from public/apps/:
+# run after changing the widget's sources (tests/test_widget_prebuilt.py fails until you do).
+widget: install
+	$(BIN)/python -m shinmun_hf.integrations.widget_bundle
 
 bench: install
 	$(BIN)/python bench/run.py
