@@ -18,6 +18,7 @@ Errors (a bad path, code esbuild rejects) name the Markdown file and line and th
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -126,15 +127,20 @@ class ShinmunHfExtension(Extension):
         """Called by Markdown between documents: nothing per-site is forgotten."""
 
     # --- the page's components
-    def link(self, html: str, expansion: Expansion | None, refs: list[ComponentRef]) -> str:
-        """Put the directives' HTML back and each component's ``<script>`` in place."""
-        if expansion is not None:
-            html = expansion.restore(html)
+    def link(self, html: str, document: _Document) -> str:
+        """Put the directives' HTML back and each component's ``<script>`` in place.
+
+        Python-Markdown runs postprocessors on pieces too (``toc`` on each heading's text):
+        the document's components are bundled once, when a placeholder first shows up."""
+        if document.expansion is not None:
+            html = document.expansion.restore(html)
         if HF_CHAT_TAG.search(html) and script_placeholder(WIDGET_KEY) not in html:
             html += "\n" + script_placeholder(WIDGET_KEY)
         if "<!--shinmun-component:" not in html:
             return html
-        built, failed = self._bundle(refs)
+        if document.built is None:
+            document.built, document.failed = self._bundle(document.refs)
+        built, failed = document.built, document.failed
         seen: set[str] = set()
 
         def replace(match: re.Match[str]) -> str:
@@ -185,6 +191,16 @@ class ShinmunHfExtension(Extension):
         self.errors.append(error)
 
 
+@dataclass(slots=True)
+class _Document:
+    """What one conversion found: the directives' expansion, components, and their bundles."""
+
+    expansion: Expansion | None = None
+    refs: list[ComponentRef] = field(default_factory=list)
+    built: dict[str, str] | None = None
+    failed: dict[str, ShinmunError] = field(default_factory=dict)
+
+
 class _DirectivePreprocessor(Preprocessor):
     def __init__(self, md: Markdown, extension: ShinmunHfExtension) -> None:
         super().__init__(md)
@@ -197,9 +213,10 @@ class _DirectivePreprocessor(Preprocessor):
             expansion = DIRECTIVES.expand("\n".join(lines), context, fenced_lines)
         except ShinmunError as error:
             extension.fail(error)
-            self.md.shinmun_hf_expansion = (None, [])  # type: ignore[attr-defined]
+            self.md.shinmun_hf_document = _Document()  # type: ignore[attr-defined]
             return lines
-        self.md.shinmun_hf_expansion = (expansion, context.components)  # type: ignore[attr-defined]
+        document = _Document(expansion, context.components)
+        self.md.shinmun_hf_document = document  # type: ignore[attr-defined]
         return expansion.text.split("\n")
 
 
@@ -209,11 +226,9 @@ class _ComponentPostprocessor(Postprocessor):
         self.extension = extension
 
     def run(self, text: str) -> str:
-        expansion, refs = getattr(self.md, "shinmun_hf_expansion", (None, []))
-        self.md.shinmun_hf_expansion = (None, [])  # type: ignore[attr-defined]
-        return self.extension.link(text, expansion, refs)
+        document = getattr(self.md, "shinmun_hf_document", None) or _Document()
+        return self.extension.link(text, document)
 
 
-def makeExtension(**kwargs: Any) -> ShinmunHfExtension:  # noqa: N802 (Python-Markdown's name)
+def makeExtension(**kwargs: Any) -> ShinmunHfExtension:
     return ShinmunHfExtension(**kwargs)
-
