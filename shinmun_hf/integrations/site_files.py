@@ -89,8 +89,8 @@ class WidgetSettings:
             raise ConfigError(
                 "client_id is cimd, but the site's public URL is not set",
                 file=self.source,
-                hint="set site_url to the https address the site is published at: the client "
-                "metadata document and its redirect URL are made from it",
+                hint="give the site's public https address (site_url; --site-url for widget "
+                "export): the client metadata document and its redirect URL are made from it",
             )
 
     def published_variables(self) -> dict[str, Any]:
