@@ -130,7 +130,7 @@ def test_an_element_added_later_mounts(page: Page, site: tuple[str, str, Path, s
     expect(
         page.locator("#late").get_by_role("button", name="Sign in with Hugging Face")
     ).to_be_visible()
-    expect(page.locator("#late")).to_have_css("display", "block")
+    expect(page.locator("#late")).to_have_css("display", "flow-root")
 
 
 def test_the_shipped_widget_is_a_fresh_build_of_its_sources() -> None:

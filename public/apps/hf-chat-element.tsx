@@ -42,12 +42,13 @@ function configure(element: HTMLElement): void {
   }
 }
 
-/** A custom element is inline by default: the widget is a block. */
+/** A custom element is inline by default: the widget is a block, beside a theme's floats
+ * rather than under them. */
 function addStyles(): void {
   if (styled) return;
   styled = true;
   const sheet = new CSSStyleSheet();
-  sheet.replaceSync("hf-chat{display:block}");
+  sheet.replaceSync("hf-chat{display:flow-root}");
   document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
 }
 

@@ -41,6 +41,24 @@ REMOUNT = (
 has its components mounted (custom elements mount themselves)."""
 
 
+THEME_COLOURS = {
+    "material": (
+        "--fg:var(--md-typeset-color);--bg:var(--md-default-bg-color);"
+        "--surface:var(--md-code-bg-color);--muted:var(--md-default-fg-color--light);"
+        "--border:var(--md-default-fg-color--lighter);--accent:var(--md-typeset-a-color);"
+        "--accent-fg:var(--md-primary-bg-color);--focus:var(--md-accent-fg-color)"
+    ),
+    "mkdocs": (
+        "--fg:var(--bs-body-color);--bg:var(--bs-body-bg);--surface:var(--bs-tertiary-bg);"
+        "--muted:var(--bs-secondary-color);--border:var(--bs-border-color);"
+        "--accent:var(--bs-link-color);--accent-fg:var(--bs-body-bg)"
+    ),
+}
+"""The widget takes its colours from custom properties (``--fg``, ``--surface``...), with light
+and dark fallbacks that follow the system; these themes have a colour scheme of their own (a
+light page on a dark system, a palette toggle), so the widget takes theirs."""
+
+
 class _Options(Config):
     client_id = c.Type(str, default="")
     scopes = c.Type(str, default="")
@@ -135,6 +153,9 @@ class ShinmunHfPlugin(BasePlugin[_Options]):
         has_widget = HF_CHAT_TAG.search(output) is not None
         own = has_widget or "data-shinmun-component=" in output
         head = self.head
+        colours = THEME_COLOURS.get(config.theme.name or "")
+        if colours and extension.uses_widget:
+            head += f"\n<style>hf-chat{{{colours}}}</style>"
         if extension.uses_widget:
             head += f'\n<script type="module" src="{escape(self.settings.widget_url())}"></script>'
         output = add_to_head(output, head, no_referrer=own)
