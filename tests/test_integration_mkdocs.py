@@ -196,3 +196,19 @@ def test_material_instant_navigation_mounts_components_again(page: Page, materia
 @pytest.mark.browser
 def test_sign_in_in_a_material_page(page: Page, material: Site) -> None:
     sign_in_and_ask(page, f"{material.url}chat/", material.hub_url)
+
+
+def test_properdocs_builds_the_same_site_with_the_plugin(tmp_path: Path) -> None:
+    """ProperDocs, the maintained fork of MkDocs 1.x, reads the same mkdocs.yml."""
+    pytest.importorskip("properdocs", reason="needs ProperDocs")
+    write_mkdocs_site(tmp_path, "https://docs.example.org/", "https://huggingface.co", PLAIN)
+    done = run(["properdocs", "build", "-d", str(tmp_path / "site")], cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    chat = (tmp_path / "site" / "chat" / "index.html").read_text(encoding="utf-8")
+    assert '<hf-chat id="chat"></hf-chat>' in chat
+    assert re.search(r'<script type="module" src="/assets/components/hello\.\w+\.js">', chat)
+    assert (tmp_path / "site" / ".well-known" / "oauth-cimd").is_file()
+    write_components(tmp_path, SYNTAX_ERROR_LIB)
+    failed = run(["properdocs", "build", "-d", str(tmp_path / "site")], cwd=tmp_path)
+    assert failed.returncode != 0
+    assert SYNTAX_ERROR_AT in failed.stderr, failed.stderr
