@@ -143,3 +143,12 @@ def test_the_shipped_widget_is_a_fresh_build_of_its_sources() -> None:
     shipped = shipped_widget()
     stale = [name for name in fresh if fresh[name] != shipped.get(name)]
     assert not stale, f"{stale} are stale: run `make widget` and commit shinmun_hf/widget/"
+
+
+def test_the_shipped_widget_fits_the_widget_budget() -> None:
+    """The element and the API it re-exports stay within the widget's 12 kB (gzip -9)."""
+    import gzip
+
+    from shinmun_hf.integrations.widget_bundle import SCRIPT, shipped_widget
+
+    assert len(gzip.compress(shipped_widget()[SCRIPT], 9, mtime=0)) <= 12_000
