@@ -126,6 +126,13 @@ class ShinmunHfExtension(Extension):
     def reset(self) -> None:
         """Called by Markdown between documents: nothing per-site is forgotten."""
 
+    def begin_site(self) -> None:
+        """Forget the last build's pages (a generator rebuilding in the same process)."""
+        self.assets.clear()
+        self.components.clear()
+        self.errors.clear()
+        self.uses_widget = False
+
     # --- the page's components
     def link(self, html: str, document: _Document) -> str:
         """Put the directives' HTML back and each component's ``<script>`` in place.

@@ -152,13 +152,15 @@ class ShinmunHfPlugin(BasePlugin[_Options]):
         extension = self.extension
         has_widget = HF_CHAT_TAG.search(output) is not None
         own = has_widget or "data-shinmun-component=" in output
-        head = self.head
+        # (a site with components only gets no sign-in variables)
+        head = self.head if extension.uses_widget or self.settings.client_id else ""
         colours = THEME_COLOURS.get(config.theme.name or "")
         if colours and extension.uses_widget:
             head += f"\n<style>hf-chat{{{colours}}}</style>"
         if extension.uses_widget:
             head += f'\n<script type="module" src="{escape(self.settings.widget_url())}"></script>'
-        output = add_to_head(output, head, no_referrer=own)
+        if head or own:
+            output = add_to_head(output, head, no_referrer=own)
         if extension.components and "</body>" in output:
             at = output.rindex("</body>")
             output = output[:at] + REMOUNT + "\n" + output[at:]

@@ -84,6 +84,12 @@ def _initialized(pelican: Any) -> None:
     _site = _Site(pelican.settings)
 
 
+def _new_build(pelican: Any) -> None:
+    """Each run (``pelican --autoreload`` runs again in the same process) starts afresh."""
+    if _site is not None:
+        _site.extension.begin_site()
+
+
 class _Reader(MarkdownReader):
     """Pelican's Markdown reader, naming the file it reads for the extension's errors."""
 
@@ -119,6 +125,8 @@ def _content_written(path: str, context: Any) -> None:
     """Each HTML page gets the variables; one with a component sends no ``Referer``."""
     if _site is None or not path.endswith(".html"):
         return
+    if not (_site.extension.uses_widget or _site.widget.client_id):
+        return  # a site with components only: no sign-in variables
     file = Path(path)
     html = file.read_text(encoding="utf-8")
     own = HF_CHAT_TAG.search(html) is not None or "data-shinmun-component=" in html
@@ -142,6 +150,7 @@ def _finalized(pelican: Any) -> None:
 
 def register() -> None:
     signals.initialized.connect(_initialized)
+    signals.get_generators.connect(_new_build)
     signals.readers_init.connect(_readers_init)
     signals.all_generators_finalized.connect(_check)
     signals.content_written.connect(_content_written)
