@@ -65,10 +65,12 @@ def served(directory: Path) -> Iterator[str]:
         server.server_close()
 
 
-def run(arguments: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+def run(
+    arguments: list[str], cwd: Path, python: str = sys.executable
+) -> subprocess.CompletedProcess[str]:
     """A generator's own command, run as its users run it (``python -m mkdocs build``)."""
     return subprocess.run(
-        [sys.executable, "-m", *arguments],
+        [python, "-m", *arguments],
         cwd=cwd,
         capture_output=True,
         text=True,
