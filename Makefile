@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: serve test lint bench install chromium
+.PHONY: serve test lint bench install chromium widget pelican
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,6 +14,17 @@ $(BIN)/.installed: pyproject.toml
 	touch $@
 
 install: $(BIN)/.installed
+
+# Pelican in a venv of its own, as its users have it: Pelican 4.12 pins Pygments below 2.20,
+# which would slow the engine's own venv (tests/test_integration_pelican.py runs it from here).
+PELICAN_VENV := .venv-pelican
+$(PELICAN_VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(PELICAN_VENV)
+	$(PELICAN_VENV)/bin/pip install --quiet --upgrade pip
+	$(PELICAN_VENV)/bin/pip install --quiet -e '.[pelican]'
+	touch $@
+
+pelican: $(PELICAN_VENV)/.installed
 
 serve: install
 	$(BIN)/shinmun serve --hub local
@@ -29,8 +40,13 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: install chromium lint
+test: install pelican chromium lint
 	$(BIN)/python -m pytest
+
+# The prebuilt <hf-chat> widget the wheel ships (shinmun_hf/widget/), from public/apps/:
+# run after changing the widget's sources (tests/test_widget_prebuilt.py fails until you do).
+widget: install
+	$(BIN)/python -m shinmun_hf.integrations.widget_bundle
 
 bench: install
 	$(BIN)/python bench/run.py

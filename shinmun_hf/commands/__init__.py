@@ -5,5 +5,5 @@ arguments and returning the exit code). Imports of heavy dependencies belong ins
 ``shinmun --help`` stays instant.
 """
 
-COMMANDS = ("init", "new", "build", "serve", "check", "shinmun_names")
+COMMANDS = ("init", "new", "build", "serve", "check", "widget", "shinmun_names")
 """Modules of this package that define a subcommand, in the order ``--help`` lists them."""

@@ -7,6 +7,8 @@ the project's ``node_modules`` resolve as they would for any bundler, and then m
 * if the module's default export is a function, it is called once for every element
   ``[data-shinmun-component="<key>"]`` of the page, with that element; a ``Node`` it returns
   is appended to the element (a component embedded twice on a page mounts twice);
+* elements added later (content swapped in without a reload) are mounted when the page
+  dispatches ``shinmun:content`` on ``window``; each element is mounted once;
 * otherwise the module simply runs, so a plain script using ``document.getElementById(id)``
   works as in Shinmun. Module scripts run after the page is parsed, so the element exists.
 
@@ -42,7 +44,13 @@ from .esbuild import Esbuild, find_esbuild
 from .jsx_runtime import jsx_import_source, missing_react_hint
 from .sources import component_path, inline_digest, inline_position, output_name
 
-__all__ = ["JSX_IMPORT_SOURCE", "JSX_RUNTIME_DIR", "CompileError", "ComponentBundler"]
+__all__ = [
+    "JSX_IMPORT_SOURCE",
+    "JSX_RUNTIME_DIR",
+    "REMOUNT_EVENT",
+    "CompileError",
+    "ComponentBundler",
+]
 
 JSX_RUNTIME_DIR = Path(__file__).resolve().parent / "jsx"
 JSX_IMPORT_SOURCE = "shinmun-jsx"
@@ -59,7 +67,10 @@ OPTIONS = (
     "--log-limit=20",
     "--color=false",
 )
-MOUNT_VERSION = "mount-2"  # bump when the generated entry module changes
+MOUNT_VERSION = "mount-3"  # bump when the generated entry module changes
+REMOUNT_EVENT = "shinmun:content"
+"""Dispatched on ``window`` by pages that swap content in without a reload (Material for
+MkDocs' instant navigation): every component mounts on its new elements, once each."""
 ERROR = re.compile(r"\[ERROR\]\s*(?P<message>.+)")
 LOCATION = re.compile(r"^\s+(?P<file>\S[^\n]*?):(?P<line>\d+):(?P<column>\d+):\s*$", re.M)
 
@@ -213,11 +224,17 @@ class ComponentBundler:
             f"import * as component from {json.dumps(target.as_posix())};\n"
             "const mount = (component as { default?: unknown }).default;\n"
             'if (typeof mount === "function") {\n'
-            '  for (const element of document.querySelectorAll("[data-shinmun-component]")) {\n'
-            f"    if ((element as HTMLElement).dataset.shinmunComponent !== {key}) continue;\n"
-            "    const node = mount(element);\n"
-            "    if (node instanceof Node) element.append(node);\n"
-            "  }\n"
+            "  const mountAll = () => {\n"
+            '    for (const element of document.querySelectorAll("[data-shinmun-component]")) {\n'
+            "      const data = (element as HTMLElement).dataset;\n"
+            f"      if (data.shinmunComponent !== {key} || data.shinmunMounted) continue;\n"
+            '      data.shinmunMounted = "1";\n'
+            "      const node = mount(element);\n"
+            "      if (node instanceof Node) element.append(node);\n"
+            "    }\n"
+            "  };\n"
+            "  mountAll();\n"
+            f"  addEventListener({json.dumps(REMOUNT_EVENT)}, mountAll);\n"
             "}\n"
         )
         entry = self._entry_path(ref)
