@@ -8,7 +8,7 @@ import time
 import pytest
 from conftest import Project
 
-from shinmun_hf.build import Builder, BuildOptions
+from shinmun_hf.pipeline.builder import Builder, BuildOptions
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import Project
 
-from shinmun_hf.freshness import RACY_MARGIN_NS
+from shinmun_hf.incremental.freshness import RACY_MARGIN_NS
 
 
 def snapshot(directory) -> dict[str, str]:
@@ -103,8 +103,8 @@ def test_a_build_with_nothing_to_do_imports_no_renderer(blog):
 
 
 def test_a_survey_of_another_build_is_refused(blog, tmp_path):
-    from shinmun_hf.build import Builder, BuildOptions
-    from shinmun_hf.freshness import survey
+    from shinmun_hf.incremental.freshness import survey
+    from shinmun_hf.pipeline.builder import Builder, BuildOptions
 
     options = BuildOptions()
     looked = survey(blog.root, blog.out, options)
@@ -317,7 +317,7 @@ def test_layout_edit_redoes_only_pages_using_it(blog):
 
 def test_one_builder_reused_across_edits_equals_cold_build(blog, tmp_path):
     """``serve`` keeps one Builder and its in-memory state between rebuilds."""
-    from shinmun_hf.build import Builder, BuildOptions
+    from shinmun_hf.pipeline.builder import Builder, BuildOptions
 
     builder = Builder(blog.root, blog.out, BuildOptions())
     builder.build()
@@ -330,7 +330,7 @@ def test_one_builder_reused_across_edits_equals_cold_build(blog, tmp_path):
 def test_cache_forgets_entries_no_file_has(tmp_path):
     import sqlite3
 
-    from shinmun_hf.cache import EntryCache
+    from shinmun_hf.incremental.cache import EntryCache
 
     cache = EntryCache(tmp_path)
     cache.db.executemany(
@@ -396,7 +396,7 @@ def test_edit_after_a_parallel_cold_build_does_not_rank_related_posts_again(
     def rank_again(*args: object) -> None:
         raise AssertionError("related posts ranked again although no ranking changed")
 
-    monkeypatch.setattr("shinmun_hf.site.RelatedIndex", rank_again)
+    monkeypatch.setattr("shinmun_hf.site.model.RelatedIndex", rank_again)
     project.post(
         "post-17",
         title="Post 17, renamed",  # every list showing it is checked again
@@ -479,7 +479,7 @@ def test_long_lived_builder_writes_in_full_once_its_base_manifest_is_damaged(big
     """``serve`` keeps the full manifest it read in memory and writes deltas from it. Once
     the file on disk is no longer that manifest, a delta from it can never be read back: the
     next build must write the manifest in full, or every later build would start cold."""
-    from shinmun_hf.build import Builder, BuildOptions
+    from shinmun_hf.pipeline.builder import Builder, BuildOptions
 
     blog = big_blog
     base, delta = manifest_files(blog)
@@ -529,22 +529,25 @@ def test_a_file_written_again_under_the_same_stat_is_read_again(
     "racily clean" files): a file changed about when a build started is read again by the
     next build, whether content, public or layout. (The tick is simulated: the file's
     change time is held still.)"""
-    import shinmun_hf.build
-    import shinmun_hf.sources
-    from shinmun_hf.build import Builder, BuildOptions
+    import shinmun_hf.pipeline.builder
+    import shinmun_hf.project.sources
+    from shinmun_hf.pipeline.builder import Builder, BuildOptions
 
     file = blog.root / path
     if not file.exists():
         file.write_text("AAAA\n")
     file.write_text(file.read_text().replace("</body>", "<!--AAAA--></body>") + "<!--AAAA-->")
     tick = time.time_ns() + 50_000_000  # (changed as the build starts: racily clean)
-    real = shinmun_hf.sources.changed_ns
+    real = shinmun_hf.project.sources.changed_ns
     inode = file.stat().st_ino
 
     def held_still(stat):
         return tick if stat.st_ino == inode else real(stat)
 
-    for module in (shinmun_hf.sources, shinmun_hf.build):  # (every module that calls it)
+    for module in (
+        shinmun_hf.project.sources,
+        shinmun_hf.pipeline.builder,
+    ):  # (every module that calls it)
         monkeypatch.setattr(module, "changed_ns", held_still)
     kept = Builder(blog.root, blog.out, BuildOptions())
     kept.build()
@@ -562,7 +565,7 @@ def test_a_file_written_again_under_the_same_stat_is_read_again(
 def test_an_edit_that_sets_the_old_modification_time_back_is_seen(blog, tmp_path, path, builder):
     """``rsync -t``, ``touch -r`` or an editor keeping times can write new bytes of the same
     size under the old modification time; the status-change time still moves."""
-    from shinmun_hf.build import Builder, BuildOptions
+    from shinmun_hf.pipeline.builder import Builder, BuildOptions
 
     file = blog.root / path
     if not file.exists():
@@ -652,7 +655,7 @@ def test_a_build_killed_while_it_moves_files_in_is_followed_by_a_whole_build(big
 import os, signal
 from pathlib import Path
 import shinmun_hf.writer
-from shinmun_hf.build import Builder, BuildOptions
+from shinmun_hf.pipeline.builder import Builder, BuildOptions
 replace, moved = os.replace, []
 def killing_replace(source, target):
     if len(moved) == 3:
@@ -751,7 +754,7 @@ def test_build_with_nothing_to_do_reads_only_the_summary(blog, monkeypatch):
     def refuse(*args: object) -> None:
         raise AssertionError("the whole manifest was read although nothing changed")
 
-    monkeypatch.setattr("shinmun_hf.build.load_manifest", refuse)
+    monkeypatch.setattr("shinmun_hf.pipeline.builder.load_manifest", refuse)
     result = blog.build()
     assert result.written == 0 and result.unchanged == result.outputs > 30
 
@@ -769,7 +772,7 @@ def test_edit_past_the_excerpt_leaves_whole_site_facts_uncomputed(big_blog, monk
     """The sitemap and the search index list every document: after an edit that changes
     neither a document's address, day, card nor search fields, they are known to be fresh
     without digesting the whole site."""
-    from shinmun_hf.site import Site
+    from shinmun_hf.site.model import Site
 
     compute = Site._compute_fact
 
@@ -812,7 +815,7 @@ def test_lost_entry_cache_is_refilled_by_the_next_build(big_blog, monkeypatch):
 def test_cache_folder_deleted_under_a_long_lived_builder_leaves_a_usable_manifest(
     big_blog, tmp_path
 ):
-    from shinmun_hf.build import Builder, BuildOptions
+    from shinmun_hf.pipeline.builder import Builder, BuildOptions
 
     builder = Builder(big_blog.root, big_blog.out, BuildOptions())
     builder.build()
@@ -828,7 +831,7 @@ def test_cache_folder_deleted_under_a_long_lived_builder_leaves_a_usable_manifes
 def test_body_edit_takes_the_rankings_of_before_without_digesting_every_post(big_blog, monkeypatch):
     """Same documents in the same order, and the edited post's category, tags and month as
     they were: the rankings are known unchanged from its old outline alone."""
-    from shinmun_hf.site import Site
+    from shinmun_hf.site.model import Site
 
     def refuse(self):
         raise AssertionError("ranking signature digested although no post's ranking changed")
@@ -843,7 +846,7 @@ def test_body_edit_takes_the_rankings_of_before_without_digesting_every_post(big
 
 def test_body_edit_lays_the_site_out_as_before_without_sorting_or_grouping(big_blog, monkeypatch):
     """Every file in its place of before: the site is laid out from the recorded shape."""
-    from shinmun_hf.site import Site
+    from shinmun_hf.site.model import Site
 
     def refuse(*args, **kwargs):
         raise AssertionError("site laid out anew although every file kept its place")
@@ -872,7 +875,7 @@ def test_delta_leaves_out_the_site_shape_it_did_not_change(big_blog):
 
 def test_body_edit_plans_only_the_pages_it_may_change(big_blog, monkeypatch):
     """The other 59 posts' pages keep their records without an output being made for them."""
-    from shinmun_hf import outputs
+    from shinmun_hf.render import outputs
 
     planned = []
     make = outputs.document_output
@@ -944,7 +947,7 @@ def test_damaged_outline_records_mean_reading_those_files_again(big_blog, tmp_pa
 def test_body_edit_decodes_only_the_outlines_it_reads(project, monkeypatch):
     """The pages an edit past the excerpt reaches show a few dozen of the 120 posts: only
     their outlines are decoded from the manifest."""
-    from shinmun_hf import build
+    from shinmun_hf.pipeline import builder as build
 
     for number in range(120):
         project.post(

@@ -9,7 +9,7 @@ import zlib
 
 import pytest
 
-from shinmun_hf.freshness import RACY_MARGIN_NS
+from shinmun_hf.incremental.freshness import RACY_MARGIN_NS
 
 
 def png(width: int, height: int) -> bytes:

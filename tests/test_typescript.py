@@ -380,7 +380,7 @@ def test_a_strict_build_after_a_lenient_one_fails_as_a_fresh_one_would(component
     """SHINMUN_STRICT_TYPESCRIPT=0 then a normal build: not 'nothing to do' with the error
     boxes kept, but the error a fresh build reports."""
     from shinmun_hf.cli import main
-    from shinmun_hf.freshness import RACY_MARGIN_NS
+    from shinmun_hf.incremental.freshness import RACY_MARGIN_NS
 
     components.write("public/apps/broken.ts", "let = ;\n")
     components.page(
@@ -402,7 +402,7 @@ def test_the_script_url_is_html_escaped():
     from types import SimpleNamespace
 
     from shinmun_hf.components import script_placeholder
-    from shinmun_hf.outputs import link_components
+    from shinmun_hf.render.outputs import link_components
     from shinmun_hf.urls import Urls
 
     site = SimpleNamespace(

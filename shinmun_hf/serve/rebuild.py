@@ -17,8 +17,8 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Literal
 
-from ..build import Builder
-from ..config import load_config
+from ..pipeline.builder import Builder
+from ..project.config import load_config
 from .changes import Change, classify
 from .console import Console
 from .events import Event

@@ -14,17 +14,17 @@ from html import escape
 from typing import Any
 from urllib.parse import unquote
 
-from .components import PLACEHOLDER
-from .content import POST
-from .deps import record, recording
+from ..components import PLACEHOLDER
+from ..content.entry import POST
+from ..incremental.facts import record, recording
+from ..project.oauth_client import CIMD_FILE, metadata_document
+from ..site.model import Document, Site
+from ..urls import output_file
 from .feeds import atom_feed, rss_feed
-from .helpers import paginate
-from .oauth_client import CIMD_FILE, metadata_document
 from .search_index import search_index
-from .site import Document, Site
 from .sitemap import sitemap
+from .template_api import paginate
 from .templates import Layouts, template_error
-from .urls import output_file
 
 __all__ = ["Output", "document_output", "link_components", "plan_outputs"]
 

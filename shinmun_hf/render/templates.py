@@ -16,7 +16,7 @@ from types import TracebackType
 import jinja2
 from jinja2 import meta
 
-from .errors import BuildError, ShinmunError
+from ..errors import BuildError, ShinmunError
 
 __all__ = ["Layouts", "template_error"]
 

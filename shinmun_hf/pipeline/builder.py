@@ -18,7 +18,11 @@ from operator import is_not, itemgetter
 from pathlib import Path
 from typing import Any
 
-from .cache import (
+from ..components import BuiltComponent
+from ..content.entry import POST, Entry, EntryOutline, parse_entry
+from ..digests import digest_of
+from ..errors import BuildError, ShinmunError, raise_all
+from ..incremental.cache import (
     CACHE_DIR,
     CacheReader,
     EntryCache,
@@ -33,30 +37,26 @@ from .cache import (
     recorded_sources,
     save_manifest,
 )
-from .components import BuiltComponent
-from .config import Config
-from .content import POST, Entry, EntryOutline, parse_entry
-from .deps import digest_of
-from .engine import ENGINE
-from .entry_codec import EncodedOutline, decode_outline, encode_outline, outline_field
-from .errors import BuildError, ShinmunError, raise_all
-from .freshness import (
+from ..incremental.entry_codec import EncodedOutline, decode_outline, encode_outline, outline_field
+from ..incremental.freshness import (
     RACY_MARGIN_NS,
     Survey,
     fingerprint,
     survey,
     unchanged_result,
 )
-from .helpers import make_filters, make_globals
-from .markup import RenderSettings, prepare_renderer
-from .markup.highlight_cache import take_used, use_store
-from .options import BuildOptions, BuildResult, strict_typescript
-from .outputs import Output, document_output, plan_outputs
-from .site import Document, Site, SiteShape
-from .sources import BundleFile, SourceFile, changed_ns, discover, file_stats, tree_files
-from .templates import Layouts
+from ..markup import RenderSettings, prepare_renderer
+from ..markup.highlight_cache import take_used, use_store
+from ..project.config import Config
+from ..project.options import BuildOptions, BuildResult, strict_typescript
+from ..project.sources import BundleFile, SourceFile, changed_ns, discover, file_stats, tree_files
+from ..render.outputs import Output, document_output, plan_outputs
+from ..render.template_api import make_filters, make_globals
+from ..render.templates import Layouts
+from ..site.model import Document, Site, SiteShape
+from ..version import ENGINE
+from ..writer import MARKER, FileFolderClash, SiteWriter, read_marker, write_file_atomically
 from .workers import fork_pool
-from .writer import MARKER, FileFolderClash, SiteWriter, read_marker, write_file_atomically
 
 __all__ = ["BuildOptions", "BuildResult", "build", "discover", "inputs_of", "sources_of"]
 
@@ -547,7 +547,7 @@ class Builder:
         refs = site.component_refs()
         if not refs:
             return {}
-        from .typescript import ComponentBundler  # only projects with components pay for it
+        from ..typescript import ComponentBundler  # only projects with components pay for it
 
         bundler = ComponentBundler(
             self.project, self.cache_dir / "components", dev=self.options.dev

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .content import Entry
+    from ..content.entry import Entry
 
 __all__ = [
     "CACHE_DIR",

@@ -18,15 +18,16 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from .components import PLACEHOLDER, ComponentRef
-from .config import Config
-from .content import PAGE, POST, Entry, EntryOutline, reading_minutes
-from .deps import digest_of, record
-from .entry_codec import EncodedOutline, decode_outline, outline_field
-from .errors import BuildError
+from ..components import PLACEHOLDER, ComponentRef
+from ..content.entry import PAGE, POST, Entry, EntryOutline, reading_minutes
+from ..content.slugs import slugify
+from ..digests import digest_of
+from ..errors import BuildError
+from ..incremental.entry_codec import EncodedOutline, decode_outline, outline_field
+from ..incremental.facts import record
+from ..project.config import Config
+from ..urls import Urls, output_file, resolve_links
 from .related import RelatedIndex
-from .slugs import slugify
-from .urls import Urls, output_file, resolve_links
 
 __all__ = ["Archive", "Document", "Pagination", "RelatedMemo", "Site", "SiteShape", "Taxonomy"]
 

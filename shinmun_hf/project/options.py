@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from ..site.model import Site
     from .config import Config
-    from .site import Site
 
 __all__ = ["BuildOptions", "BuildResult", "strict_typescript"]
 
