@@ -177,8 +177,8 @@ PHASES = (
     "Builder._render_outputs",
     "Layouts",
     "plan_outputs",
-    "Builder._run_render_job",
-    "Builder._copy_public",
+    "run_render_job",
+    "copy_public",
     "SiteWriter.commit",
     "save_manifest",
 )

@@ -529,7 +529,7 @@ def test_a_file_written_again_under_the_same_stat_is_read_again(
     "racily clean" files): a file changed about when a build started is read again by the
     next build, whether content, public or layout. (The tick is simulated: the file's
     change time is held still.)"""
-    import shinmun_hf.pipeline.builder
+    import shinmun_hf.pipeline.copies
     import shinmun_hf.project.sources
     from shinmun_hf.pipeline.builder import Builder, BuildOptions
 
@@ -544,10 +544,8 @@ def test_a_file_written_again_under_the_same_stat_is_read_again(
     def held_still(stat):
         return tick if stat.st_ino == inode else real(stat)
 
-    for module in (
-        shinmun_hf.project.sources,
-        shinmun_hf.pipeline.builder,
-    ):  # (every module that calls it)
+    # (every module that calls it)
+    for module in (shinmun_hf.project.sources, shinmun_hf.pipeline.copies):
         monkeypatch.setattr(module, "changed_ns", held_still)
     kept = Builder(blog.root, blog.out, BuildOptions())
     kept.build()
@@ -947,7 +945,8 @@ def test_damaged_outline_records_mean_reading_those_files_again(big_blog, tmp_pa
 def test_body_edit_decodes_only_the_outlines_it_reads(project, monkeypatch):
     """The pages an edit past the excerpt reaches show a few dozen of the 120 posts: only
     their outlines are decoded from the manifest."""
-    from shinmun_hf.pipeline import builder as build
+    from shinmun_hf.incremental import entry_codec, replay
+    from shinmun_hf.pipeline import builder
 
     for number in range(120):
         project.post(
@@ -959,14 +958,15 @@ def test_body_edit_decodes_only_the_outlines_it_reads(project, monkeypatch):
         )
     project.build()
     decoded = []
-    decode = build.decode_outline
+    decode = entry_codec.decode_outline
 
     def counted(fields):
         decoded.append(fields[0])
         return decode(fields)
 
     time.sleep(0.15)  # out of the racily-clean window
-    monkeypatch.setattr(build, "decode_outline", counted)
+    for module in (builder, replay):  # (every module that decodes a recorded outline)
+        monkeypatch.setattr(module, "decode_outline", counted)
     path = project.root / "content/posts/post-004.md"
     path.write_text(path.read_text() + "\nA last line, past the excerpt.\n")
     result = project.build()

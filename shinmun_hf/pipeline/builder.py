@@ -13,15 +13,14 @@ import hashlib
 import os
 import time
 from collections.abc import Callable, Iterable, Sequence
-from itertools import compress
-from operator import is_not, itemgetter
 from pathlib import Path
 from typing import Any
 
 from ..components import BuiltComponent
 from ..content.entry import POST, Entry, EntryOutline, parse_entry
 from ..digests import digest_of
-from ..errors import BuildError, ShinmunError, raise_all
+from ..errors import ShinmunError, raise_all
+from ..incremental import replay
 from ..incremental.cache import (
     CACHE_DIR,
     CacheReader,
@@ -29,14 +28,15 @@ from ..incremental.cache import (
     Manifest,
     OutputRecord,
     SourceRecord,
-    dependent_files,
-    dependents_of,
     load_manifest,
     output_record,
     recorded_details,
     recorded_sources,
     save_manifest,
 )
+from ..incremental.dependents import dependents as dependents_index
+from ..incremental.dependents import patch_dependents
+from ..incremental.dependents import suspects as find_suspects
 from ..incremental.entry_codec import EncodedOutline, decode_outline, encode_outline, outline_field
 from ..incremental.freshness import (
     RACY_MARGIN_NS,
@@ -45,46 +45,25 @@ from ..incremental.freshness import (
     survey,
     unchanged_result,
 )
-from ..markup import RenderSettings, prepare_renderer
-from ..markup.highlight_cache import take_used, use_store
+from ..incremental.replay import place_in_site, shape_to_replay
 from ..project.config import Config
 from ..project.options import BuildOptions, BuildResult, strict_typescript
-from ..project.sources import BundleFile, SourceFile, changed_ns, discover, file_stats, tree_files
+from ..project.sources import BundleFile, SourceFile, discover, file_stats, tree_files
 from ..render.outputs import Output, document_output, plan_outputs
 from ..render.template_api import make_filters, make_globals
 from ..render.templates import Layouts
-from ..site.model import Document, Site, SiteShape
+from ..site.model import Document, Site
 from ..version import ENGINE
 from ..writer import MARKER, FileFolderClash, SiteWriter, read_marker, write_file_atomically
-from .workers import fork_pool
+from .clashes import Maker, claim_files, explained_clash
+from .copies import copy_bundles, copy_public
+from .entries import entry_key, parse_all
+from .rendering import RenderJob, run_render_job
 
 __all__ = ["BuildOptions", "BuildResult", "build", "discover", "inputs_of", "sources_of"]
 
-SKIPPED_PUBLIC_SUFFIXES = (".ts", ".tsx", ".mts", ".cts")
 ASSET = "asset"
 """The layout digest of a component bundle's record: it has no layout."""
-PARALLEL_THRESHOLD = 24
-"""Below this many entries to render, worker start-up costs more than it saves."""
-
-
-def _entry_key(source: SourceFile, digest: str, config: Config) -> str:
-    settings = config.render_settings.key
-    text = f"{ENGINE}|{config.timezone}|{settings}|{source.kind}|{source.path}|{digest}"
-    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
-
-
-def _parse_job(
-    job: tuple[str, str, bytes, str, RenderSettings],
-) -> tuple[Entry | ShinmunError, dict[str, str]]:
-    """The entry (or what is wrong with its file), and the highlighted code blocks it used
-    (for the cache to keep). An error is returned, not raised: every file is still parsed,
-    so one build reports every bad file."""
-    take_used()  # forget blocks of anything rendered outside a job (serve's fast render)
-    try:
-        entry: Entry | ShinmunError = parse_entry(*job)
-    except ShinmunError as error:
-        entry = error
-    return entry, take_used()
 
 
 class Builder:
@@ -160,7 +139,16 @@ class Builder:
             previous.engine == ENGINE and previous.config_digest == config.digest
         )
         entries, digests, stats = self._load_entries(sources, config, previous, trusted, result)
-        shape = self._shape_to_replay(previous, trusted, config, sources, entries, now)
+        shape = shape_to_replay(
+            previous,
+            trusted,
+            (self.options.drafts, self.options.future),
+            self._changed_sources,
+            sources,
+            entries,
+            now,
+            decoded=lambda item: self._decoded(item, config),
+        )
         if shape is None:  # every outline is read: decoded here, once
             entries = [self._decoded(item, config) for item in entries]
         site = Site(
@@ -196,7 +184,7 @@ class Builder:
         writer = SiteWriter(
             self.out, protected=sources_of(self.project), inputs=inputs_of(self.project)
         )
-        makers: dict[str, Output | Document | str] = {}  # what makes each file, for errors
+        makers: dict[str, Maker] = {}  # what makes each file, for errors
         try:
             manifest = Manifest(writer.build_id, ENGINE, config.digest, sources=stats)
             manifest.outlines = self._recorded_outlines(previous)
@@ -220,7 +208,7 @@ class Builder:
             result.removed_files = removed
         except FileFolderClash as clash:
             writer.abort()
-            raise _explained_clash(clash.path, makers, site, self.project, self.out) from None
+            raise explained_clash(clash.path, makers, site, self.project, self.out) from None
         except BaseException:
             writer.abort()
             raise
@@ -273,7 +261,7 @@ class Builder:
                 )
             except (OSError, ShinmunError):
                 return []  # the full build reports it
-            if _place_in_site(entry.outline()) != _place_in_site(document.outline):
+            if place_in_site(entry.outline()) != place_in_site(document.outline):
                 return []
             swaps.append((document, entry, hashlib.blake2b(data, digest_size=16).hexdigest()))
         for document, entry, digest in swaps:
@@ -296,7 +284,7 @@ class Builder:
             write_file_atomically(self.out / output.file, data)
             layout_digest = layouts.closure_digest(output.layout) if output.layout else ""
             updated = output_record(layout_digest, facts, digest, *site.split_facts(facts))
-            _patch_dependents(manifest.dependents, output.file, record, updated)
+            patch_dependents(manifest.dependents, output.file, record, updated)
             manifest.outputs[output.file] = updated
             written.append(output.file)
         return written
@@ -342,12 +330,12 @@ class Builder:
             ):
                 digest = old[2]
                 # Same engine and config (trusted): an unchanged file keeps its cache key.
-                key = old[3] if trusted else _entry_key(source, digest, config)
+                key = old[3] if trusted else entry_key(source, digest, config)
                 stats[path] = old if trusted else (*old[:3], key)
             else:
                 raw = data[path] = (self.project / path).read_bytes()
                 digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
-                key = _entry_key(source, digest, config)
+                key = entry_key(source, digest, config)
                 stats[path] = (source.size, source.changed_ns, digest, key)
                 if old is None or old[2] != digest:
                     changed.add(path)
@@ -390,7 +378,7 @@ class Builder:
                     )
                 highlights: dict[str, dict[str, str]] = {}
                 errors: list[ShinmunError] = []
-                for entry, used in self._parse_all(jobs):
+                for entry, used in parse_all(jobs, self.options, self.cache_dir):
                     if isinstance(entry, ShinmunError):
                         errors.append(entry)
                         continue
@@ -426,43 +414,6 @@ class Builder:
                 result.warnings.extend(warnings)
         result.rendered_entries = len(fresh)
         return ordered, digests, stats
-
-    def _shape_to_replay(
-        self,
-        previous: Manifest | None,
-        trusted: bool,
-        config: Config,
-        sources: list[SourceFile],
-        entries: list[Entry | EntryOutline | EncodedOutline],
-        now: dt.datetime,
-    ) -> SiteShape | None:
-        """The previous build's site shape, if this build's site is certainly laid out the
-        same: same engine and config (``trusted``), same options, the same content files,
-        each changed one in the same place as before, and no future post come due since (nor
-        the clock turned back)."""
-        if not trusted or previous is None or previous.shape is None:
-            return None
-        if previous.shape_key != (self.options.drafts, self.options.future):
-            return None
-        if not previous.summary().published_alike(now.timestamp()):
-            return None
-        changed = self._changed_sources  # added and removed files too
-        old = _old_outlines(previous, changed)  # None if a file is new
-        if old is None:
-            return None
-        current = {
-            s.path: item for s, item in zip(sources, entries, strict=True) if s.path in changed
-        }
-        for path, outline in old.items():
-            item = current.get(path)  # None if the file is gone
-            if item is None:
-                return None
-            new = self._decoded(item, config)
-            if isinstance(new, Entry):
-                new = new.outline()
-            if _place_in_site(new) != _place_in_site(outline):
-                return None
-        return previous.shape
 
     def _decoded(
         self, item: Entry | EntryOutline | EncodedOutline, config: Config
@@ -529,19 +480,6 @@ class Builder:
         data = (self.project / source).read_bytes()
         return parse_entry(source, kind, data, config.timezone, config.render_settings)
 
-    def _parse_all(
-        self, jobs: list[tuple[str, str, bytes, str, RenderSettings]]
-    ) -> list[tuple[Entry | ShinmunError, dict[str, str]]]:
-        use_store(self.cache_dir / "entries.sqlite")  # code blocks highlighted before
-        workers = self.options.jobs or os.cpu_count() or 1
-        progress = _progress_of(self.options, "reading content", len(jobs))
-        if len(jobs) < PARALLEL_THRESHOLD or workers < 2:
-            return [progress(_parse_job(job)) for job in jobs]
-        chunk = max(1, len(jobs) // (workers * 8))
-        prepare_renderer(jobs[0][4])  # once here, inherited by every worker
-        with fork_pool(workers) as pool:
-            return [progress(parsed) for parsed in pool.map(_parse_job, jobs, chunksize=chunk)]
-
     # --- components
     def _bundle_components(self, site: Site, result: BuildResult) -> dict[str, bytes]:
         refs = site.component_refs()
@@ -578,7 +516,7 @@ class Builder:
         writer: SiteWriter,
         result: BuildResult,
         assets: dict[str, bytes],
-        makers: dict[str, Output | Document | str],
+        makers: dict[str, Maker],
     ) -> None:
         """Render the outputs that are not fresh, and fill ``makers`` with what makes each."""
         layouts = self._layouts_for(site)
@@ -597,7 +535,7 @@ class Builder:
             if previous.membership != site.membership:
                 related = None  # other documents, or another order: no ranking carries over
             else:
-                previous_outlines = _previous_outlines(previous, changed, site)
+                previous_outlines = replay.previous_outlines(previous, changed, site)
                 if previous_outlines is not None:
                     site.prove_ranking(related[0], previous_outlines)
         # Same documents in the same rankings: per-post facts are decided by their sources.
@@ -631,7 +569,7 @@ class Builder:
             site.previous_outlines = previous_outlines
             same_layouts = remembered is not None and remembered[0] == layouts_key
             if same_layouts and (previous.dependents or not old):
-                suspects = _suspects(old, previous.dependents, changed, fact)
+                suspects = find_suspects(old, previous.dependents, changed, fact)
 
         # A replayed site has the pages of before and, here, the same layouts: of the
         # documents' pages only the suspected ones are planned; the others keep their records.
@@ -643,7 +581,7 @@ class Builder:
         outputs = plan_outputs(site, planned_documents)
         outputs = _without_optional_outputs(outputs, layouts, self.project / "public")
         claimed = makers  # (the caller's: it explains a file-and-folder clash with it)
-        claimed.update(self._claim_files(site, outputs, assets))
+        claimed.update(claim_files(site, outputs, assets))
         if planned_documents is not None:  # (the others' files were unique in that build)
             for file, document in site.by_output_file.items():
                 claimed.setdefault(file, document)
@@ -694,12 +632,12 @@ class Builder:
             for source in recorded_sources(old[output.file])
         }
         site.load_entries([site.by_source[s] for s in sorted(shown) if s in site.by_source])
-        job = _RenderJob(stale, layouts, site, old, writer)
-        for file, record, written in self._run_render_job(job):
+        job = RenderJob(stale, layouts, site, old, writer)
+        for file, record, written in run_render_job(job, self.options):
             manifest.outputs[file] = record
             if written:
                 writer.staged.append(file)
-            self._count(file, written, result)
+            result.count_file(file, written)
 
         for file, data in assets.items():
             digest = hashlib.blake2b(data, digest_size=16).hexdigest()
@@ -708,39 +646,14 @@ class Builder:
             written = record is None or record[2] != digest
             if written:
                 writer.write(file, data)
-            self._count(file, written, result)
+            result.count_file(file, written)
 
-        self._copy_public(previous, manifest, writer, result, claimed)
-        self._copy_bundles(site, previous, manifest, writer, result, claimed)
+        copy_public(self.project, self.out, previous, manifest, writer, result, claimed)
+        copy_bundles(
+            self.project, self.out, self._bundles, site, previous, manifest, writer, result, claimed
+        )
         manifest.layout_closures = (layouts_key, layouts.closures())
-        manifest.dependents = _dependents(previous, manifest.outputs)
-
-    def _run_render_job(self, job: _RenderJob) -> list[Rendered]:
-        workers = min(self.options.jobs or os.cpu_count() or 1, 8)
-        count = len(job.outputs)
-        tell = self.options.progress
-        if count < PARALLEL_THRESHOLD or workers < 2:
-            if tell is None:
-                return job.run(range(count))
-            rendered: list[Rendered] = []
-            for indexes in _chunks(count, max(1, count // 50)):
-                rendered.extend(job.run(indexes))
-                tell("rendering pages", len(rendered), count)
-            return rendered
-        global _current_job
-        _current_job = job  # inherited by the forked workers
-        try:
-            with fork_pool(workers) as pool:
-                chunks = _chunks(count, workers * 4)
-                done: list[Rendered] = []
-                for part, related in pool.map(_run_chunk, chunks):
-                    done.extend(part)
-                    job.site.adopt_related(related)
-                    if tell is not None:
-                        tell("rendering pages", len(done), count)
-                return done
-        finally:
-            _current_job = None
+        manifest.dependents = dependents_index(previous, manifest.outputs)
 
     def _layouts_for(self, site: Site) -> Layouts:
         """The layouts, parsed once per Builder while no layout file changes (``serve``);
@@ -767,122 +680,6 @@ class Builder:
         clean = newest < self._layouts_read_ns - RACY_MARGIN_NS
         return self._layouts is not None and key == self._layouts_key and clean, key
 
-    @staticmethod
-    def _count(file: str, written: bool, result: BuildResult) -> None:
-        if written:
-            result.written += 1
-            result.written_files.append(file)
-        else:
-            result.unchanged += 1  # same bytes: the file (and its mtime) is left alone
-
-    def _claim_files(
-        self, site: Site, outputs: list[Output], assets: dict[str, bytes]
-    ) -> dict[str, Output | Document | str]:
-        """Map each output file to what makes it (an output or a description); two makers of
-        one file is an error."""
-        claimed: dict[str, Output] = {}
-        for output in outputs:
-            other = claimed.get(output.file)
-            if other is not None:
-                # Point at the content file among the two (a generated page has none).
-                source = output.source or other.source
-                document = site.by_source.get(source) if source else None
-                lines = document.entry.lines if document else {}
-                line = lines.get("slug") or lines.get("title")
-                raise BuildError(
-                    f"{other.describe} and {output.describe} both produce {output.file}",
-                    file=source,
-                    line=line,
-                    hint="rename the page or change its 'slug:'",
-                )
-            claimed[output.file] = output
-        makers: dict[str, Output | Document | str] = {**claimed}  # (described only for an error)
-        for file in assets:
-            makers.setdefault(file, "a component bundle")
-        return makers
-
-    def _copy_public(
-        self,
-        previous: Manifest | None,
-        manifest: Manifest,
-        writer: SiteWriter,
-        result: BuildResult,
-        claimed: dict[str, Output | Document | str],
-    ) -> None:
-        root = self.project / "public"
-        old = previous.copies if previous else {}
-        # A file modified this close to the previous build's start may have changed without
-        # its stat changing: compared with the copy, as content files are read again.
-        clean_before = previous.started_ns - RACY_MARGIN_NS if previous else 0
-        for path in _public_files(root):
-            file = path.relative_to(root).as_posix()
-            if file in claimed:
-                raise BuildError(
-                    f"public/{file} collides with {_maker(claimed[file])}",
-                    file=f"public/{file}",
-                    hint="rename or move the file",
-                )
-            self._copy_one(file, path, old.get(file), clean_before, manifest, writer, result)
-
-    def _copy_bundles(
-        self,
-        site: Site,
-        previous: Manifest | None,
-        manifest: Manifest,
-        writer: SiteWriter,
-        result: BuildResult,
-        claimed: dict[str, Output | Document | str],
-    ) -> None:
-        """Publish the files of post folders beside their pages (``figure.png`` of
-        ``content/posts/my-post/index.md`` next to its ``index.html``), so relative links in
-        the post work; those of drafts and future posts are not published."""
-        old = previous.copies if previous else {}
-        clean_before = previous.started_ns - RACY_MARGIN_NS if previous else 0
-        strays = [bundle.path for bundle in self._bundles if not bundle.owner]
-        if strays:
-            more = f" and {len(strays) - 1} other files" if len(strays) > 1 else ""
-            result.warnings.append(
-                f"{strays[0]}{more} in content/ are not published: only the files of a post "
-                "or page folder (beside its index.md) are; move them into one, or into public/"
-            )
-        for bundle in self._bundles:
-            document = site.by_source.get(bundle.owner)
-            if document is None or bundle.path.endswith(SKIPPED_PUBLIC_SUFFIXES):
-                continue
-            folder = document.site_path.rpartition("/")[0]
-            file = f"{folder}/{bundle.relative}" if folder else bundle.relative
-            other = claimed.get(file) or (f"public/{file}" if file in manifest.copies else None)
-            if other is not None:
-                raise BuildError(
-                    f"{bundle.path} would be published as {file}, as is {_maker(other)}",
-                    file=bundle.path,
-                    hint="rename or move one of the two",
-                )
-            path = self.project / bundle.path
-            self._copy_one(file, path, old.get(file), clean_before, manifest, writer, result)
-
-    def _copy_one(
-        self,
-        file: str,
-        path: Path,
-        before: tuple[int, int] | None,
-        clean_before: int,
-        manifest: Manifest,
-        writer: SiteWriter,
-        result: BuildResult,
-    ) -> None:
-        """Copy ``path`` to ``file`` of the site unless the previous build's copy (stat
-        ``before``) is known to hold its bytes."""
-        stat = path.stat()
-        signature = (stat.st_size, changed_ns(stat))
-        manifest.copies[file] = signature
-        unchanged = before == signature and (
-            signature[1] < clean_before or _same_bytes(path, self.out / file)
-        )
-        if not unchanged:
-            writer.copy(file, path)
-        self._count(file, not unchanged, result)
-
     def _removed(self, previous: Manifest | None, manifest: Manifest) -> list[str]:
         if previous is None:
             return []
@@ -900,212 +697,6 @@ def inputs_of(project: Path) -> tuple[Path, ...]:
 def sources_of(project: Path) -> tuple[Path, ...]:
     """What an output folder must never hold (or be): the project's sources and cache."""
     return (*inputs_of(project), project / "config.yml", project / CACHE_DIR)
-
-
-def _maker(claim: Output | Document | str) -> str:
-    if isinstance(claim, Document):
-        return f"{claim.kind} {claim.source}"
-    return claim if isinstance(claim, str) else claim.describe
-
-
-def _explained_clash(
-    path: str,
-    makers: dict[str, Output | Document | str],
-    site: Site,
-    project: Path,
-    out: Path,
-) -> BuildError:
-    """The writer's file-and-folder clash, naming the two files behind it and pointing at the
-    one to change: a page's or post's ``slug:`` line, else the public file."""
-    public = project / "public"
-    below = [file for file in makers if file.startswith(path + "/")]
-    if (public / path).is_dir():
-        below += (p.relative_to(public).as_posix() for p in (public / path).rglob("*"))
-    below = sorted(file for file in below if file in makers or (public / file).is_file())
-    sides = [_made_by(path, makers, site, public, out)]
-    if below:
-        sides.append(_made_by(below[0], makers, site, public, out))
-    # Point at a slug line (where the name was chosen), else at the first file the project has.
-    pointable = sorted((side for side in sides if side[1]), key=lambda side: side[2] is None)
-    _, file, line = pointable[0] if pointable else ("", None, None)
-    from_content = any(source and not source.startswith("public/") for _, source, _ in sides)
-    return BuildError(
-        f"the site would have both a file and a folder named {path}: "
-        + " and ".join(description for description, _, _ in sides),
-        file=file,
-        line=line,
-        hint="rename or move one of the two" + (", or change the 'slug:'" if from_content else ""),
-    )
-
-
-def _made_by(
-    file: str, makers: dict[str, Output | Document | str], site: Site, public: Path, out: Path
-) -> tuple[str, str | None, int | None]:
-    """(what makes ``file``, the project file to change, its line) for an error message."""
-    claim = makers.get(file)
-    if claim is not None:
-        source = None if isinstance(claim, str) else claim.source
-        document = site.by_source.get(source) if source else None
-        line = document.entry.lines.get("slug") if document else None
-        return f"{_maker(claim)} makes {file}", source, line
-    if (public / file).is_file():
-        return f"public/{file} is copied to {file}", f"public/{file}", None
-    return f"{out.name}/{file} is a file that no part of the project makes", None, None
-
-
-def _old_outlines(previous: Manifest, changed: set[str]) -> dict[str, EntryOutline] | None:
-    """The previous build's outlines of the changed files (None if one is unknown)."""
-    found: dict[str, EntryOutline] = {}
-    for source in changed:
-        record = previous.sources.get(source)
-        fields = previous.outlines.get(record[3]) if record is not None else None
-        if fields is None:
-            return None
-        try:
-            found[source] = decode_outline(fields)
-        except Exception:
-            return None
-    return found
-
-
-def _previous_outlines(
-    previous: Manifest, changed: set[str], site: Site
-) -> dict[str, EntryOutline] | None:
-    """The previous build's outlines of the changed documents (None if one is unknown or
-    not in the site)."""
-    found = _old_outlines(previous, changed)
-    if found is None or not all(source in site.by_source for source in found):
-        return None
-    return found
-
-
-def _suspects(
-    records: dict[str, OutputRecord],
-    dependents: dict[str, bytes],
-    changed: set[str],
-    fact: Callable[[str], str | None],
-) -> set[str]:
-    """Outputs that read one of the ``changed`` documents, or a shared fact whose digest is
-    no longer the one recorded (each fact's verdict is computed once)."""
-    suspects: set[str] = set()
-    for source in changed:
-        suspects.update(dependent_files(dependents.get(source)))
-    # Most outputs share one of a few tuples of shared facts (the navigation's category
-    # list, say): the distinct tuples are found in C, and each is checked once.
-    stale = {
-        shared
-        for shared in set(map(itemgetter(3), records.values()))
-        if any(fact(key) != digest for key, digest in shared)
-    }
-    if stale:
-        suspects.update(file for file, record in records.items() if record[3] in stale)
-    return suspects
-
-
-REINDEX_SHARE = 8
-"""More than 1/REINDEX_SHARE of the outputs made anew: the dependents index is rebuilt."""
-
-
-def _dependents(previous: Manifest | None, records: dict[str, OutputRecord]) -> dict[str, bytes]:
-    """``Manifest.dependents`` for ``records``: the previous index patched for the outputs
-    whose record changed, or built afresh when many did."""
-    before = previous.outputs if previous is not None else {}
-    files = list(records)  # the records kept as they were are the very objects: found in C
-    touched = list(compress(files, map(is_not, map(before.get, files), records.values())))
-    touched.extend(file for file in before if file not in records)
-    no_index = previous is None or (before and not previous.dependents)
-    if no_index or len(touched) * REINDEX_SHARE > len(records):
-        index: dict[str, list[str]] = {}
-        for file, record in records.items():
-            for source in recorded_sources(record):
-                index.setdefault(source, []).append(file)
-        return {source: dependents_of(files) for source, files in index.items()}
-    assert previous is not None  # (no_index otherwise)
-    dependents = dict(previous.dependents)
-    for file in touched:
-        _patch_dependents(dependents, file, before.get(file), records.get(file))
-    return dependents
-
-
-def _patch_dependents(
-    dependents: dict[str, bytes],
-    file: str,
-    before: OutputRecord | None,
-    after: OutputRecord | None,
-) -> None:
-    """Update ``dependents`` for one output whose record went from ``before`` to ``after``."""
-    old = set(recorded_sources(before)) if before is not None else set()
-    new = set(recorded_sources(after)) if after is not None else set()
-    for source in old ^ new:
-        files = set(dependent_files(dependents.get(source)))
-        if source in new:
-            files.add(file)
-        else:
-            files.discard(file)
-        if files:
-            dependents[source] = dependents_of(files)
-        else:
-            dependents.pop(source, None)
-
-
-Rendered = tuple[str, OutputRecord, bool]
-"""(file, record, written) for one rendered output."""
-
-
-class _RenderJob:
-    """Outputs to render and what rendering them needs; run whole or in forked chunks.
-
-    Workers write into the staging directory themselves and return only digests and facts.
-    """
-
-    def __init__(
-        self,
-        outputs: list[Output],
-        layouts: Layouts,
-        site: Site,
-        old: dict[str, OutputRecord],
-        writer: SiteWriter,
-    ) -> None:
-        self.outputs = outputs
-        self.layouts = layouts
-        self.site = site
-        self.old = old
-        self.writer = writer
-
-    def run(self, indexes: Iterable[int]) -> list[Rendered]:
-        done = []
-        for index in indexes:
-            output = self.outputs[index]
-            data, facts = output.render(self.layouts, self.site)
-            digest = hashlib.blake2b(data, digest_size=16).hexdigest()
-            record = self.old.get(output.file)
-            written = record is None or record[2] != digest
-            if written:
-                self.writer.write_unrecorded(output.file, data)
-            layout_digest = self.layouts.closure_digest(output.layout) if output.layout else ""
-            record = output_record(layout_digest, facts, digest, *self.site.split_facts(facts))
-            done.append((output.file, record, written))
-        return done
-
-
-_current_job: _RenderJob | None = None
-
-
-def _run_chunk(indexes: range) -> tuple[list[Rendered], dict[str, tuple[str, ...]]]:
-    """The chunk's outputs, and the related lists the worker computed so far."""
-    assert _current_job is not None, "workers are forked from a process running a job"
-    done = _current_job.run(indexes)
-    related = {
-        key: sources
-        for key, sources in _current_job.site.computed_related().items()
-        if key not in _related_sent
-    }
-    _related_sent.update(related)  # a worker runs several chunks: send each list once
-    return done, related
-
-
-_related_sent: set[str] = set()
-"""Related lists this worker already returned (empty in the parent, which never sends)."""
 
 
 def _without_optional_outputs(
@@ -1126,47 +717,11 @@ def _without_optional_outputs(
     ]
 
 
-def _progress_of(options: BuildOptions, stage: str, total: int) -> Callable[[Any], Any]:
-    """A pass-through that tells ``options.progress`` of each item done."""
-    tell = options.progress
-    if tell is None:
-        return lambda item: item
-    done = 0
-
-    def step(item: Any) -> Any:
-        nonlocal done
-        done += 1
-        tell(stage, done, total)
-        return item
-
-    return step
-
-
-def _chunks(count: int, parts: int) -> list[range]:
-    size = max(1, -(-count // parts))
-    return [range(start, min(start + size, count)) for start in range(0, count, size)]
-
-
 def _tree_signature(root: Path) -> tuple[str, int]:
     """Digest of the paths, sizes and change times of every file below ``root``, and the
     newest of the times."""
     parts, newest = file_stats(tree_files(root))
     return digest_of(parts), newest
-
-
-def _place_in_site(entry: EntryOutline) -> tuple[object, ...]:
-    """What decides where an entry stands in the site model (its URL, rankings, listings)."""
-    components = tuple((ref.key, ref.mount_id) for ref in entry.components)
-    return (
-        entry.kind,
-        entry.slug,
-        entry.date,
-        entry.category,
-        entry.tags,
-        entry.draft,
-        entry.layout,
-        components,
-    )
 
 
 def _next_due(
@@ -1181,66 +736,6 @@ def _next_due(
         if e.kind == POST and e.date and e.date > now and (options.drafts or not e.draft)
     ]
     return min(due) if due else None
-
-
-def _same_bytes(source: Path, copy: Path, chunk: int = 1 << 20) -> bool:
-    """Whether ``copy`` holds the bytes of ``source``, read a megabyte at a time (``filecmp``
-    would trust a cached answer for files of the same stat, which is the very case here)."""
-    try:
-        if source.stat().st_size != copy.stat().st_size:
-            return False
-        with source.open("rb") as one, copy.open("rb") as other:
-            while True:
-                part = one.read(chunk)
-                if part != other.read(chunk):
-                    return False
-                if not part:
-                    return True
-    except OSError:
-        return False
-
-
-PUBLISHED_DOT_FOLDERS = (".well-known",)
-"""Dot folders copied all the same: RFC 8615 well-known URIs (``security.txt``, ...)."""
-
-
-def _public_files(root: Path) -> Iterable[Path]:
-    """Files of ``public/`` to publish: no dotfiles, no TypeScript sources (but
-    ``public/.well-known/`` at the top).
-
-    A link is published as the file it points to if that file is in the project. A link out
-    of the project is refused: one committed by mistake (``public/passwd -> /etc/passwd``)
-    would publish the building machine's files. So is a link to a folder, which the cache
-    could not watch.
-    """
-    project = root.parent.resolve()
-    for directory, dirnames, filenames in os.walk(root):
-        top = directory == str(root)
-        dirnames[:] = sorted(
-            d for d in dirnames if not d.startswith(".") or (top and d in PUBLISHED_DOT_FOLDERS)
-        )
-        for name in dirnames:
-            if os.path.islink(os.path.join(directory, name)):
-                raise _link_error(Path(directory, name), root, "a folder", "folder")
-        for name in sorted(filenames):
-            if name.startswith(".") or name.endswith(SKIPPED_PUBLIC_SUFFIXES):
-                continue
-            path = Path(directory, name)
-            if path.is_symlink():
-                target = path.resolve()
-                if not target.is_file():
-                    raise _link_error(path, root, "a missing file", "file")
-                if not target.is_relative_to(project):
-                    raise _link_error(path, root, f"{target}, outside the project", "file")
-            yield path
-
-
-def _link_error(link: Path, root: Path, target: str, kind: str) -> BuildError:
-    return BuildError(
-        f"a symbolic link to {target}",
-        file=f"public/{link.relative_to(root).as_posix()}",
-        hint=f"put the {kind} itself in public/ if it should be published, or remove the link",
-    )
 
 
 def build(

@@ -62,3 +62,12 @@ class BuildResult:
     """The site model of the build (``shinmun check`` maps pages back to their sources)."""
     config: Config | None = None
     """The configuration the build used (variables overridden by ``BuildOptions``)."""
+
+    def count_file(self, file: str, written: bool) -> None:
+        """Count a file of the site as written, or as unchanged (same bytes: the file, and
+        its modification time, are left alone)."""
+        if written:
+            self.written += 1
+            self.written_files.append(file)
+        else:
+            self.unchanged += 1

@@ -1,7 +1,7 @@
 """The site model: published posts and pages, taxonomies, archives, neighbours, related posts.
 
 Built fresh on every build from the entries (cheap: no Markdown work happens here). Objects
-handed to templates record what they expose (see :mod:`shinmun_hf.deps`), and
+handed to templates record what they expose (see :mod:`shinmun_hf.incremental.facts`), and
 :meth:`Site.fact` recomputes any recorded fact, which is how an unchanged output is recognised.
 """
 
