@@ -113,32 +113,12 @@ def _one_line(exc: Exception) -> str:
 
 
 def _site_of(result: BuildResult, project: Path, options: BuildOptions) -> Site:
-    """The site model of the build: from the result when the engine hands it over, else
-    rebuilt from the content files (the build just validated them, so this cannot fail)."""
+    """The site model of the build: from the result when the build hands it over, else made
+    by the build's own stages (the build just validated the content, so this cannot fail)."""
     site = getattr(result, "site", None)
     if site is not None:
         return site
-    from ..content.entry import parse_entry
-    from ..pipeline.builder import discover
-    from ..project.config import load_config
-    from ..site.model import Site
+    from ..pipeline.builder import Builder
 
-    config = load_config(project, environ=options.environ)
-    entries = [
-        parse_entry(
-            source.path,
-            source.kind,
-            (project / source.path).read_bytes(),
-            config.timezone,
-            config.render_settings,
-        )
-        for source in discover(project)
-    ]
-    return Site(
-        config,
-        entries,
-        {entry.source: "" for entry in entries},
-        include_drafts=options.drafts,
-        include_future=options.future,
-        now=options.now,
-    )
+    out = getattr(result, "out", None) or project / "_site"
+    return Builder(project, out, options).site_model()

@@ -13,6 +13,7 @@ import hashlib
 import os
 import time
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -66,8 +67,27 @@ ASSET = "asset"
 """The layout digest of a component bundle's record: it has no layout."""
 
 
+@dataclass
+class Reuse:
+    """What the previous build's records let this build skip: its output ``records``;
+    ``fresh`` tells whether one still holds (a cold or untrusted build: none does);
+    ``suspects``, when known, are the only outputs that can be out of date; and
+    ``planned_documents``, for a replayed site, the only documents whose pages are planned."""
+
+    records: dict[str, OutputRecord]
+    fresh: Callable[[Output, OutputRecord], bool] | None = None
+    suspects: set[str] | None = None
+    planned_documents: list[Document] | None = None
+
+    def is_fresh(self, output: Output, record: OutputRecord) -> bool:
+        if self.suspects is not None and output.file not in self.suspects:
+            return True
+        return self.fresh is not None and self.fresh(output, record)
+
+
 class Builder:
-    """Builds one project into one output directory."""
+    """Builds one project into one output directory: :meth:`build` runs the stages, and
+    keeps what ``serve``'s next build may reuse (entries, layouts, the site model)."""
 
     def __init__(self, project: Path, out: Path, options: BuildOptions | None = None) -> None:
         self.project = project.resolve()
@@ -123,28 +143,105 @@ class Builder:
                 gc.enable()
 
     def _build(self, looked: Survey) -> BuildResult:
-        result, config, marker = looked.result, looked.config, looked.marker
+        """The stages of a build, top to bottom. The survey (:func:`survey`) has loaded the
+        configuration and found the sources; ``[incremental]`` marks where the previous
+        build's record (the manifest) lets a stage skip work, and a cold build has none."""
+        result, config = looked.result, looked.config
         self._bundles = looked.bundles
+        previous, done = self._previous_build(looked)  # [incremental] the last build's record
+        if done is not None:
+            return done  # nothing changed since: not even the manifest is read
+        trusted = previous is not None and (  # a new engine or config invalidates every record
+            previous.engine == ENGINE and previous.config_digest == config.digest
+        )
+        # Entries [incremental: cached by content hash; unchanged files known by outline].
+        entries, digests, stats = self._load_entries(
+            looked.sources, config, previous, trusted, result
+        )
+        # The site model [incremental: laid out as recorded when every file kept its place].
+        site, entries = self._site_model(looked, entries, digests, previous, trusted, result)
+        writer = SiteWriter(
+            self.out, protected=sources_of(self.project), inputs=inputs_of(self.project)
+        )
+        makers: dict[str, Maker] = {}  # what makes each file, for errors
+        try:
+            manifest = Manifest(writer.build_id, ENGINE, config.digest, sources=stats)
+            assets = self._bundle_components(site, result)
+            layouts = self._layouts_for(site)
+            # [incremental] which outputs are known fresh, and which documents' pages to plan
+            reuse = self._reuse(site, layouts, previous, trusted)
+            outputs = self._plan(site, layouts, assets, reuse, makers)
+            self._render(outputs, reuse, layouts, site, manifest, writer, result, assets)
+            copy_public(self.project, self.out, previous, manifest, writer, result, makers)
+            copy_bundles(
+                self.project,
+                self.out,
+                self._bundles,
+                site,
+                previous,
+                manifest,
+                writer,
+                result,
+                makers,
+            )
+            self._record(manifest, looked, site, layouts, entries, previous)  # [incremental]
+            removed = self._removed(previous, manifest)
+            writer.commit(complete=previous is None, removed=removed)
+            result.removed = len(removed)
+            result.removed_files = removed
+        except FileFolderClash as clash:
+            writer.abort()
+            raise explained_clash(clash.path, makers, site, self.project, self.out) from None
+        except BaseException:
+            writer.abort()
+            raise
+        save_manifest(self.cache_dir, self.out, manifest, base=previous)
+        self._fast_rendered.clear()
+        self._last_manifest = manifest
+        self._last_site = site
+        result.outputs = len(manifest.outputs) + len(manifest.copies)
+        result.seconds = time.perf_counter() - looked.started
+        return result
+
+    def site_model(self) -> Site:
+        """The site model as a cold build makes it, by the same stages (config and sources,
+        entries, site model) and nothing after them: ``shinmun check`` after a build that had
+        nothing to do, and so no model to hand over."""
+        looked = survey(self.project, self.out, self.options)
+        entries, digests, _ = self._load_entries(
+            looked.sources, looked.config, None, False, looked.result
+        )
+        site, _ = self._site_model(looked, entries, digests, None, False, looked.result)
+        return site
+
+    def _previous_build(self, looked: Survey) -> tuple[Manifest | None, BuildResult | None]:
+        """The previous build's manifest (kept in memory by ``serve``, else read from the
+        cache), or the result of a build with nothing to do, told by the summary alone."""
         kept = self._last_manifest
-        in_memory = kept if kept is not None and kept.build_id == marker else None
+        in_memory = kept if kept is not None and kept.build_id == looked.marker else None
         if not self._fast_rendered:
             done = unchanged_result(looked, in_memory.summary() if in_memory else None)
             if done is not None:
-                return done
-        sources, now = looked.sources, looked.now
-        previous = in_memory or load_manifest(self.cache_dir, self.out, marker)
-        # A new engine or config invalidates every record, but the old file list still says
-        # what to delete.
-        trusted = previous is not None and (
-            previous.engine == ENGINE and previous.config_digest == config.digest
-        )
-        entries, digests, stats = self._load_entries(sources, config, previous, trusted, result)
+                return None, done
+        return in_memory or load_manifest(self.cache_dir, self.out, looked.marker), None
+
+    def _site_model(
+        self,
+        looked: Survey,
+        entries: list[Entry | EntryOutline | EncodedOutline],
+        digests: dict[str, str],
+        previous: Manifest | None,
+        trusted: bool,
+        result: BuildResult,
+    ) -> tuple[Site, list[Entry | EntryOutline | EncodedOutline]]:
+        """The site model, and the entries (decoded, unless the site was replayed)."""
+        config, now = looked.config, looked.now
         shape = shape_to_replay(
             previous,
             trusted,
             (self.options.drafts, self.options.future),
             self._changed_sources,
-            sources,
+            looked.sources,
             entries,
             now,
             decoded=lambda item: self._decoded(item, config),
@@ -167,58 +264,41 @@ class Builder:
         if not site.replayed:  # (a replayed site has the URLs of before, which were unique)
             site.check_unique_urls()
         result.site = site
-        empty = site.empty_categories()
-        if empty:
-            result.warnings.append(
-                f"{config.path}: {', '.join(map(repr, empty))} in categories "
-                f"{'has' if len(empty) == 1 else 'have'} no published post, so no page and no "
-                "link in the navigation (give a post that category, or remove it from the list)"
-            )
+        result.warnings.extend(empty_categories_warning(site))
         # The entries and the site model live for the whole build: move them out of the
         # collector's reach, or every collection walks them again (a fifth of a 10,000-post
         # rebuild). Objects made while rendering are still collected as usual.
         gc.freeze()
         if self._collecting:
             gc.enable()
+        return site, entries
 
-        writer = SiteWriter(
-            self.out, protected=sources_of(self.project), inputs=inputs_of(self.project)
+    def _record(
+        self,
+        manifest: Manifest,
+        looked: Survey,
+        site: Site,
+        layouts: Layouts,
+        entries: list[Entry | EntryOutline | EncodedOutline],
+        previous: Manifest | None,
+    ) -> None:
+        """Fill in the manifest: what the next build reuses, or checks before reusing."""
+        now = looked.now
+        manifest.outlines = self._recorded_outlines(previous)
+        manifest.layout_closures = (layouts.content_key, layouts.closures())
+        manifest.dependents = dependents_index(previous, manifest.outputs)
+        manifest.related_signature, manifest.related_lists = site.related_memo()
+        manifest.membership = site.membership
+        manifest.shape = site.shape()
+        manifest.shape_key = (self.options.drafts, self.options.future)
+        # (A replayed site publishes the same posts: the same one comes due next.)
+        manifest.due = (
+            previous.due if site.replayed and previous else _next_due(entries, now, self.options)  # type: ignore[arg-type]
         )
-        makers: dict[str, Maker] = {}  # what makes each file, for errors
-        try:
-            manifest = Manifest(writer.build_id, ENGINE, config.digest, sources=stats)
-            manifest.outlines = self._recorded_outlines(previous)
-            assets = self._bundle_components(site, result)
-            self._render_outputs(site, previous, trusted, manifest, writer, result, assets, makers)
-            manifest.related_signature, manifest.related_lists = site.related_memo()
-            manifest.membership = site.membership
-            manifest.shape = site.shape()
-            manifest.shape_key = (self.options.drafts, self.options.future)
-            # (A replayed site publishes the same posts: the same one comes due next.)
-            manifest.due = (
-                previous.due if shape and previous else _next_due(entries, now, self.options)
-            )
-            manifest.published_at = now.timestamp()
-            manifest.component_inputs = self._component_inputs
-            manifest.fingerprint = fingerprint(looked, manifest.component_inputs)[0]
-            manifest.started_ns = looked.started_ns
-            removed = self._removed(previous, manifest)
-            writer.commit(complete=previous is None, removed=removed)
-            result.removed = len(removed)
-            result.removed_files = removed
-        except FileFolderClash as clash:
-            writer.abort()
-            raise explained_clash(clash.path, makers, site, self.project, self.out) from None
-        except BaseException:
-            writer.abort()
-            raise
-        save_manifest(self.cache_dir, self.out, manifest, base=previous)
-        self._fast_rendered.clear()
-        self._last_manifest = manifest
-        self._last_site = site
-        result.outputs = len(manifest.outputs) + len(manifest.copies)
-        result.seconds = time.perf_counter() - looked.started
-        return result
+        manifest.published_at = now.timestamp()
+        manifest.component_inputs = self._component_inputs
+        manifest.fingerprint = fingerprint(looked, manifest.component_inputs)[0]
+        manifest.started_ns = looked.started_ns
 
     @property
     def component_inputs(self) -> list[str]:
@@ -507,31 +587,24 @@ class Builder:
         return assets
 
     # --- outputs
-    def _render_outputs(
-        self,
-        site: Site,
-        previous: Manifest | None,
-        trusted: bool,
-        manifest: Manifest,
-        writer: SiteWriter,
-        result: BuildResult,
-        assets: dict[str, bytes],
-        makers: dict[str, Maker],
-    ) -> None:
-        """Render the outputs that are not fresh, and fill ``makers`` with what makes each."""
-        layouts = self._layouts_for(site)
+    def _reuse(
+        self, site: Site, layouts: Layouts, previous: Manifest | None, trusted: bool
+    ) -> Reuse:
+        """What the previous build's records let this one skip (nothing for a cold build)."""
+        reuse = Reuse(previous.outputs if previous else {})
+        if previous is None or not trusted:
+            return reuse
         layouts_key = layouts.content_key
-        remembered = previous.layout_closures if previous is not None else None
+        remembered = previous.layout_closures
         if remembered is not None and remembered[0] == layouts_key:
             layouts.adopt_closures(remembered[1])
-        old = previous.outputs if previous else {}
-
+        old = reuse.records
         changed, removed = self._changed_sources, self._removed_sources
         # Same documents in the same order: the changed ones' old outlines tell whether the
         # rankings (and the site's lists) are the same too, without going over every post.
-        related = previous.related if trusted and previous is not None else None
+        related = previous.related
         previous_outlines = None
-        if previous is not None and related is not None:
+        if related is not None:
             if previous.membership != site.membership:
                 related = None  # other documents, or another order: no ranking carries over
             else:
@@ -542,9 +615,7 @@ class Builder:
         by_sources = related is not None and related[0] == site.ranking_signature
         fact = site.fact
 
-        def fresh(output: Output, record: OutputRecord | None) -> bool:
-            if record is None or not trusted:
-                return False
+        def fresh(output: Output, record: OutputRecord) -> bool:
             if output.layout and record[0] != layouts.closure_digest(output.layout):
                 return False
             facts, sources = recorded_details(record)
@@ -559,32 +630,42 @@ class Builder:
                 for key, digest in facts.items()
             )
 
+        reuse.fresh = fresh
         # With the rankings and the layouts as before, only the outputs showing a changed
         # document or a changed shared fact can be out of date: one pass over the records
         # finds them, and every other output is fresh without a check of its own. (Each
         # record's layout digest is that of the build that last checked or made it, and
         # that build had these layouts.)
-        suspects: set[str] | None = None
-        if by_sources and previous is not None:
+        if by_sources:
             site.previous_outlines = previous_outlines
             same_layouts = remembered is not None and remembered[0] == layouts_key
             if same_layouts and (previous.dependents or not old):
-                suspects = find_suspects(old, previous.dependents, changed, fact)
-
+                reuse.suspects = find_suspects(old, previous.dependents, changed, fact)
         # A replayed site has the pages of before and, here, the same layouts: of the
         # documents' pages only the suspected ones are planned; the others keep their records.
-        planned_documents: list[Document] | None = None
-        if site.replayed and suspects is not None:
+        if site.replayed and reuse.suspects is not None:
             by_file, rank = site.by_output_file, site.post_rank
-            planned_documents = [by_file[f] for f in suspects if f in by_file]
-            planned_documents.sort(key=lambda d: (rank.get(d.source, len(rank)), d.source))
-        outputs = plan_outputs(site, planned_documents)
+            planned = [by_file[f] for f in reuse.suspects if f in by_file]
+            planned.sort(key=lambda d: (rank.get(d.source, len(rank)), d.source))
+            reuse.planned_documents = planned
+        return reuse
+
+    def _plan(
+        self,
+        site: Site,
+        layouts: Layouts,
+        assets: dict[str, bytes],
+        reuse: Reuse,
+        makers: dict[str, Maker],
+    ) -> list[Output]:
+        """The outputs to consider, each file claimed by one maker (filled into ``makers``),
+        each layout they name present."""
+        outputs = plan_outputs(site, reuse.planned_documents)
         outputs = _without_optional_outputs(outputs, layouts, self.project / "public")
-        claimed = makers  # (the caller's: it explains a file-and-folder clash with it)
-        claimed.update(claim_files(site, outputs, assets))
-        if planned_documents is not None:  # (the others' files were unique in that build)
+        makers.update(claim_files(site, outputs, assets))
+        if reuse.planned_documents is not None:  # (the others' files were unique in that build)
             for file, document in site.by_output_file.items():
-                claimed.setdefault(file, document)
+                makers.setdefault(file, document)
         checked_layouts: set[str] = set()
         for output in outputs:
             if output.layout is None or output.layout in checked_layouts:
@@ -598,22 +679,36 @@ class Builder:
                     line=document.entry.lines.get("layout") if document else None,
                 )
             checked_layouts.add(output.layout)
+        return outputs
 
+    def _render(
+        self,
+        outputs: list[Output],
+        reuse: Reuse,
+        layouts: Layouts,
+        site: Site,
+        manifest: Manifest,
+        writer: SiteWriter,
+        result: BuildResult,
+        assets: dict[str, bytes],
+    ) -> None:
+        """Render the outputs that are not fresh into the writer's staging folder, and stage
+        the component bundles."""
+        old = reuse.records
         stale: list[Output] = []
         unchanged = 0
         outputs_now = manifest.outputs
         for output in outputs:
             file = output.file
             record = old.get(file)
-            cleared = suspects is not None and file not in suspects
-            if record is not None and (cleared or fresh(output, record)):
+            if record is not None and reuse.is_fresh(output, record):  # [incremental]
                 outputs_now[file] = record
                 unchanged += 1
             else:
                 stale.append(output)
                 if output.layout:  # computed before any worker forks, so computed once
                     layouts.closure_digest(output.layout)
-        if planned_documents is not None:
+        if reuse.planned_documents is not None:  # [incremental] pages not planned: kept
             planned = {output.file for output in outputs}
             pages = site.by_output_file
             for file, record in old.items():
@@ -648,13 +743,6 @@ class Builder:
                 writer.write(file, data)
             result.count_file(file, written)
 
-        copy_public(self.project, self.out, previous, manifest, writer, result, claimed)
-        copy_bundles(
-            self.project, self.out, self._bundles, site, previous, manifest, writer, result, claimed
-        )
-        manifest.layout_closures = (layouts_key, layouts.closures())
-        manifest.dependents = dependents_index(previous, manifest.outputs)
-
     def _layouts_for(self, site: Site) -> Layouts:
         """The layouts, parsed once per Builder while no layout file changes (``serve``);
         only the globals, which are bound to this build's site, are replaced."""
@@ -686,6 +774,18 @@ class Builder:
         before = set(previous.outputs) | set(previous.copies)
         after = set(manifest.outputs) | set(manifest.copies)
         return sorted(before - after)
+
+
+def empty_categories_warning(site: Site) -> list[str]:
+    """A warning naming the configured categories no published post has, if any."""
+    empty = site.empty_categories()
+    if not empty:
+        return []
+    return [
+        f"{site.config.path}: {', '.join(map(repr, empty))} in categories "
+        f"{'has' if len(empty) == 1 else 'have'} no published post, so no page and no "
+        "link in the navigation (give a post that category, or remove it from the list)"
+    ]
 
 
 def inputs_of(project: Path) -> tuple[Path, ...]:
