@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import Project
-
-from shinmun_hf.incremental.freshness import RACY_MARGIN_NS
+from waiting import settle
 
 
 def snapshot(directory) -> dict[str, str]:
@@ -23,12 +22,6 @@ def snapshot(directory) -> dict[str, str]:
         for p in sorted(directory.rglob("*"))
         if p.is_file() and p.name != ".shinmun-output"
     }
-
-
-def settle() -> None:
-    """Wait until no file written so far is "racily clean" for the next build: changed so
-    close to its start that it is read again by the build after it."""
-    time.sleep(RACY_MARGIN_NS / 1e9 + 0.02)
 
 
 def cold_build(project: Project, tmp_path, **options: object) -> dict[str, str]:
@@ -573,7 +566,7 @@ def test_an_edit_that_sets_the_old_modification_time_back_is_seen(blog, tmp_path
     os.utime(file, ns=(an_hour_ago, an_hour_ago))
     kept = Builder(blog.root, blog.out, BuildOptions())
     kept.build()
-    time.sleep(0.15)  # (past the margin for files modified as a build starts)
+    settle()
     file.write_text(file.read_text().replace("AAAA", "BBBB"))  # same size
     os.utime(file, ns=(an_hour_ago, an_hour_ago))  # and the modification time of before
     (kept if builder == "one builder" else Builder(blog.root, blog.out, BuildOptions())).build()
@@ -793,7 +786,7 @@ def test_post_moved_to_another_month_in_the_same_order_reaches_both_months(proje
     project.post("b", title="B", date="2024-02-20 10:00")
     project.post("c", title="C", date="2024-01-10 10:00")
     project.build()
-    time.sleep(0.15)  # out of the racily-clean window
+    settle()
     project.post("b", title="B", date="2024-03-01 10:00")  # still between A and C
     project.build()
     assert ">B<" in project.read("2024/3/index.html")
@@ -801,7 +794,7 @@ def test_post_moved_to_another_month_in_the_same_order_reaches_both_months(proje
 
 
 def test_lost_entry_cache_is_refilled_by_the_next_build(big_blog, monkeypatch):
-    time.sleep(0.15)  # files out of the racily-clean window: their outlines are trusted
+    settle()
     big_blog.build()
     (big_blog.root / ".shinmun-cache" / "entries.sqlite").unlink()
     edit_body(big_blog, "post-05", "Edited.")
@@ -834,7 +827,7 @@ def test_body_edit_takes_the_rankings_of_before_without_digesting_every_post(big
     def refuse(self):
         raise AssertionError("ranking signature digested although no post's ranking changed")
 
-    time.sleep(0.15)  # out of the racily-clean window
+    settle()
     monkeypatch.setattr(Site, "_ranking_digest", refuse)
     edit_body(big_blog, "post-04", "Body of post 4, edited.\n\nSecond paragraph.")
     result = big_blog.build()
@@ -849,7 +842,7 @@ def test_body_edit_lays_the_site_out_as_before_without_sorting_or_grouping(big_b
     def refuse(*args, **kwargs):
         raise AssertionError("site laid out anew although every file kept its place")
 
-    time.sleep(0.15)  # out of the racily-clean window
+    settle()
     for name in ("_documents", "_categories", "_tags", "_archives"):
         monkeypatch.setattr(Site, name, refuse)
     edit_body(big_blog, "post-04", "Body of post 4, edited.\n\nSecond paragraph.")
@@ -862,7 +855,7 @@ def test_delta_leaves_out_the_site_shape_it_did_not_change(big_blog):
     """The shape lists every post: a one-post edit must not write it again."""
     import marshal
 
-    time.sleep(0.15)  # out of the racily-clean window
+    settle()
     edit_body(big_blog, "post-04", "Edited body.")
     big_blog.build()
     _, delta = manifest_files(big_blog)
@@ -882,7 +875,7 @@ def test_body_edit_plans_only_the_pages_it_may_change(big_blog, monkeypatch):
         planned.append(document.source)
         return make(document)
 
-    time.sleep(0.15)  # out of the racily-clean window
+    settle()
     monkeypatch.setattr(outputs, "document_output", counted)
     edit_body(big_blog, "post-04", "Body of post 4, edited.\n\nSecond paragraph.")
     result = big_blog.build()
@@ -895,7 +888,7 @@ def test_body_edit_plans_only_the_pages_it_may_change(big_blog, monkeypatch):
 def test_public_file_over_a_post_page_is_refused_by_a_replayed_build(big_blog):
     from shinmun_hf.errors import BuildError
 
-    time.sleep(0.15)  # out of the racily-clean window
+    settle()
     big_blog.write("public/2024/1/post-05/index.html", "<p>static</p>")
     edit_body(big_blog, "post-04", "Body of post 4, edited.\n\nSecond paragraph.")
     with pytest.raises(BuildError, match=r"public/2024/1/post-05/index\.html collides with post"):
@@ -904,7 +897,7 @@ def test_public_file_over_a_post_page_is_refused_by_a_replayed_build(big_blog):
 
 def test_new_tag_on_one_post_leaves_the_other_posts_pages_alone(big_blog):
     """Post pages show their tags' names: a tag only one post has renames none of them."""
-    time.sleep(0.15)  # out of the racily-clean window
+    settle()
     big_blog.post(
         "post-04",
         title="Post 4",
@@ -933,7 +926,7 @@ def test_damaged_outline_records_mean_reading_those_files_again(big_blog, tmp_pa
         date = fields[3]
         plain["outlines"][key] = (*fields[:3], (*date[:8], "Nowhere/Zone"), *fields[4:])
     base.write_bytes(marshal.dumps(plain))
-    time.sleep(0.15)  # out of the racily-clean window
+    settle()
     if also == "edit":
         edit_body(big_blog, "post-04", "Body of post 4, edited.\n\nSecond paragraph.")
     else:
@@ -964,7 +957,7 @@ def test_body_edit_decodes_only_the_outlines_it_reads(project, monkeypatch):
         decoded.append(fields[0])
         return decode(fields)
 
-    time.sleep(0.15)  # out of the racily-clean window
+    settle()
     for module in (builder, replay):  # (every module that decodes a recorded outline)
         monkeypatch.setattr(module, "decode_outline", counted)
     path = project.root / "content/posts/post-004.md"

@@ -251,6 +251,12 @@ def dependent_files(value: bytes | None) -> tuple[str, ...]:
 
 @dataclass
 class Manifest:
+    """The record of one build of one output folder: what each output was made of (its
+    layout's closure digest, the facts it read and their digests, its bytes' digest), what
+    each source file was (stat, digest, entry cache key, outline), and what the next build
+    checks before trusting any of it (engine, config digest, fingerprint, ``build_id``).
+    Saved in full now and then, as a delta otherwise (see :func:`save_manifest`)."""
+
     build_id: str
     engine: str
     config_digest: str
@@ -345,8 +351,7 @@ def _summary_path(cache_dir: Path, out: Path) -> Path:
 @dataclass(frozen=True)
 class ManifestSummary:
     """What tells that a site is up to date, saved apart from the manifest: a build with
-    nothing to do reads these few hundred bytes instead of the whole manifest (26 MB at
-    10,000 posts)."""
+    nothing to do reads these few hundred bytes instead of the whole manifest."""
 
     build_id: str
     fingerprint: str

@@ -123,8 +123,8 @@ class Builder:
         whether there was anything to do (made here otherwise)."""
         # Loading the manifest, the entries and the site model makes hundreds of thousands of
         # long-lived objects and next to no garbage: collections in the middle of it would
-        # only walk them again and again (half the load time on 10,000 posts). The collector
-        # is back on, with those objects frozen out of its reach, for rendering.
+        # only walk them again and again. The collector is back on, with those objects
+        # frozen out of its reach, for rendering.
         self._collecting = gc.isenabled()
         gc.disable()
         try:
@@ -266,8 +266,8 @@ class Builder:
         result.site = site
         result.warnings.extend(empty_categories_warning(site))
         # The entries and the site model live for the whole build: move them out of the
-        # collector's reach, or every collection walks them again (a fifth of a 10,000-post
-        # rebuild). Objects made while rendering are still collected as usual.
+        # collector's reach, or every collection walks them again. Objects made while
+        # rendering are still collected as usual.
         gc.freeze()
         if self._collecting:
             gc.enable()

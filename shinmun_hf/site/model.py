@@ -416,9 +416,8 @@ class Site:
 
         ``shape`` is a previous build's :meth:`shape`, given only when it certainly still
         holds (the same files, each in the same place, the same options, no post come due):
-        the site is then laid out as recorded instead of filtered, sorted and grouped again,
-        a third of a one-post rebuild of 10,000 posts. Its entries may then be encoded
-        outlines, decoded by ``outline_of`` when first read."""
+        the site is then laid out as recorded instead of filtered, sorted and grouped again.
+        Its entries may then be encoded outlines, decoded by ``outline_of`` when first read."""
         self.config = config
         self.outline_of = outline_of
         self._load_body = load_body
