@@ -864,21 +864,12 @@ def test_delta_leaves_out_the_site_shape_it_did_not_change(big_blog):
     assert "shape" not in scalars
 
 
-def test_body_edit_plans_only_the_pages_it_may_change(big_blog, monkeypatch):
+def test_body_edit_plans_only_the_pages_it_may_change(big_blog):
     """The other 59 posts' pages keep their records without an output being made for them."""
-    from shinmun_hf.render import outputs
-
-    planned = []
-    make = outputs.document_output
-
-    def counted(document):
-        planned.append(document.source)
-        return make(document)
-
     settle()
-    monkeypatch.setattr(outputs, "document_output", counted)
     edit_body(big_blog, "post-04", "Body of post 4, edited.\n\nSecond paragraph.")
     result = big_blog.build()
+    planned = result.planned_pages
     assert "content/posts/post-04.md" in planned
     assert len(planned) < 10
     assert result.unchanged > 55  # the pages not planned are counted as they are

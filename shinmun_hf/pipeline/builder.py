@@ -171,6 +171,10 @@ class Builder:
             # [incremental] which outputs are known fresh, and which documents' pages to plan
             reuse = self._reuse(site, layouts, previous, trusted)
             outputs = self._plan(site, layouts, assets, reuse, makers)
+            planned = reuse.planned_documents
+            result.planned_pages = (
+                [d.source for d in planned] if planned is not None else list(site.by_source)
+            )
             self._render(outputs, reuse, layouts, site, manifest, writer, result, assets)
             copy_public(self.project, self.out, previous, manifest, writer, result, makers)
             copy_bundles(

@@ -50,6 +50,9 @@ class BuildResult:
     removed_files: list[str] = field(default_factory=list)
     rendered_files: list[str] = field(default_factory=list)
     """Outputs rendered because something they read changed (written or not)."""
+    planned_pages: list[str] = field(default_factory=list)
+    """The posts and pages whose own page the build planned, by source (a site laid out
+    as the previous build recorded it plans only those an edit may change)."""
     rendered_entries: int = 0
     loaded_entries: int = 0
     """Full entries read from the cache for the outputs rendered (the rest stayed outlines);
