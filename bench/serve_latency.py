@@ -177,18 +177,19 @@ PHASES = (
     "Builder._render_outputs",
     "Layouts",
     "plan_outputs",
-    "Builder._run_render_job",
-    "Builder._copy_public",
+    "run_render_job",
+    "copy_public",
     "SiteWriter.commit",
     "save_manifest",
 )
-"""Names in ``shinmun_hf.build`` whose wall time ``--profile`` reports (nested ones indented)."""
+"""Names in ``shinmun_hf.pipeline.builder`` whose wall time ``--profile`` reports (nested
+ones indented)."""
 
 
 @contextlib.contextmanager
 def phase_timer() -> Iterator[dict[str, float]]:
     """Wall time spent in each of :data:`PHASES` (cProfile's own overhead distorts them)."""
-    from shinmun_hf import build
+    from shinmun_hf.pipeline import builder as build
 
     spent: dict[str, float] = dict.fromkeys(PHASES, 0.0)
     restore = []
@@ -219,7 +220,7 @@ def profile(project: Path) -> None:
     The second rebuild is measured (the first pays one-time costs: imports, regexes): first
     its phases' wall time, then a cProfile of the next one.
     """
-    from shinmun_hf.build import Builder, BuildOptions
+    from shinmun_hf.pipeline.builder import Builder, BuildOptions
     from shinmun_hf.serve import default_out
     from shinmun_hf.serve.rebuild import tidy_heap
 

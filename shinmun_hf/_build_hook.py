@@ -4,8 +4,8 @@ The example blog is the repository root (config.yml, content/, layouts/, public/
 the project's own demo site. Copying it into ``shinmun_hf/_blog`` when a wheel is built keeps a
 single copy in the repository; editable installs skip the copy, as ``shinmun init`` reads the
 checkout itself. setuptools loads this module by its path while building, before any dependency
-is installed, so it uses the standard library only and reads ``BLOG_ENTRIES`` from scaffold.py
-without importing it.
+is installed, so it uses the standard library only and reads ``BLOG_ENTRIES`` from
+``project/scaffold.py`` without importing it.
 """
 
 from __future__ import annotations
@@ -23,13 +23,13 @@ SKIPPED = shutil.ignore_patterns(".*", "__pycache__", "node_modules")
 
 
 def blog_entries() -> tuple[str, ...]:
-    tree = ast.parse((PACKAGE / "scaffold.py").read_text(encoding="utf-8"))
+    tree = ast.parse((PACKAGE / "project" / "scaffold.py").read_text(encoding="utf-8"))
     for node in tree.body:
         if isinstance(node, ast.Assign) and any(
             getattr(target, "id", None) == "BLOG_ENTRIES" for target in node.targets
         ):
             return tuple(ast.literal_eval(node.value))
-    raise RuntimeError("BLOG_ENTRIES is missing from shinmun_hf/scaffold.py")
+    raise RuntimeError("BLOG_ENTRIES is missing from shinmun_hf/project/scaffold.py")
 
 
 class BuildPyWithBlog(build_py):

@@ -14,8 +14,8 @@ from typing import Any
 
 import yaml
 
-from .config import Config
 from .errors import ShinmunError
+from .project.config import Config
 from .writer import write_file_atomically
 
 __all__ = [

@@ -72,6 +72,13 @@ def check_output_folder(
 
 
 class SiteWriter:
+    """Writes one build into a staging folder beside the output folder, then moves it in.
+
+    Nothing touches the output folder until :meth:`commit`, after every page rendered: a
+    failed build leaves the previous site whole (:meth:`abort` removes the staging folder).
+    Each build has a random ``build_id``, written as the folder's marker, which the manifest
+    names: a folder some other process changed since is not trusted by the next build."""
+
     def __init__(
         self, out: Path, *, protected: tuple[Path, ...] = (), inputs: tuple[Path, ...] = ()
     ) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from shinmun_hf.build import Builder, BuildOptions, BuildResult
+from shinmun_hf.pipeline.builder import Builder, BuildOptions, BuildResult
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 
-from shinmun_hf.build import BuildOptions
+from shinmun_hf.pipeline.builder import BuildOptions
 from shinmun_hf.serve import DevServer, ServeOptions
 from shinmun_hf.serve.console import Console
 

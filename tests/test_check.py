@@ -8,9 +8,9 @@ import pytest
 from conftest import REPO
 from test_example_blog import copy_example
 
-from shinmun_hf.build import BuildOptions
 from shinmun_hf.cli import main
-from shinmun_hf.linkcheck import scan_html
+from shinmun_hf.pipeline.builder import BuildOptions
+from shinmun_hf.render.linkcheck import scan_html
 
 POST = """\
 Intro with [a fine link](/about/) and [a fine anchor](#second).

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from shinmun_hf.config import load_config
 from shinmun_hf.errors import ConfigError
+from shinmun_hf.project.config import load_config
 
 
 def test_defaults_when_config_is_missing(tmp_path):

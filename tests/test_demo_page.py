@@ -28,8 +28,8 @@ from test_widget_e2e import (
     stored_token,
 )
 
-from shinmun_hf.build import Builder, BuildOptions
-from shinmun_hf.config import load_config
+from shinmun_hf.pipeline.builder import Builder, BuildOptions
+from shinmun_hf.project.config import load_config
 
 pytest.importorskip("shinmun_hf.typescript", reason="needs the TypeScript bundler")
 hub_package = pytest.importorskip("shinmun_hf.hub", reason="needs the local hub")

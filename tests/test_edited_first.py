@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import shutil
-import time
 
 import pytest
 from conftest import Project
+from waiting import settle
 
-from shinmun_hf.build import Builder, BuildOptions
+from shinmun_hf.pipeline.builder import Builder, BuildOptions
 
 
 @pytest.fixture
@@ -44,7 +44,7 @@ def files(root) -> dict[str, bytes]:
 
 def test_a_body_edit_renders_its_page_first_and_the_build_the_rest(blog, tmp_path):
     project, builder = blog
-    time.sleep(0.2)  # out of the engine's "racily clean" window, as an author's save is
+    settle()
     project.post(
         "post-10",
         title="Post 10 retitled",  # shown by neighbours and listings, not a change of place
@@ -112,11 +112,11 @@ def fast_render_then_undo(project: Project, builder: Builder) -> None:
     is back to the bytes the last full build knew."""
     path = project.root / "content/posts/post-10.md"
     original = path.read_text()
-    time.sleep(0.2)
+    settle()
     path.write_text(original.replace("Summary of post 10.", "An edit to undo."))
     assert builder.render_edited_first(["content/posts/post-10.md"])
     path.write_text(original)
-    time.sleep(0.2)
+    settle()
 
 
 def test_an_undo_after_the_fast_render_is_rendered_by_the_full_build(blog, tmp_path):

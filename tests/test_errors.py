@@ -128,7 +128,8 @@ def test_a_slug_naming_a_generated_file_as_a_folder_points_at_the_slug(
 ):
     """The sitemap is a generated file: the page's slug line is what to change. With two
     workers the clash is found in a worker process, and explained all the same."""
-    monkeypatch.setattr("shinmun_hf.build.PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr("shinmun_hf.pipeline.entries.PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr("shinmun_hf.pipeline.rendering.PARALLEL_THRESHOLD", 1)
     for number in range(30):
         project.post(f"post-{number}")
     page = project.page("map", title="Map", slug="sitemap.xml")

@@ -13,7 +13,7 @@ import html5lib
 import pytest
 from conftest import REPO
 
-from shinmun_hf.build import Builder, BuildOptions
+from shinmun_hf.pipeline.builder import Builder, BuildOptions
 
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html5lib
 import pytest
 
-from shinmun_hf.helpers import paginate
+from shinmun_hf.render.template_api import paginate
 
 HELPERS_LAYOUT = """<!doctype html>
 <html lang="en"><head><title>helpers</title>

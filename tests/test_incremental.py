@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import Project
-
-from shinmun_hf.freshness import RACY_MARGIN_NS
+from waiting import settle
 
 
 def snapshot(directory) -> dict[str, str]:
@@ -23,12 +22,6 @@ def snapshot(directory) -> dict[str, str]:
         for p in sorted(directory.rglob("*"))
         if p.is_file() and p.name != ".shinmun-output"
     }
-
-
-def settle() -> None:
-    """Wait until no file written so far is "racily clean" for the next build: changed so
-    close to its start that it is read again by the build after it."""
-    time.sleep(RACY_MARGIN_NS / 1e9 + 0.02)
 
 
 def cold_build(project: Project, tmp_path, **options: object) -> dict[str, str]:
@@ -103,8 +96,8 @@ def test_a_build_with_nothing_to_do_imports_no_renderer(blog):
 
 
 def test_a_survey_of_another_build_is_refused(blog, tmp_path):
-    from shinmun_hf.build import Builder, BuildOptions
-    from shinmun_hf.freshness import survey
+    from shinmun_hf.incremental.freshness import survey
+    from shinmun_hf.pipeline.builder import Builder, BuildOptions
 
     options = BuildOptions()
     looked = survey(blog.root, blog.out, options)
@@ -317,7 +310,7 @@ def test_layout_edit_redoes_only_pages_using_it(blog):
 
 def test_one_builder_reused_across_edits_equals_cold_build(blog, tmp_path):
     """``serve`` keeps one Builder and its in-memory state between rebuilds."""
-    from shinmun_hf.build import Builder, BuildOptions
+    from shinmun_hf.pipeline.builder import Builder, BuildOptions
 
     builder = Builder(blog.root, blog.out, BuildOptions())
     builder.build()
@@ -330,7 +323,7 @@ def test_one_builder_reused_across_edits_equals_cold_build(blog, tmp_path):
 def test_cache_forgets_entries_no_file_has(tmp_path):
     import sqlite3
 
-    from shinmun_hf.cache import EntryCache
+    from shinmun_hf.incremental.cache import EntryCache
 
     cache = EntryCache(tmp_path)
     cache.db.executemany(
@@ -396,7 +389,7 @@ def test_edit_after_a_parallel_cold_build_does_not_rank_related_posts_again(
     def rank_again(*args: object) -> None:
         raise AssertionError("related posts ranked again although no ranking changed")
 
-    monkeypatch.setattr("shinmun_hf.site.RelatedIndex", rank_again)
+    monkeypatch.setattr("shinmun_hf.site.model.RelatedIndex", rank_again)
     project.post(
         "post-17",
         title="Post 17, renamed",  # every list showing it is checked again
@@ -479,7 +472,7 @@ def test_long_lived_builder_writes_in_full_once_its_base_manifest_is_damaged(big
     """``serve`` keeps the full manifest it read in memory and writes deltas from it. Once
     the file on disk is no longer that manifest, a delta from it can never be read back: the
     next build must write the manifest in full, or every later build would start cold."""
-    from shinmun_hf.build import Builder, BuildOptions
+    from shinmun_hf.pipeline.builder import Builder, BuildOptions
 
     blog = big_blog
     base, delta = manifest_files(blog)
@@ -529,22 +522,23 @@ def test_a_file_written_again_under_the_same_stat_is_read_again(
     "racily clean" files): a file changed about when a build started is read again by the
     next build, whether content, public or layout. (The tick is simulated: the file's
     change time is held still.)"""
-    import shinmun_hf.build
-    import shinmun_hf.sources
-    from shinmun_hf.build import Builder, BuildOptions
+    import shinmun_hf.pipeline.copies
+    import shinmun_hf.project.sources
+    from shinmun_hf.pipeline.builder import Builder, BuildOptions
 
     file = blog.root / path
     if not file.exists():
         file.write_text("AAAA\n")
     file.write_text(file.read_text().replace("</body>", "<!--AAAA--></body>") + "<!--AAAA-->")
     tick = time.time_ns() + 50_000_000  # (changed as the build starts: racily clean)
-    real = shinmun_hf.sources.changed_ns
+    real = shinmun_hf.project.sources.changed_ns
     inode = file.stat().st_ino
 
     def held_still(stat):
         return tick if stat.st_ino == inode else real(stat)
 
-    for module in (shinmun_hf.sources, shinmun_hf.build):  # (every module that calls it)
+    # (every module that calls it)
+    for module in (shinmun_hf.project.sources, shinmun_hf.pipeline.copies):
         monkeypatch.setattr(module, "changed_ns", held_still)
     kept = Builder(blog.root, blog.out, BuildOptions())
     kept.build()
@@ -562,7 +556,7 @@ def test_a_file_written_again_under_the_same_stat_is_read_again(
 def test_an_edit_that_sets_the_old_modification_time_back_is_seen(blog, tmp_path, path, builder):
     """``rsync -t``, ``touch -r`` or an editor keeping times can write new bytes of the same
     size under the old modification time; the status-change time still moves."""
-    from shinmun_hf.build import Builder, BuildOptions
+    from shinmun_hf.pipeline.builder import Builder, BuildOptions
 
     file = blog.root / path
     if not file.exists():
@@ -572,7 +566,7 @@ def test_an_edit_that_sets_the_old_modification_time_back_is_seen(blog, tmp_path
     os.utime(file, ns=(an_hour_ago, an_hour_ago))
     kept = Builder(blog.root, blog.out, BuildOptions())
     kept.build()
-    time.sleep(0.15)  # (past the margin for files modified as a build starts)
+    settle()
     file.write_text(file.read_text().replace("AAAA", "BBBB"))  # same size
     os.utime(file, ns=(an_hour_ago, an_hour_ago))  # and the modification time of before
     (kept if builder == "one builder" else Builder(blog.root, blog.out, BuildOptions())).build()
@@ -652,7 +646,7 @@ def test_a_build_killed_while_it_moves_files_in_is_followed_by_a_whole_build(big
 import os, signal
 from pathlib import Path
 import shinmun_hf.writer
-from shinmun_hf.build import Builder, BuildOptions
+from shinmun_hf.pipeline.builder import Builder, BuildOptions
 replace, moved = os.replace, []
 def killing_replace(source, target):
     if len(moved) == 3:
@@ -751,7 +745,7 @@ def test_build_with_nothing_to_do_reads_only_the_summary(blog, monkeypatch):
     def refuse(*args: object) -> None:
         raise AssertionError("the whole manifest was read although nothing changed")
 
-    monkeypatch.setattr("shinmun_hf.build.load_manifest", refuse)
+    monkeypatch.setattr("shinmun_hf.pipeline.builder.load_manifest", refuse)
     result = blog.build()
     assert result.written == 0 and result.unchanged == result.outputs > 30
 
@@ -769,7 +763,7 @@ def test_edit_past_the_excerpt_leaves_whole_site_facts_uncomputed(big_blog, monk
     """The sitemap and the search index list every document: after an edit that changes
     neither a document's address, day, card nor search fields, they are known to be fresh
     without digesting the whole site."""
-    from shinmun_hf.site import Site
+    from shinmun_hf.site.model import Site
 
     compute = Site._compute_fact
 
@@ -792,7 +786,7 @@ def test_post_moved_to_another_month_in_the_same_order_reaches_both_months(proje
     project.post("b", title="B", date="2024-02-20 10:00")
     project.post("c", title="C", date="2024-01-10 10:00")
     project.build()
-    time.sleep(0.15)  # out of the racily-clean window
+    settle()
     project.post("b", title="B", date="2024-03-01 10:00")  # still between A and C
     project.build()
     assert ">B<" in project.read("2024/3/index.html")
@@ -800,7 +794,7 @@ def test_post_moved_to_another_month_in_the_same_order_reaches_both_months(proje
 
 
 def test_lost_entry_cache_is_refilled_by_the_next_build(big_blog, monkeypatch):
-    time.sleep(0.15)  # files out of the racily-clean window: their outlines are trusted
+    settle()
     big_blog.build()
     (big_blog.root / ".shinmun-cache" / "entries.sqlite").unlink()
     edit_body(big_blog, "post-05", "Edited.")
@@ -812,7 +806,7 @@ def test_lost_entry_cache_is_refilled_by_the_next_build(big_blog, monkeypatch):
 def test_cache_folder_deleted_under_a_long_lived_builder_leaves_a_usable_manifest(
     big_blog, tmp_path
 ):
-    from shinmun_hf.build import Builder, BuildOptions
+    from shinmun_hf.pipeline.builder import Builder, BuildOptions
 
     builder = Builder(big_blog.root, big_blog.out, BuildOptions())
     builder.build()
@@ -828,12 +822,12 @@ def test_cache_folder_deleted_under_a_long_lived_builder_leaves_a_usable_manifes
 def test_body_edit_takes_the_rankings_of_before_without_digesting_every_post(big_blog, monkeypatch):
     """Same documents in the same order, and the edited post's category, tags and month as
     they were: the rankings are known unchanged from its old outline alone."""
-    from shinmun_hf.site import Site
+    from shinmun_hf.site.model import Site
 
     def refuse(self):
         raise AssertionError("ranking signature digested although no post's ranking changed")
 
-    time.sleep(0.15)  # out of the racily-clean window
+    settle()
     monkeypatch.setattr(Site, "_ranking_digest", refuse)
     edit_body(big_blog, "post-04", "Body of post 4, edited.\n\nSecond paragraph.")
     result = big_blog.build()
@@ -843,12 +837,12 @@ def test_body_edit_takes_the_rankings_of_before_without_digesting_every_post(big
 
 def test_body_edit_lays_the_site_out_as_before_without_sorting_or_grouping(big_blog, monkeypatch):
     """Every file in its place of before: the site is laid out from the recorded shape."""
-    from shinmun_hf.site import Site
+    from shinmun_hf.site.model import Site
 
     def refuse(*args, **kwargs):
         raise AssertionError("site laid out anew although every file kept its place")
 
-    time.sleep(0.15)  # out of the racily-clean window
+    settle()
     for name in ("_documents", "_categories", "_tags", "_archives"):
         monkeypatch.setattr(Site, name, refuse)
     edit_body(big_blog, "post-04", "Body of post 4, edited.\n\nSecond paragraph.")
@@ -861,7 +855,7 @@ def test_delta_leaves_out_the_site_shape_it_did_not_change(big_blog):
     """The shape lists every post: a one-post edit must not write it again."""
     import marshal
 
-    time.sleep(0.15)  # out of the racily-clean window
+    settle()
     edit_body(big_blog, "post-04", "Edited body.")
     big_blog.build()
     _, delta = manifest_files(big_blog)
@@ -870,21 +864,12 @@ def test_delta_leaves_out_the_site_shape_it_did_not_change(big_blog):
     assert "shape" not in scalars
 
 
-def test_body_edit_plans_only_the_pages_it_may_change(big_blog, monkeypatch):
+def test_body_edit_plans_only_the_pages_it_may_change(big_blog):
     """The other 59 posts' pages keep their records without an output being made for them."""
-    from shinmun_hf import outputs
-
-    planned = []
-    make = outputs.document_output
-
-    def counted(document):
-        planned.append(document.source)
-        return make(document)
-
-    time.sleep(0.15)  # out of the racily-clean window
-    monkeypatch.setattr(outputs, "document_output", counted)
+    settle()
     edit_body(big_blog, "post-04", "Body of post 4, edited.\n\nSecond paragraph.")
     result = big_blog.build()
+    planned = result.planned_pages
     assert "content/posts/post-04.md" in planned
     assert len(planned) < 10
     assert result.unchanged > 55  # the pages not planned are counted as they are
@@ -894,7 +879,7 @@ def test_body_edit_plans_only_the_pages_it_may_change(big_blog, monkeypatch):
 def test_public_file_over_a_post_page_is_refused_by_a_replayed_build(big_blog):
     from shinmun_hf.errors import BuildError
 
-    time.sleep(0.15)  # out of the racily-clean window
+    settle()
     big_blog.write("public/2024/1/post-05/index.html", "<p>static</p>")
     edit_body(big_blog, "post-04", "Body of post 4, edited.\n\nSecond paragraph.")
     with pytest.raises(BuildError, match=r"public/2024/1/post-05/index\.html collides with post"):
@@ -903,7 +888,7 @@ def test_public_file_over_a_post_page_is_refused_by_a_replayed_build(big_blog):
 
 def test_new_tag_on_one_post_leaves_the_other_posts_pages_alone(big_blog):
     """Post pages show their tags' names: a tag only one post has renames none of them."""
-    time.sleep(0.15)  # out of the racily-clean window
+    settle()
     big_blog.post(
         "post-04",
         title="Post 4",
@@ -932,7 +917,7 @@ def test_damaged_outline_records_mean_reading_those_files_again(big_blog, tmp_pa
         date = fields[3]
         plain["outlines"][key] = (*fields[:3], (*date[:8], "Nowhere/Zone"), *fields[4:])
     base.write_bytes(marshal.dumps(plain))
-    time.sleep(0.15)  # out of the racily-clean window
+    settle()
     if also == "edit":
         edit_body(big_blog, "post-04", "Body of post 4, edited.\n\nSecond paragraph.")
     else:
@@ -944,7 +929,8 @@ def test_damaged_outline_records_mean_reading_those_files_again(big_blog, tmp_pa
 def test_body_edit_decodes_only_the_outlines_it_reads(project, monkeypatch):
     """The pages an edit past the excerpt reaches show a few dozen of the 120 posts: only
     their outlines are decoded from the manifest."""
-    from shinmun_hf import build
+    from shinmun_hf.incremental import entry_codec, replay
+    from shinmun_hf.pipeline import builder
 
     for number in range(120):
         project.post(
@@ -956,14 +942,15 @@ def test_body_edit_decodes_only_the_outlines_it_reads(project, monkeypatch):
         )
     project.build()
     decoded = []
-    decode = build.decode_outline
+    decode = entry_codec.decode_outline
 
     def counted(fields):
         decoded.append(fields[0])
         return decode(fields)
 
-    time.sleep(0.15)  # out of the racily-clean window
-    monkeypatch.setattr(build, "decode_outline", counted)
+    settle()
+    for module in (builder, replay):  # (every module that decodes a recorded outline)
+        monkeypatch.setattr(module, "decode_outline", counted)
     path = project.root / "content/posts/post-004.md"
     path.write_text(path.read_text() + "\nA last line, past the excerpt.\n")
     result = project.build()

@@ -12,10 +12,10 @@ import pytest
 import yaml
 from conftest import REPO
 
-from shinmun_hf.build import Builder, BuildOptions
 from shinmun_hf.cli import main
-from shinmun_hf.config import SCHEMA, load_config
-from shinmun_hf.scaffold import BLOG_ENTRIES, create_blog, example_blog
+from shinmun_hf.pipeline.builder import Builder, BuildOptions
+from shinmun_hf.project.config import SCHEMA, load_config
+from shinmun_hf.project.scaffold import BLOG_ENTRIES, create_blog, example_blog
 
 
 def test_init_makes_a_blog_that_builds_without_warnings(tmp_path, capsys):
@@ -170,7 +170,8 @@ def test_init_from_an_installed_wheel(tmp_path):
     installed = tmp_path / "installed"
     zipfile.ZipFile(wheel).extractall(installed)  # what pip install puts in site-packages
     script = (
-        "import sys; from pathlib import Path; from shinmun_hf.scaffold import example_blog;"
+        "import sys; from pathlib import Path;"
+        "from shinmun_hf.project.scaffold import example_blog;"
         "from shinmun_hf.cli import main; root = example_blog();"
         "assert root.name == '_blog' and root.parent.parent == Path(sys.argv[1]), root;"
         "sys.exit(main(['init', sys.argv[2], '--site-url', 'https://me.github.io'])"
@@ -191,7 +192,7 @@ def test_init_from_an_installed_wheel(tmp_path):
 
 def test_bundled_copy_is_preferred_to_the_checkout(tmp_path, monkeypatch):
     """The wheel's layout: ``shinmun_hf/_blog`` next to the modules wins over any parent."""
-    import shinmun_hf.scaffold as scaffold
+    import shinmun_hf.project.scaffold as scaffold
 
     package = tmp_path / "site-packages" / "shinmun_hf"
     bundled = package / "_blog"
@@ -201,7 +202,7 @@ def test_bundled_copy_is_preferred_to_the_checkout(tmp_path, monkeypatch):
             (bundled / name).write_text("posts_per_page: 3\n")
         else:
             (bundled / name).mkdir()
-    monkeypatch.setattr(scaffold, "__file__", str(package / "scaffold.py"))
+    monkeypatch.setattr(scaffold, "__file__", str(package / "project" / "scaffold.py"))
     assert scaffold.example_blog() == bundled
     made = create_blog(tmp_path / "blog")
     assert yaml.safe_load((tmp_path / "blog" / "config.yml").read_text())["posts_per_page"] == 3
@@ -209,9 +210,10 @@ def test_bundled_copy_is_preferred_to_the_checkout(tmp_path, monkeypatch):
 
 
 def test_a_missing_example_blog_is_one_clear_error(tmp_path, monkeypatch, capsys):
-    import shinmun_hf.scaffold as scaffold
+    import shinmun_hf.project.scaffold as scaffold
 
-    monkeypatch.setattr(scaffold, "__file__", str(tmp_path / "pkg" / "shinmun_hf" / "scaffold.py"))
+    fake = tmp_path / "pkg" / "shinmun_hf" / "project" / "scaffold.py"
+    monkeypatch.setattr(scaffold, "__file__", str(fake))
     assert main(["init", str(tmp_path / "blog")]) == 1
     error = capsys.readouterr().err.strip()
     assert error.startswith("error: the example blog is missing") and "reinstall" in error

@@ -8,8 +8,8 @@ from collections import Counter
 
 import pytest
 
-from shinmun_hf.config import load_config
 from shinmun_hf.errors import ConfigError
+from shinmun_hf.project.config import load_config
 
 LIST_AFTER_A_LINE = "We considered:\n- one\n- two\n"
 

@@ -129,7 +129,7 @@ def test_rendering_does_not_scan_installed_packages(dialect):
 
     script = (
         "import sys\n"
-        "from shinmun_hf.content import parse_entry\n"
+        "from shinmun_hf.content.entry import parse_entry\n"
         "from shinmun_hf.markup import RenderSettings\n"
         "parse_entry('content/posts/a.md', 'post', b'---\\ntitle: A\\ndate: 2024-01-01\\n---\\n"
         f"Text.\\n\\n```python\\nx = 1\\n```\\n', 'UTC', RenderSettings({dialect!r}))\n"

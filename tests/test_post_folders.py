@@ -4,12 +4,10 @@ beside it are published next to the page, so relative links (![](figure.png)) wo
 from __future__ import annotations
 
 import struct
-import time
 import zlib
 
 import pytest
-
-from shinmun_hf.freshness import RACY_MARGIN_NS
+from waiting import settle
 
 
 def png(width: int, height: int) -> bytes:
@@ -85,7 +83,7 @@ def test_the_files_of_a_draft_are_not_published(project):
 
 def test_a_changed_added_or_removed_file_of_a_post_folder_is_seen_by_the_next_build(project):
     post_folder(project)
-    time.sleep(RACY_MARGIN_NS / 1e9 * 2)  # else files this new are looked at whatever happens
+    settle()
     project.build()
     folder = project.out / "2024/3/my-post"
     project.write("content/posts/my-post/figure.png", png(9, 9))

@@ -8,8 +8,8 @@ import sys
 import pytest
 
 from shinmun_hf import progress
-from shinmun_hf.build import Builder, BuildOptions
 from shinmun_hf.cli import main
+from shinmun_hf.pipeline.builder import Builder, BuildOptions
 from shinmun_hf.progress import CLEAR, ProgressLine, render_line
 
 

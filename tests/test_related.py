@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from shinmun_hf.related import RelatedIndex
+from shinmun_hf.site.related import RelatedIndex
 
 
 @dataclass

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from serve_support import edit, running, wait_for
 
-from shinmun_hf.build import BuildOptions
+from shinmun_hf.pipeline.builder import BuildOptions
 from shinmun_hf.serve import DevServer, ServeOptions
 from shinmun_hf.serve.console import Console
 

@@ -8,8 +8,8 @@ import httpx
 import pytest
 from serve_support import running
 
-from shinmun_hf.build import BuildOptions
 from shinmun_hf.errors import ShinmunError
+from shinmun_hf.pipeline.builder import BuildOptions
 from shinmun_hf.serve import DevServer, ServeOptions
 from shinmun_hf.serve.console import Console
 

@@ -16,8 +16,8 @@ import httpx
 import pytest
 from serve_support import running
 
-from shinmun_hf.build import BuildOptions
 from shinmun_hf.hub.settings import HubSettings
+from shinmun_hf.pipeline.builder import BuildOptions
 from shinmun_hf.serve import DevServer, ServeOptions, default_out
 from shinmun_hf.serve import hub as serve_hub
 from shinmun_hf.serve.console import Console

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from shinmun_hf.build import BuildResult
+from shinmun_hf.pipeline.builder import BuildResult
 from shinmun_hf.serve.changes import Change, classify
 from shinmun_hf.serve.livereload import inject, script_tag
 from shinmun_hf.serve.media import media_type

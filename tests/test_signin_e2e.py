@@ -31,7 +31,7 @@ from test_widget_e2e import (
     stored_token,
 )
 
-from shinmun_hf.build import BuildOptions
+from shinmun_hf.pipeline.builder import BuildOptions
 from shinmun_hf.serve import DevServer, ServeOptions
 from shinmun_hf.serve.console import Console
 

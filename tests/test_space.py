@@ -5,7 +5,7 @@ from __future__ import annotations
 import yaml
 
 from shinmun_hf.cli import main
-from shinmun_hf.config import load_config
+from shinmun_hf.project.config import load_config
 from shinmun_hf.space import SHORT_DESCRIPTION_LIMIT, space_readme
 
 

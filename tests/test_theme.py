@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 from test_example_blog import copy_example
 
-from shinmun_hf.build import Builder, BuildOptions
+from shinmun_hf.pipeline.builder import Builder, BuildOptions
 
 pytestmark = pytest.mark.browser
 

@@ -11,7 +11,7 @@ import threading
 import pytest
 from test_example_blog import copy_example
 
-from shinmun_hf.build import Builder, BuildOptions
+from shinmun_hf.pipeline.builder import Builder, BuildOptions
 
 pytestmark = pytest.mark.browser
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from pathlib import Path
 
 import pytest
+from waiting import settle
 
 from shinmun_hf.components import ComponentRef
 from shinmun_hf.errors import BuildError
@@ -380,14 +380,13 @@ def test_a_strict_build_after_a_lenient_one_fails_as_a_fresh_one_would(component
     """SHINMUN_STRICT_TYPESCRIPT=0 then a normal build: not 'nothing to do' with the error
     boxes kept, but the error a fresh build reports."""
     from shinmun_hf.cli import main
-    from shinmun_hf.freshness import RACY_MARGIN_NS
 
     components.write("public/apps/broken.ts", "let = ;\n")
     components.page(
         "demo", title="Demo", body="Intro.\n\n@@typescript-file[x](public/apps/broken.ts)\n"
     )
     command = ["--project", str(components.root), "build"]
-    time.sleep(RACY_MARGIN_NS / 1e9 * 2)  # files this new are read again whatever the cache says
+    settle()
     monkeypatch.setenv("SHINMUN_STRICT_TYPESCRIPT", "0")
     assert main(command) == 0
     assert 'class="typescript-error"' in components.read("demo/index.html")
@@ -402,7 +401,7 @@ def test_the_script_url_is_html_escaped():
     from types import SimpleNamespace
 
     from shinmun_hf.components import script_placeholder
-    from shinmun_hf.outputs import link_components
+    from shinmun_hf.render.outputs import link_components
     from shinmun_hf.urls import Urls
 
     site = SimpleNamespace(
@@ -434,7 +433,7 @@ def test_edited_component_reaches_the_page_that_embeds_it(components):
         return re.search(r'<script type="module" src="([^"]+)"', page).group(1)
 
     before = script_url()
-    time.sleep(0.15)  # out of the racily-clean window
+    settle()
     components.write("public/apps/greet.ts", GREET.replace("Hello", "Hi"))
     result = components.build()
     assert result.rendered_files == ["demo/index.html"]

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from shinmun_hf.errors import ConfigError
-from shinmun_hf.variables import script_safe_json, variables_script_tag
+from shinmun_hf.project.variables import script_safe_json, variables_script_tag
 
 HOSTILE = {
     "BREAKOUT": "</script><script>window.pwned = 1</script>",

@@ -180,7 +180,7 @@ def test_the_writer_refuses_a_file_outside_its_folder(tmp_path, file, how):
 
 def test_a_permalink_past_the_checks_still_writes_nothing_outside_the_output(project, monkeypatch):
     """The second line of defence: whatever makes a path with '..', the writer refuses it."""
-    from shinmun_hf import config_options
+    from shinmun_hf.project import config_options
     from shinmun_hf.writer import OutsideOutput
 
     monkeypatch.setattr(config_options.Permalink, "validate", lambda self, value: value)

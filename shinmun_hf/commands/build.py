@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..options import BuildOptions
+    from ..project.options import BuildOptions
 
 __all__ = [
     "add_build_options",
@@ -43,8 +43,8 @@ def add_build_options(parser: argparse.ArgumentParser) -> None:
 def build_options(args: argparse.Namespace, **extra: object) -> BuildOptions:
     """The build options of the command line, with a progress line on a terminal (none with
     --quiet); ``options.progress`` is then a :class:`~shinmun_hf.progress.ProgressLine`."""
-    from ..options import BuildOptions
     from ..progress import ProgressLine
+    from ..project.options import BuildOptions
 
     progress = ProgressLine(enabled=False if args.quiet else None)
     return BuildOptions(
@@ -84,7 +84,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     # The renderer (Jinja, Python-Markdown, Pygments) is imported only once there is work:
     # a build with nothing to do is decided by the survey alone (see ``freshness``).
-    from ..freshness import survey, unchanged_result
+    from ..incremental.freshness import survey, unchanged_result
     from ..urls import is_local
 
     project = args.project.resolve()
@@ -98,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
     result = unchanged_result(looked)
     try:
         if result is None:
-            from ..build import Builder
+            from ..pipeline.builder import Builder
 
             result = Builder(project, out, options).build(looked)
     finally:
@@ -120,7 +120,7 @@ def run(args: argparse.Namespace) -> int:
             "canonical links point there: set it to where the site is published"
         )
     if result.config:
-        from ..oauth_client import metadata_warning
+        from ..project.oauth_client import metadata_warning
 
         result.warnings.extend(metadata_warning(result.config))
     for warning in result.warnings:

@@ -23,9 +23,9 @@ from .build import (
 )
 
 if TYPE_CHECKING:
-    from ..build import BuildOptions, BuildResult
-    from ..linkcheck import Problem
-    from ..site import Site
+    from ..pipeline.builder import BuildOptions, BuildResult
+    from ..render.linkcheck import Problem
+    from ..site.model import Site
 
 __all__ = ["register"]
 
@@ -43,9 +43,9 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..build import Builder
-    from ..linkcheck import LinkChecker
-    from ..outputs import plan_outputs
+    from ..pipeline.builder import Builder
+    from ..render.linkcheck import LinkChecker
+    from ..render.outputs import plan_outputs
 
     project = args.project.resolve()
     out = output_folder(args)
@@ -85,7 +85,7 @@ def type_problems(project: Path, site: Site) -> tuple[list[Problem], str]:
     """Type errors in embedded components, from the TypeScript package's ``typecheck``, and
     a line saying what the type check did (empty when there is no component to check)."""
     from ..errors import ShinmunError
-    from ..linkcheck import Problem
+    from ..render.linkcheck import Problem
 
     refs = site.component_refs()
     if not refs:
@@ -113,32 +113,12 @@ def _one_line(exc: Exception) -> str:
 
 
 def _site_of(result: BuildResult, project: Path, options: BuildOptions) -> Site:
-    """The site model of the build: from the result when the engine hands it over, else
-    rebuilt from the content files (the build just validated them, so this cannot fail)."""
+    """The site model of the build: from the result when the build hands it over, else made
+    by the build's own stages (the build just validated the content, so this cannot fail)."""
     site = getattr(result, "site", None)
     if site is not None:
         return site
-    from ..build import discover
-    from ..config import load_config
-    from ..content import parse_entry
-    from ..site import Site
+    from ..pipeline.builder import Builder
 
-    config = load_config(project, environ=options.environ)
-    entries = [
-        parse_entry(
-            source.path,
-            source.kind,
-            (project / source.path).read_bytes(),
-            config.timezone,
-            config.render_settings,
-        )
-        for source in discover(project)
-    ]
-    return Site(
-        config,
-        entries,
-        {entry.source: "" for entry in entries},
-        include_drafts=options.drafts,
-        include_future=options.future,
-        now=options.now,
-    )
+    out = getattr(result, "out", None) or project / "_site"
+    return Builder(project, out, options).site_model()

@@ -30,7 +30,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..scaffold import create_blog
+    from ..project.scaffold import create_blog
     from .build import shown_path
 
     target = args.dir.resolve()  # relative to where the command runs, like mkdir
@@ -55,9 +55,9 @@ def run(args: argparse.Namespace) -> int:
 
 def _identity(args: argparse.Namespace) -> dict[str, str]:
     """Title, author and site URL from the options, checked as config.yml would check them."""
-    from .. import config_options as opt
     from ..errors import ShinmunError
-    from ..scaffold import title_from_folder
+    from ..project import config_options as opt
+    from ..project.scaffold import title_from_folder
 
     identity = {
         "title": args.title if args.title is not None else title_from_folder(args.dir.name),

@@ -43,7 +43,7 @@ def add_entry_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import sys
 
-    from ..config import load_config
+    from ..project.config import load_config
     from .build import shown_path
 
     project = args.project.resolve()
@@ -75,8 +75,8 @@ def new_entry(
     now: dt.datetime | None = None,
 ) -> Path:
     """Write the new file and return its path; refuses to replace an existing one."""
+    from ..content.slugs import is_url_safe, slugify
     from ..errors import ShinmunError
-    from ..slugs import is_url_safe, slugify
 
     title = " ".join(title.split())
     if not title:

@@ -3,7 +3,7 @@
 :class:`WidgetSettings` is the few settings each adapter reads from its own configuration
 (MkDocs' ``mkdocs.yml``, Pelican's ``SHINMUN_HF`` dict, ``shinmun widget export`` options).
 From them come the ``window`` variables (the engine's :func:`variables_script_tag`, with
-``cimd`` resolved by :mod:`shinmun_hf.oauth_client`), and the files to publish: the prebuilt
+``cimd`` resolved by :mod:`shinmun_hf.project.oauth_client`), and the files to publish: the prebuilt
 widget, the sign-in callback page (``oauth/callback/huggingface/``, the one redirect URL) and,
 with ``client_id: cimd``, the Client ID Metadata Document.
 """
@@ -17,11 +17,17 @@ from html import escape
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..config import SCHEMA, Config
 from ..errors import ConfigError
-from ..oauth_client import CALLBACK_PATH, CIMD, CIMD_FILE, metadata_document, published_variables
-from ..outputs import _without_referrer
-from ..variables import variables_script_tag
+from ..project.config import SCHEMA, Config
+from ..project.oauth_client import (
+    CALLBACK_PATH,
+    CIMD,
+    CIMD_FILE,
+    metadata_document,
+    published_variables,
+)
+from ..project.variables import variables_script_tag
+from ..render.outputs import without_referrer
 from .markdown_extension import WIDGET_DIR
 from .widget_bundle import SCRIPT, shipped_widget
 
@@ -165,4 +171,4 @@ def add_to_head(html: str, snippet: str, *, no_referrer: bool = False) -> str:
     match = HEAD_END.search(html)
     at = match.start() if match else 0
     html = html[:at] + snippet + "\n" + html[at:]
-    return _without_referrer(html) if no_referrer else html
+    return without_referrer(html) if no_referrer else html

@@ -11,7 +11,7 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from ..oauth_client import CALLBACK_PATH, CIMD, CIMD_FILE
+from ..project.oauth_client import CALLBACK_PATH, CIMD, CIMD_FILE
 from .site_files import WidgetSettings
 
 __all__ = ["export_widget", "notes", "snippet"]

@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from ..variables import script_safe_json
+from ..project.variables import script_safe_json
 from .events import Broadcaster, Event
 from .livereload import CLIENT_PATH, EVENTS_PATH, client_script, event_stream, inject, script_tag
 from .media import media_type

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..build import BuildResult
+from ..pipeline.builder import BuildResult
 
 __all__ = ["Change", "classify"]
 

@@ -17,8 +17,8 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..cache import CACHE_DIR
 from ..errors import ShinmunError
+from ..incremental.cache import CACHE_DIR
 
 __all__ = ["claim_folder"]
 

@@ -6,7 +6,7 @@ import sys
 from collections.abc import Collection
 from typing import TextIO
 
-from ..build import BuildResult
+from ..pipeline.builder import BuildResult
 from ..progress import ProgressLine
 from .state import Failure
 

@@ -17,9 +17,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..config import load_config
 from ..errors import ShinmunError
-from ..oauth_client import CIMD, CIMD_FILE
+from ..project.config import load_config
+from ..project.oauth_client import CIMD, CIMD_FILE
 
 __all__ = [
     "DEV_SERVER_VARIABLES",

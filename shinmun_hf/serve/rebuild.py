@@ -1,4 +1,5 @@
-"""The build thread: one :class:`~shinmun_hf.build.Builder`, rebuilt after each burst of changes.
+"""The build thread: one :class:`~shinmun_hf.pipeline.builder.Builder`, rebuilt after each
+burst of changes.
 
 Deciding *what* a change affects is the engine's job (every output records the facts it read),
 so a change simply means "build again" with the same Builder instance, which keeps what it can
@@ -17,8 +18,8 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Literal
 
-from ..build import Builder
-from ..config import load_config
+from ..pipeline.builder import Builder
+from ..project.config import load_config
 from .changes import Change, classify
 from .console import Console
 from .events import Event

@@ -24,11 +24,11 @@ from types import FrameType
 import uvicorn
 
 from ..background_server import start_in_thread
-from ..build import Builder, BuildOptions, inputs_of, sources_of
-from ..cache import CACHE_DIR
-from ..config import load_config
 from ..errors import ShinmunError
 from ..hosts import LocalHostsOnly, allowed_hosts, binds_every_interface
+from ..incremental.cache import CACHE_DIR
+from ..pipeline.builder import Builder, BuildOptions, inputs_of, sources_of
+from ..project.config import load_config
 from ..writer import check_output_folder
 from .app import create_app
 from .claim import claim_folder

@@ -16,12 +16,12 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
-from .content import reading_minutes
-from .deps import record
-from .markup.headings import toc_html as contents_list
-from .oauth_client import published_variables
-from .site import MONTHS, Document, Pagination, Site, Taxonomy
-from .variables import variables_script_tag
+from ..content.entry import reading_minutes
+from ..incremental.facts import record
+from ..markup.headings import toc_html as contents_list
+from ..project.oauth_client import published_variables
+from ..project.variables import variables_script_tag
+from ..site.model import MONTHS, Document, Pagination, Site, Taxonomy
 
 __all__ = ["make_filters", "make_globals", "paginate"]
 

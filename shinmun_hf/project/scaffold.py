@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from .errors import ShinmunError
+from ..errors import ShinmunError
 
 __all__ = ["BLOG_ENTRIES", "create_blog", "example_blog", "render_config", "title_from_folder"]
 
@@ -58,7 +58,7 @@ CONFIG_NOTES: dict[str, tuple[str, ...]] = {
 
 def example_blog() -> Path:
     """The folder holding the example blog: bundled in the wheel, else the checkout's root."""
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent
     for root in (package / "_blog", package.parent):
         if all((root / name).exists() for name in BLOG_ENTRIES):
             return root

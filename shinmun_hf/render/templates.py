@@ -16,12 +16,19 @@ from types import TracebackType
 import jinja2
 from jinja2 import meta
 
-from .errors import BuildError, ShinmunError
+from ..errors import BuildError, ShinmunError
 
 __all__ = ["Layouts", "template_error"]
 
 
 class Layouts:
+    """The project's Jinja2 layouts (``layouts/``), bound to one build's template API.
+
+    Renders an output by layout name, tells whether a layout exists (or fails naming the
+    page that needs it), and gives each layout's *closure digest*: the digest of the layout
+    and every layout it extends or includes, which an output's record keeps so that editing
+    any of them re-renders exactly the outputs made with it."""
+
     def __init__(
         self, project: Path, globals_: dict, filters: dict, *, cache_dir: Path | None = None
     ) -> None:

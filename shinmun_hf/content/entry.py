@@ -15,14 +15,14 @@ from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 
-from .components import ComponentRef
-from .deps import digest_of
-from .errors import BuildError
-from .frontmatter import decode_utf8, split_front_matter
-from .markup import RenderedMarkdown, RenderSettings, render_markdown
-from .search_index import search_fields
+from ..components import ComponentRef
+from ..digests import digest_of
+from ..errors import BuildError
+from ..markup import RenderedMarkdown, RenderSettings, render_markdown
+from ..project.frontmatter import decode_utf8, split_front_matter
+from ..project.sources import MARKDOWN_SUFFIXES, PAGE, POST, is_folder_index
+from .search_fields import search_fields
 from .slugs import MAX_SEGMENT, is_url_safe, slugify
-from .sources import MARKDOWN_SUFFIXES, PAGE, POST, is_folder_index
 
 __all__ = [
     "PAGE",

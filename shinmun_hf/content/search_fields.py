@@ -1,21 +1,19 @@
-"""``search-index.json``: what a client-side search needs, and nothing more."""
+"""What the search index holds about an entry: part of each entry's digest, so it lives with
+the entries and ``render/search_index.py`` only lays the fields out."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .content import Entry
-    from .site import Document
+    from .entry import Entry
 
-__all__ = ["EXCERPT_LENGTH", "search_fields", "search_index"]
+__all__ = ["EXCERPT_LENGTH", "search_fields"]
 
 EXCERPT_LENGTH = 300
 
 
-def search_fields(doc: Document | Entry) -> tuple:
+def search_fields(doc: object) -> tuple:
     """What the index holds about a document, URL aside (entries' digests are made of this).
 
     Read from the entry, so building the index records no dependency on each body: the
@@ -31,13 +29,3 @@ def search_fields(doc: Document | Entry) -> tuple:
         entry.description,
         entry.rendered.text[:EXCERPT_LENGTH],
     )
-
-
-FIELDS = ("title", "kind", "date", "category", "tags", "summary", "content")
-
-
-def search_index(documents: Iterable[Document]) -> bytes:
-    items = [
-        {"url": doc.url, **dict(zip(FIELDS, search_fields(doc), strict=True))} for doc in documents
-    ]
-    return json.dumps(items, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"

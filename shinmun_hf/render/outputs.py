@@ -14,19 +14,19 @@ from html import escape
 from typing import Any
 from urllib.parse import unquote
 
-from .components import PLACEHOLDER
-from .content import POST
-from .deps import record, recording
+from ..components import PLACEHOLDER
+from ..content.entry import POST
+from ..incremental.facts import record, recording
+from ..project.oauth_client import CIMD_FILE, metadata_document
+from ..site.model import Document, Site
+from ..urls import output_file
 from .feeds import atom_feed, rss_feed
-from .helpers import paginate
-from .oauth_client import CIMD_FILE, metadata_document
 from .search_index import search_index
-from .site import Document, Site
 from .sitemap import sitemap
+from .template_api import paginate
 from .templates import Layouts, template_error
-from .urls import output_file
 
-__all__ = ["Output", "document_output", "link_components", "plan_outputs"]
+__all__ = ["Output", "document_output", "link_components", "plan_outputs", "without_referrer"]
 
 
 @dataclass(slots=True)
@@ -83,7 +83,7 @@ def link_components(html: str, site: Site) -> str:
             )
         return ""
 
-    return _without_referrer(PLACEHOLDER.sub(replace, html))
+    return without_referrer(PLACEHOLDER.sub(replace, html))
 
 
 REFERRER_META = re.compile(r"<meta\s[^>]*\bname\s*=\s*[\"']?referrer\b", re.I)
@@ -93,7 +93,7 @@ HEAD_START = re.compile(r"<head(?:\s[^>]*)?>|<html(?:\s[^>]*)?>|<!doctype\b[^>]*
 NO_REFERRER = '<meta name="referrer" content="no-referrer">'
 
 
-def _without_referrer(html: str) -> str:
+def without_referrer(html: str) -> str:
     """A page with a component sends no Referer, whatever its layout.
 
     The sign-in widget's callback URL carries the authorization code: no request the page makes

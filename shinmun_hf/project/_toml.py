@@ -7,8 +7,8 @@ import re
 import tomllib
 from typing import Any
 
+from ..errors import ShinmunError
 from ._yaml import LoadedMapping
-from .errors import ShinmunError
 
 __all__ = ["load_toml_mapping"]
 

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..errors import ConfigError
+from ..markup.settings import DEFAULT_DIALECT, DIALECTS, RenderSettings
 from . import config_options as opt
 from ._yaml import load_mapping
-from .errors import ConfigError
-from .markup.settings import DEFAULT_DIALECT, DIALECTS, RenderSettings
 
 __all__ = ["ENV_PREFIX", "SCHEMA", "Config", "load_config"]
 

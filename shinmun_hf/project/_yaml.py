@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from .errors import ShinmunError
+from ..errors import ShinmunError
 
 try:  # libyaml is ten times faster; the pure-Python loader is the fallback.
     _BaseLoader: type = yaml.CSafeLoader

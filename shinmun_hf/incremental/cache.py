@@ -3,13 +3,14 @@
 - ``entries.sqlite``: parsed and rendered entries keyed by a hash of the file's path and bytes,
   the time zone, ``base_path`` and the engine/renderer versions; shared by every output folder.
   Bodies live in their own table and are read only for the outputs a build renders; the rest
-  of each entry is a marshalled tuple (see :mod:`shinmun_hf.entry_codec`). Highlighted code
-  blocks have a table too (see :mod:`shinmun_hf.markup.highlight_cache`).
+  of each entry is a marshalled tuple (see :mod:`shinmun_hf.incremental.entry_codec`).
+  Highlighted code blocks have a table too (see :mod:`shinmun_hf.markup.highlight_cache`).
 - ``manifest-<out>.marshal``: per output folder, what the last build wrote, the facts each
-  output read (see :mod:`shinmun_hf.deps`) and an index of the outputs each source reaches,
-  the stat signature and entry outline of every source so an unchanged file is not even read,
-  and a fingerprint of all inputs. ``.delta`` holds what changed since it was last written in
-  full, ``.summary`` what an up-to-date check needs (so an unchanged site costs nothing).
+  output read (see :mod:`shinmun_hf.incremental.facts`) and an index of the outputs each source
+  reaches, the stat signature and entry outline of every source so an unchanged file is not
+  even read, and a fingerprint of all inputs. ``.delta`` holds what changed since it was last
+  written in full, ``.summary`` what an up-to-date check needs (so an unchanged site costs
+  nothing).
 
 A damaged or foreign cache is ignored, never trusted: the worst case is a full build.
 """
@@ -30,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .content import Entry
+    from ..content.entry import Entry
 
 __all__ = [
     "CACHE_DIR",
@@ -198,14 +199,14 @@ def _entries(db: sqlite3.Connection, keys: Iterable[str]) -> dict[str, Entry]:
 
 SourceRecord = tuple[int, int, str, str]
 """(size, change time, content digest, entry cache key) of one content file (see
-:func:`~shinmun_hf.sources.changed_ns`)."""
+:func:`~shinmun_hf.project.sources.changed_ns`)."""
 
 OutputRecord = tuple[str, bytes, str, tuple[tuple[str, str], ...]]
 """(layout closure digest, facts and sources, content hash, shared facts) of one output: a
 plain tuple, because a large site has tens of thousands and they are loaded on every build.
 
 *sources* are the documents the output's per-post facts are made of and *shared facts* the
-rest of its facts (see :meth:`shinmun_hf.site.Site.split_facts`): while the site's membership
+rest of its facts (see :meth:`shinmun_hf.site.model.Site.split_facts`): while the site's membership
 and rankings are unchanged, an output none of whose sources changed (which the manifest's
 ``dependents`` index tells) is checked by its shared facts alone. The facts and sources are
 needed only when that is not enough, so they are kept marshalled: a 10,000-post site's 135,000
@@ -250,6 +251,12 @@ def dependent_files(value: bytes | None) -> tuple[str, ...]:
 
 @dataclass
 class Manifest:
+    """The record of one build of one output folder: what each output was made of (its
+    layout's closure digest, the facts it read and their digests, its bytes' digest), what
+    each source file was (stat, digest, entry cache key, outline), and what the next build
+    checks before trusting any of it (engine, config digest, fingerprint, ``build_id``).
+    Saved in full now and then, as a delta otherwise (see :func:`save_manifest`)."""
+
     build_id: str
     engine: str
     config_digest: str
@@ -283,7 +290,7 @@ class Manifest:
     membership: str = ""
     """Digest of which documents the site had, in order (see ``Site.membership``)."""
     shape: tuple[Any, ...] | None = None
-    """How that build's site was laid out (:data:`~shinmun_hf.site.SiteShape`)."""
+    """How that build's site was laid out (:data:`~shinmun_hf.site.model.SiteShape`)."""
     shape_key: tuple[Any, ...] = ()
     """(include drafts, include future posts): the options that shape was made with."""
     started_ns: int = 0
@@ -344,8 +351,7 @@ def _summary_path(cache_dir: Path, out: Path) -> Path:
 @dataclass(frozen=True)
 class ManifestSummary:
     """What tells that a site is up to date, saved apart from the manifest: a build with
-    nothing to do reads these few hundred bytes instead of the whole manifest (26 MB at
-    10,000 posts)."""
+    nothing to do reads these few hundred bytes instead of the whole manifest."""
 
     build_id: str
     fingerprint: str

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..errors import BuildError
 from ._toml import load_toml_mapping
 from ._yaml import LoadedMapping, load_mapping
-from .errors import BuildError
 
 __all__ = ["FrontMatter", "decode_utf8", "split_front_matter"]
 

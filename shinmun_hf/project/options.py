@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from ..site.model import Site
     from .config import Config
-    from .site import Site
 
 __all__ = ["BuildOptions", "BuildResult", "strict_typescript"]
 
@@ -50,6 +50,9 @@ class BuildResult:
     removed_files: list[str] = field(default_factory=list)
     rendered_files: list[str] = field(default_factory=list)
     """Outputs rendered because something they read changed (written or not)."""
+    planned_pages: list[str] = field(default_factory=list)
+    """The posts and pages whose own page the build planned, by source (a site laid out
+    as the previous build recorded it plans only those an edit may change)."""
     rendered_entries: int = 0
     loaded_entries: int = 0
     """Full entries read from the cache for the outputs rendered (the rest stayed outlines);
@@ -62,3 +65,12 @@ class BuildResult:
     """The site model of the build (``shinmun check`` maps pages back to their sources)."""
     config: Config | None = None
     """The configuration the build used (variables overridden by ``BuildOptions``)."""
+
+    def count_file(self, file: str, written: bool) -> None:
+        """Count a file of the site as written, or as unchanged (same bytes: the file, and
+        its modification time, are left alone)."""
+        if written:
+            self.written += 1
+            self.written_files.append(file)
+        else:
+            self.unchanged += 1

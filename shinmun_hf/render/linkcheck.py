@@ -17,8 +17,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import SplitResult, unquote, urljoin, urlsplit
 
+from ..site.model import Site
 from .outputs import Output
-from .site import Site
 
 __all__ = ["LinkChecker", "Problem", "scan_html"]
 

@@ -14,8 +14,8 @@ from typing import Any
 
 from markupsafe import Markup
 
+from ..errors import ConfigError
 from .config_options import VARIABLE_NAME
-from .errors import ConfigError
 
 __all__ = ["script_safe_json", "variables_script_tag"]
 

@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .deps import digest_of
-from .errors import BuildError
+from ..digests import digest_of
+from ..errors import BuildError
 
 __all__ = [
     "CONTENT_DIRS",

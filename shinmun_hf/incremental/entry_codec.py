@@ -21,8 +21,8 @@ import pickle
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from .content import Entry, EntryOutline
-from .markup import RenderedMarkdown
+from ..content.entry import Entry, EntryOutline
+from ..markup import RenderedMarkdown
 
 __all__ = [
     "EncodedOutline",

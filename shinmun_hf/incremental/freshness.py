@@ -15,13 +15,20 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..digests import digest_of
+from ..project.config import Config, load_config
+from ..project.options import BuildOptions, BuildResult, strict_typescript
+from ..project.sources import (
+    BundleFile,
+    SourceFile,
+    discover,
+    file_stats,
+    stat_signature,
+    tree_files,
+)
+from ..version import ENGINE
+from ..writer import read_marker
 from .cache import CACHE_DIR, ManifestSummary, load_summary
-from .config import Config, load_config
-from .deps import digest_of
-from .engine import ENGINE
-from .options import BuildOptions, BuildResult, strict_typescript
-from .sources import BundleFile, SourceFile, discover, file_stats, stat_signature, tree_files
-from .writer import read_marker
 
 __all__ = ["RACY_MARGIN_NS", "Survey", "fingerprint", "is_up_to_date", "survey", "unchanged_result"]
 

@@ -12,9 +12,9 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
-from .helpers import rfc822
-from .site import Document, Site
-from .urls import resolve_links
+from ..site.model import Document, Site
+from ..urls import resolve_links
+from .template_api import rfc822
 
 __all__ = ["atom_feed", "rss_feed"]
 

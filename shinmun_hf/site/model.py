@@ -1,7 +1,7 @@
 """The site model: published posts and pages, taxonomies, archives, neighbours, related posts.
 
 Built fresh on every build from the entries (cheap: no Markdown work happens here). Objects
-handed to templates record what they expose (see :mod:`shinmun_hf.deps`), and
+handed to templates record what they expose (see :mod:`shinmun_hf.incremental.facts`), and
 :meth:`Site.fact` recomputes any recorded fact, which is how an unchanged output is recognised.
 """
 
@@ -18,15 +18,16 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from .components import PLACEHOLDER, ComponentRef
-from .config import Config
-from .content import PAGE, POST, Entry, EntryOutline, reading_minutes
-from .deps import digest_of, record
-from .entry_codec import EncodedOutline, decode_outline, outline_field
-from .errors import BuildError
+from ..components import PLACEHOLDER, ComponentRef
+from ..content.entry import PAGE, POST, Entry, EntryOutline, reading_minutes
+from ..content.slugs import slugify
+from ..digests import digest_of
+from ..errors import BuildError
+from ..incremental.entry_codec import EncodedOutline, decode_outline, outline_field
+from ..incremental.facts import record
+from ..project.config import Config
+from ..urls import Urls, output_file, resolve_links
 from .related import RelatedIndex
-from .slugs import slugify
-from .urls import Urls, output_file, resolve_links
 
 __all__ = ["Archive", "Document", "Pagination", "RelatedMemo", "Site", "SiteShape", "Taxonomy"]
 
@@ -415,9 +416,8 @@ class Site:
 
         ``shape`` is a previous build's :meth:`shape`, given only when it certainly still
         holds (the same files, each in the same place, the same options, no post come due):
-        the site is then laid out as recorded instead of filtered, sorted and grouped again,
-        a third of a one-post rebuild of 10,000 posts. Its entries may then be encoded
-        outlines, decoded by ``outline_of`` when first read."""
+        the site is then laid out as recorded instead of filtered, sorted and grouped again.
+        Its entries may then be encoded outlines, decoded by ``outline_of`` when first read."""
         self.config = config
         self.outline_of = outline_of
         self._load_body = load_body

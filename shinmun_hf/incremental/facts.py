@@ -9,12 +9,11 @@ when a digest differs. Full builds, cached builds and the dev server share this 
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-__all__ = ["Recorder", "digest_of", "record", "recording"]
+__all__ = ["Recorder", "record", "recording"]
 
 _current: ContextVar[Recorder | None] = ContextVar("shinmun_recorder", default=None)
 
@@ -42,8 +41,3 @@ def recording() -> Iterator[Recorder]:
         yield recorder
     finally:
         _current.reset(token)
-
-
-def digest_of(parts: Iterable[str]) -> str:
-    """A short stable digest of a sequence of strings (none of which contains NUL)."""
-    return hashlib.blake2b("\x00".join(parts).encode(), digest_size=12).hexdigest()
