@@ -81,7 +81,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _print_traceback() -> None:
-    import traceback  # only --debug needs it: every command would pay 3 ms to import it
+    import traceback  # only --debug needs it: the other commands never import it
 
     traceback.print_exc()
 

@@ -1,7 +1,7 @@
 """Highlighted code blocks remembered by their text, across builds.
 
 The first block of a language a process highlights makes Pygments compile that lexer's regular
-expressions: 0.05 to 0.1 s for Python, more than the whole rest of a one-post rebuild spends on
+expressions, which for Python costs more than the whole rest of a one-post rebuild spends on
 Markdown. A post rendered again after an edit nearly always has the code blocks it had before,
 so each block's HTML is kept under a digest of everything it is made of (Pygments' version, the
 lexer and its options, the formatter's settings, the code) and looked up before any lexer is

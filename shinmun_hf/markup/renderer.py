@@ -135,7 +135,7 @@ def render_markdown(
 
 def prepare_renderer(settings: RenderSettings) -> None:
     """Import the dialect and build its parser now, in this process: workers forked after
-    this inherit them, instead of each paying for the imports (0.1 to 0.2 s) on its own."""
+    this inherit them, instead of each paying for the imports on its own."""
     render_markdown("", source="", settings=settings)
 
 

@@ -25,7 +25,7 @@ _PR_SET_PDEATHSIG = 1
 
 def fork_pool(workers: int) -> concurrent.futures.ProcessPoolExecutor:
     """A pool of ``workers`` forked processes that die with this process."""
-    # Imported here: a build that renders too little to fork (a one-post edit) spares 12 ms.
+    # Imported here: a build that renders too little to fork (a one-post edit) never imports it.
     import concurrent.futures
     import multiprocessing
 

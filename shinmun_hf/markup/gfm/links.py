@@ -1,7 +1,7 @@
 """Link URLs normalised as markdown-it-py does, with a shortcut for the common case.
 
-markdown-it-py parses, re-encodes and punycodes every link's URL (and an autolink's text):
-about 30 µs each, a tenth of a typical post's parsing. A URL made only of characters that
+markdown-it-py parses, re-encodes and punycodes every link's URL (and an autolink's text),
+a noticeable share of a typical post's parsing. A URL made only of characters that
 need no encoding, with no ``%`` escape to decode and no punycoded host (``xn--``), comes out
 of both as it went in, so it is returned at once; anything else takes the full path.
 """

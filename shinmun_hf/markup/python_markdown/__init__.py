@@ -84,7 +84,7 @@ def fenced_lines(text: str) -> set[int]:
 @cache
 def _markdown(smart_punctuation: bool) -> Markdown:
     # Extensions as instances: given by name, each would make Markdown scan every installed
-    # package's entry points first (60 ms of ``importlib.metadata`` per process).
+    # package's entry points first (an ``importlib.metadata`` scan in every process).
     from markdown.extensions.attr_list import AttrListExtension
     from markdown.extensions.codehilite import CodeHiliteExtension
     from markdown.extensions.def_list import DefListExtension
