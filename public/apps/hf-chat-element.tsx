@@ -43,12 +43,12 @@ function configure(element: HTMLElement): void {
 }
 
 /** A custom element is inline by default: the widget is a block, beside a theme's floats
- * rather than under them. */
+ * rather than under them, and below them where the room beside is too narrow (a phone). */
 function addStyles(): void {
   if (styled) return;
   styled = true;
   const sheet = new CSSStyleSheet();
-  sheet.replaceSync("hf-chat{display:flow-root}");
+  sheet.replaceSync("hf-chat{display:flow-root;min-width:min(100%,18rem)}");
   document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
 }
 
