@@ -30,6 +30,8 @@ from operator import is_not
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .records import CopyRecord, LayoutClosures, OutputRecord, RelatedMemo, SiteShape, SourceRecord
+
 if TYPE_CHECKING:
     from ..content.entry import Entry
 
@@ -39,8 +41,6 @@ __all__ = [
     "EntryCache",
     "Manifest",
     "ManifestSummary",
-    "OutputRecord",
-    "SourceRecord",
     "dependent_files",
     "dependents_of",
     "load_manifest",
@@ -197,22 +197,6 @@ def _entries(db: sqlite3.Connection, keys: Iterable[str]) -> dict[str, Entry]:
     return found
 
 
-SourceRecord = tuple[int, int, str, str]
-"""(size, change time, content digest, entry cache key) of one content file (see
-:func:`~shinmun_hf.project.sources.changed_ns`)."""
-
-OutputRecord = tuple[str, bytes, str, tuple[tuple[str, str], ...]]
-"""(layout closure digest, facts and sources, content hash, shared facts) of one output: a
-plain tuple, because a large site has tens of thousands and they are loaded on every build.
-
-*sources* are the documents the output's per-post facts are made of and *shared facts* the
-rest of its facts (see :meth:`shinmun_hf.site.model.Site.split_facts`): while the site's membership
-and rankings are unchanged, an output none of whose sources changed (which the manifest's
-``dependents`` index tells) is checked by its shared facts alone. The facts and sources are
-needed only when that is not enough, so they are kept marshalled: a 10,000-post site's 135,000
-facts and 165,000 sources then load as 15,000 byte strings."""
-
-
 CANONICAL = 2
 """marshal's format 2: unlike later ones, it marks no object as shared (which depends on
 reference counts), so equal values make equal bytes and unchanged items leave the delta."""
@@ -225,13 +209,16 @@ def output_record(
     sources: tuple[str, ...],
     shared: tuple[str, ...],
 ) -> OutputRecord:
+    """The record of an output made with the layout of closure digest ``layout_digest``
+    (or ""), that read ``facts`` (key -> digest), of bytes of digest ``digest``, its facts
+    split into ``sources`` and ``shared`` keys by ``Site.split_facts``."""
     details = marshal.dumps((facts, sources), CANONICAL)
-    return (layout_digest, details, digest, tuple((key, facts[key]) for key in shared))
+    return OutputRecord(layout_digest, details, digest, tuple((key, facts[key]) for key in shared))
 
 
 def recorded_details(record: OutputRecord) -> tuple[dict[str, str], tuple[str, ...]]:
     """Every fact the output read, with its digest then, and its sources."""
-    facts, sources = marshal.loads(record[1])
+    facts, sources = marshal.loads(record.details)
     return facts, sources
 
 
@@ -262,8 +249,8 @@ class Manifest:
     config_digest: str
     outputs: dict[str, OutputRecord] = field(default_factory=dict)
     """Output file -> how it was made."""
-    copies: dict[str, tuple[int, int]] = field(default_factory=dict)
-    """Output file copied from public/ -> (size, change time) of its source."""
+    copies: dict[str, CopyRecord] = field(default_factory=dict)
+    """Output file copied from public/ or a post folder -> the stat of its source."""
     sources: dict[str, SourceRecord] = field(default_factory=dict)
     """Content file -> its record: unchanged stat means unchanged bytes."""
     dependents: dict[str, bytes] = field(default_factory=dict)
@@ -285,12 +272,12 @@ class Manifest:
     changes too (a post published then is a future post again)."""
     component_inputs: list[str] = field(default_factory=list)
     """Files the component bundles read (part of the fingerprint)."""
-    layout_closures: tuple[str, dict[str, str]] | None = None
-    """(content key of the layouts, layout -> closure digest), reused while layouts are equal."""
+    layout_closures: LayoutClosures | None = None
+    """Every layout's closure digest, reused while the layouts are the same."""
     membership: str = ""
     """Digest of which documents the site had, in order (see ``Site.membership``)."""
-    shape: tuple[Any, ...] | None = None
-    """How that build's site was laid out (:data:`~shinmun_hf.site.model.SiteShape`)."""
+    shape: SiteShape | None = None
+    """How that build's site was laid out."""
     shape_key: tuple[Any, ...] = ()
     """(include drafts, include future posts): the options that shape was made with."""
     started_ns: int = 0
@@ -298,16 +285,18 @@ class Manifest:
     changing (timestamps are coarse), so it is read again ("racily clean", as in git)."""
 
     base: dict[str, Any] | None = field(default=None, repr=False, compare=False)
-    """The plain manifest last written in full (see :func:`save_manifest`), if this one
-    was loaded from it or saved; not itself saved."""
+    """The fields of the manifest last written in full (see :func:`save_manifest`), if this
+    one was loaded from it or saved; not itself saved."""
     base_file: tuple[int, int, int] | None = field(default=None, repr=False, compare=False)
     """(inode, size, modification time) of the file ``base`` was read from or written to:
     a delta is written only while the file is still that one."""
 
     @property
-    def related(self) -> tuple[str, dict[str, tuple[str, ...]]] | None:
-        """(signature, lists) of the related posts, or None if none were recorded."""
-        return (self.related_signature, self.related_lists) if self.related_signature else None
+    def related(self) -> RelatedMemo | None:
+        """The related posts of that build, or None if none were recorded."""
+        if not self.related_signature:
+            return None
+        return RelatedMemo(self.related_signature, self.related_lists)
 
     def summary(self) -> ManifestSummary:
         return ManifestSummary(
@@ -320,19 +309,58 @@ class Manifest:
             len(self.outputs) + len(self.copies),
         )
 
-    def to_plain(self) -> dict[str, Any]:
+    def saved_fields(self) -> dict[str, Any]:
+        """The fields that are saved, by name, with the format (records still named: see
+        :func:`_stored`)."""
         # shallow on purpose: asdict() would deep-copy tens of thousands of records
         saved = (f.name for f in dataclasses.fields(self) if f.name not in _UNSAVED)
         return {"format": FORMAT, **{name: getattr(self, name) for name in saved}}
 
     @classmethod
-    def from_plain(cls, data: dict[str, Any]) -> Manifest:
+    def from_saved_fields(cls, fields: dict[str, Any]) -> Manifest:
         names = {f.name for f in dataclasses.fields(cls)} - _UNSAVED
-        return cls(**{k: v for k, v in data.items() if k in names})
+        return cls(**{k: v for k, v in fields.items() if k in names})
 
 
 _UNSAVED = {"base", "base_file"}
 """Fields of :class:`Manifest` about the files it was read from, not saved in them."""
+
+_RECORDS_BY_FILE: dict[str, type[tuple[Any, ...]]] = {
+    "outputs": OutputRecord,
+    "sources": SourceRecord,
+    "copies": CopyRecord,
+}
+"""Fields of :class:`Manifest` that map a file to its record."""
+
+_ONE_RECORD: dict[str, type[tuple[Any, ...]]] = {
+    "shape": SiteShape,
+    "layout_closures": LayoutClosures,
+}
+"""Fields of :class:`Manifest` that hold one record, or None."""
+
+
+# The storage boundary: marshal refuses tuple subclasses, so records are saved as plain
+# tuples and named again when loaded. These two functions are the only place that knows.
+def _stored(name: str, value: Any) -> Any:
+    """The value of the manifest field ``name`` as it is saved (a dict of records may be
+    only some of the field's items, as in a delta)."""
+    if name in _RECORDS_BY_FILE:
+        return dict(zip(value, map(tuple, value.values()), strict=True))
+    if name in _ONE_RECORD and value is not None:
+        return tuple(value)
+    return value
+
+
+def _loaded(name: str, value: Any) -> Any:
+    """The value of the manifest field ``name`` as :func:`_stored` saved it, named again."""
+    record = _RECORDS_BY_FILE.get(name)
+    if record is not None:
+        # tuple.__new__ mapped in C: 15,000 records of a 10,000-post site in a few ms
+        return dict(zip(value, map(tuple.__new__, repeat(record), value.values()), strict=True))
+    record = _ONE_RECORD.get(name)
+    if record is not None and value is not None:
+        return record._make(value)  # type: ignore[attr-defined]
+    return value
 
 
 def _manifest_path(cache_dir: Path, out: Path) -> Path:
@@ -404,16 +432,16 @@ def load_manifest(cache_dir: Path, out: Path, build_id: str | None) -> Manifest 
     if build_id is None:
         return None
     try:
-        base, base_file = _load_mapped(_manifest_path(cache_dir, out))
-        if base.get("format") != FORMAT:
+        stored, base_file = _load_mapped(_manifest_path(cache_dir, out))
+        if stored.get("format") != FORMAT:
             return None
-        plain = base
+        base = fields = {name: _loaded(name, value) for name, value in stored.items()}
         delta = _read_delta(_delta_path(cache_dir, out))
         if delta is not None and delta.get("base_id") == base.get("build_id"):
-            plain = _patched(base, delta)
-        if plain.get("build_id") != build_id:
+            fields = _patched(base, delta)
+        if fields.get("build_id") != build_id:
             return None
-        manifest = Manifest.from_plain(plain)
+        manifest = Manifest.from_saved_fields(fields)
     except Exception:  # missing, damaged or from another version: build from scratch
         return None
     manifest.base, manifest.base_file = base, base_file
@@ -428,37 +456,39 @@ def save_manifest(cache_dir: Path, out: Path, manifest: Manifest, base: Manifest
     changed: writing those instead of all 14 MB again spares a tenth of a second.
     """
     cache_dir.mkdir(parents=True, exist_ok=True)
-    plain = manifest.to_plain()
+    fields = manifest.saved_fields()
     path = _manifest_path(cache_dir, out)
     full, full_file = (base.base, base.base_file) if base is not None else (None, None)
     if full is not None and _file_identity(path) != full_file:
         full = None  # deleted, damaged or rewritten under a long-lived builder (``serve``)
-    delta = _delta(full, plain) if full is not None else None
+    delta = _delta(full, fields) if full is not None else None
     if delta is not None:
         _write_atomically(_delta_path(cache_dir, out), marshal.dumps(delta))
         manifest.base, manifest.base_file = full, full_file
     else:
-        _write_atomically(path, marshal.dumps(plain))
+        stored = {name: _stored(name, value) for name, value in fields.items()}
+        _write_atomically(path, marshal.dumps(stored))
         _delta_path(cache_dir, out).unlink(missing_ok=True)
         # A snapshot: the manifest's own dicts may still change (``render_edited_first``).
-        manifest.base = {k: dict(v) if isinstance(v, dict) else v for k, v in plain.items()}
+        manifest.base = {k: dict(v) if isinstance(v, dict) else v for k, v in fields.items()}
         manifest.base_file = _file_identity(path)
     # Last: a summary is only ever read together with the manifest it describes.
     summary = {"format": FORMAT, **dataclasses.asdict(manifest.summary())}
     _write_atomically(_summary_path(cache_dir, out), marshal.dumps(summary))
 
 
-def _delta(base: dict[str, Any], plain: dict[str, Any]) -> dict[str, Any] | None:
-    """What turns ``base`` into ``plain``: dict fields item by item, the rest whole; None
-    when that is no longer small."""
+def _delta(base: dict[str, Any], fields: dict[str, Any]) -> dict[str, Any] | None:
+    """What turns the manifest fields ``base`` into ``fields``, as it is saved: dict fields
+    item by item, the rest whole; None when that is no longer small."""
     scalars: dict[str, Any] = {}
     dicts: dict[str, tuple[dict[str, Any], list[str]]] = {}
     size = total = 0
-    for name, value in plain.items():
+    for name, value in fields.items():
         before = base.get(name)
         if not isinstance(value, dict) or not isinstance(before, dict):
+            # (the very immutable object is left to the base)
             if value is not before or name not in base or not _immutable(value):
-                scalars[name] = value  # (the very immutable object is left to the base)
+                scalars[name] = _stored(name, value)
             continue
         # Unchanged items are mostly the very objects loaded: tell them by identity first,
         # in C (map and compress), as this looks at every item of a 10,000-post manifest.
@@ -467,7 +497,7 @@ def _delta(base: dict[str, Any], plain: dict[str, Any]) -> dict[str, Any] | None
         differ = compress(keys, map(is_not, olds, value.values()))
         changed = {k: value[k] for k in differ if before.get(k, _MISSING) != value[k]}
         removed = list(before.keys() - value.keys())
-        dicts[name] = (changed, removed)
+        dicts[name] = (_stored(name, changed), removed)
         size += len(changed) + len(removed)
         total += len(value)
     if size * DELTA_SHARE > total:
@@ -488,14 +518,16 @@ def _immutable(value: Any) -> bool:
 
 
 def _patched(base: dict[str, Any], delta: dict[str, Any]) -> dict[str, Any]:
-    plain = {**base, **delta["scalars"]}
+    """The manifest fields ``base`` with the saved ``delta`` applied."""
+    scalars = delta["scalars"]
+    fields = {**base, **{name: _loaded(name, value) for name, value in scalars.items()}}
     for name, (changed, removed) in delta["dicts"].items():
         merged = dict(base.get(name) or {})
-        merged.update(changed)
+        merged.update(_loaded(name, changed))
         for key in removed:
             merged.pop(key, None)
-        plain[name] = merged
-    return plain
+        fields[name] = merged
+    return fields
 
 
 def _load_mapped(path: Path) -> tuple[Any, tuple[int, int, int]]:

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from itertools import compress
-from operator import is_not, itemgetter
+from operator import attrgetter, is_not
 
-from .cache import Manifest, OutputRecord, dependent_files, dependents_of, recorded_sources
+from .cache import Manifest, dependent_files, dependents_of, recorded_sources
+from .records import OutputRecord
 
 __all__ = ["dependents", "patch_dependents", "suspects"]
 
@@ -28,13 +29,15 @@ def suspects(
     # list, say): the distinct tuples are found in C, and each is checked once.
     stale = {
         shared
-        for shared in set(map(itemgetter(3), records.values()))
+        for shared in set(map(_shared_facts, records.values()))
         if any(fact(key) != digest for key, digest in shared)
     }
     if stale:
-        found.update(file for file, record in records.items() if record[3] in stale)
+        found.update(file for file, record in records.items() if record.shared_facts in stale)
     return found
 
+
+_shared_facts = attrgetter("shared_facts")
 
 REINDEX_SHARE = 8
 """More than 1/REINDEX_SHARE of the outputs made anew: the dependents index is rebuilt."""

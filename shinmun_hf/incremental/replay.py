@@ -12,9 +12,10 @@ from ..content.entry import Entry, EntryOutline
 from ..project.sources import SourceFile
 from .cache import Manifest
 from .entry_codec import EncodedOutline, decode_outline
+from .records import SiteShape
 
 if TYPE_CHECKING:  # (handed in by the build: this layer sits below the site model)
-    from ..site.model import Site, SiteShape
+    from ..site.model import Site
 
 __all__ = ["old_outlines", "place_in_site", "previous_outlines", "shape_to_replay"]
 
@@ -60,7 +61,7 @@ def old_outlines(previous: Manifest, changed: set[str]) -> dict[str, EntryOutlin
     found: dict[str, EntryOutline] = {}
     for source in changed:
         record = previous.sources.get(source)
-        fields = previous.outlines.get(record[3]) if record is not None else None
+        fields = previous.outlines.get(record.entry_key) if record is not None else None
         if fields is None:
             return None
         try:

@@ -27,8 +27,6 @@ from ..incremental.cache import (
     CacheReader,
     EntryCache,
     Manifest,
-    OutputRecord,
-    SourceRecord,
     load_manifest,
     output_record,
     recorded_details,
@@ -46,6 +44,7 @@ from ..incremental.freshness import (
     survey,
     unchanged_result,
 )
+from ..incremental.records import LayoutClosures, OutputRecord, SourceRecord
 from ..incremental.replay import place_in_site, shape_to_replay
 from ..project.config import Config
 from ..project.options import BuildOptions, BuildResult, strict_typescript
@@ -289,7 +288,7 @@ class Builder:
         """Fill in the manifest: what the next build reuses, or checks before reusing."""
         now = looked.now
         manifest.outlines = self._recorded_outlines(previous)
-        manifest.layout_closures = (layouts.content_key, layouts.closures())
+        manifest.layout_closures = LayoutClosures(layouts.content_key, layouts.closures())
         manifest.dependents = dependents_index(previous, manifest.outputs)
         manifest.related_signature, manifest.related_lists = site.related_memo()
         manifest.membership = site.membership
@@ -363,7 +362,7 @@ class Builder:
             data, facts = output.render(layouts, site)
             digest = hashlib.blake2b(data, digest_size=16).hexdigest()
             record = manifest.outputs.get(output.file)
-            if record is not None and record[2] == digest:
+            if record is not None and record.content_digest == digest:
                 continue
             write_file_atomically(self.out / output.file, data)
             layout_digest = layouts.closure_digest(output.layout) if output.layout else ""
@@ -408,20 +407,22 @@ class Builder:
             old = known.get(path)
             if (
                 old is not None
-                and old[0] == source.size
-                and old[1] == source.changed_ns
+                and old.size == source.size
+                and old.changed_ns == source.changed_ns
                 and source.changed_ns < clean_before
             ):
-                digest = old[2]
+                digest = old.content_digest
                 # Same engine and config (trusted): an unchanged file keeps its cache key.
-                key = old[3] if trusted else entry_key(source, digest, config)
-                stats[path] = old if trusted else (*old[:3], key)
+                key = old.entry_key if trusted else entry_key(source, digest, config)
+                stats[path] = (
+                    old if trusted else SourceRecord(old.size, old.changed_ns, digest, key)
+                )
             else:
                 raw = data[path] = (self.project / path).read_bytes()
                 digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
                 key = entry_key(source, digest, config)
-                stats[path] = (source.size, source.changed_ns, digest, key)
-                if old is None or old[2] != digest:
+                stats[path] = SourceRecord(source.size, source.changed_ns, digest, key)
+                if old is None or old.content_digest != digest:
                     changed.add(path)
             digests[path] = digest
             keys[path] = key
@@ -600,8 +601,8 @@ class Builder:
             return reuse
         layouts_key = layouts.content_key
         remembered = previous.layout_closures
-        if remembered is not None and remembered[0] == layouts_key:
-            layouts.adopt_closures(remembered[1])
+        if remembered is not None and remembered.content_key == layouts_key:
+            layouts.adopt_closures(remembered.closures)
         old = reuse.records
         changed, removed = self._changed_sources, self._removed_sources
         # Same documents in the same order: the changed ones' old outlines tell whether the
@@ -614,13 +615,13 @@ class Builder:
             else:
                 previous_outlines = replay.previous_outlines(previous, changed, site)
                 if previous_outlines is not None:
-                    site.prove_ranking(related[0], previous_outlines)
+                    site.prove_ranking(related.signature, previous_outlines)
         # Same documents in the same rankings: per-post facts are decided by their sources.
-        by_sources = related is not None and related[0] == site.ranking_signature
+        by_sources = related is not None and related.signature == site.ranking_signature
         fact = site.fact
 
         def fresh(output: Output, record: OutputRecord) -> bool:
-            if output.layout and record[0] != layouts.closure_digest(output.layout):
+            if output.layout and record.layout_digest != layouts.closure_digest(output.layout):
                 return False
             facts, sources = recorded_details(record)
             if not removed.isdisjoint(sources):
@@ -628,7 +629,7 @@ class Builder:
                 # record must name the new file, for later edits of it to reach the output).
                 return False
             if by_sources and changed.isdisjoint(sources):
-                return all(fact(key) == digest for key, digest in record[3])
+                return all(fact(key) == digest for key, digest in record.shared_facts)
             return all(
                 site.proven_unchanged(key, changed) or fact(key) == digest
                 for key, digest in facts.items()
@@ -642,7 +643,7 @@ class Builder:
         # that build had these layouts.)
         if by_sources:
             site.previous_outlines = previous_outlines
-            same_layouts = remembered is not None and remembered[0] == layouts_key
+            same_layouts = remembered is not None and remembered.content_key == layouts_key
             if same_layouts and (previous.dependents or not old):
                 reuse.suspects = find_suspects(old, previous.dependents, changed, fact)
         # A replayed site has the pages of before and, here, the same layouts: of the
@@ -716,7 +717,7 @@ class Builder:
             planned = {output.file for output in outputs}
             pages = site.by_output_file
             for file, record in old.items():
-                if file not in planned and file in pages and record[0] != ASSET:
+                if file not in planned and file in pages and record.layout_digest != ASSET:
                     outputs_now[file] = record
                     unchanged += 1
         result.unchanged += unchanged
@@ -742,7 +743,7 @@ class Builder:
             digest = hashlib.blake2b(data, digest_size=16).hexdigest()
             manifest.outputs[file] = output_record(ASSET, {}, digest, (), ())
             record = old.get(file)
-            written = record is None or record[2] != digest
+            written = record is None or record.content_digest != digest
             if written:
                 writer.write(file, data)
             result.count_file(file, written)

@@ -10,6 +10,7 @@ from pathlib import Path
 from ..errors import BuildError
 from ..incremental.cache import Manifest
 from ..incremental.freshness import RACY_MARGIN_NS
+from ..incremental.records import CopyRecord
 from ..project.options import BuildResult
 from ..project.sources import BundleFile, changed_ns
 from ..site.model import Site
@@ -90,7 +91,7 @@ def copy_one(
     out: Path,
     file: str,
     path: Path,
-    before: tuple[int, int] | None,
+    before: CopyRecord | None,
     clean_before: int,
     manifest: Manifest,
     writer: SiteWriter,
@@ -99,10 +100,10 @@ def copy_one(
     """Copy ``path`` to ``file`` of the site unless the previous build's copy (stat
     ``before``) is known to hold its bytes."""
     stat = path.stat()
-    signature = (stat.st_size, changed_ns(stat))
+    signature = CopyRecord(stat.st_size, changed_ns(stat))
     manifest.copies[file] = signature
     unchanged = before == signature and (
-        signature[1] < clean_before or same_bytes(path, out / file)
+        signature.changed_ns < clean_before or same_bytes(path, out / file)
     )
     if not unchanged:
         writer.copy(file, path)

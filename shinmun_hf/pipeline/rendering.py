@@ -7,7 +7,8 @@ import hashlib
 import os
 from collections.abc import Iterable
 
-from ..incremental.cache import OutputRecord, output_record
+from ..incremental.cache import output_record
+from ..incremental.records import OutputRecord
 from ..project.options import BuildOptions
 from ..render.outputs import Output
 from ..render.templates import Layouts
@@ -51,7 +52,7 @@ class RenderJob:
             data, facts = output.render(self.layouts, self.site)
             digest = hashlib.blake2b(data, digest_size=16).hexdigest()
             record = self.old.get(output.file)
-            written = record is None or record[2] != digest
+            written = record is None or record.content_digest != digest
             if written:
                 self.writer.write_unrecorded(output.file, data)
             layout_digest = self.layouts.closure_digest(output.layout) if output.layout else ""

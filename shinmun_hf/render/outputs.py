@@ -16,7 +16,7 @@ from urllib.parse import unquote
 
 from ..components import PLACEHOLDER
 from ..content.entry import POST
-from ..incremental.facts import record, recording
+from ..incremental.facts import fact_key, record, recording
 from ..project.oauth_client import CIMD_FILE, metadata_document
 from ..site.model import Document, Site
 from ..urls import output_file
@@ -71,7 +71,7 @@ def link_components(html: str, site: Site) -> str:
         if key in seen:
             return ""
         seen.add(key)
-        record(f"component:{key}", site.fact(f"component:{key}") or "")
+        site.record_fact(fact_key("component", key))
         url_path = site.component_urls.get(key)
         if url_path is not None:
             return f'<script type="module" src="{escape(site.urls.url(url_path))}"></script>'
@@ -121,7 +121,7 @@ def document_output(doc: Document) -> Output:
     """The page of one post or page."""
 
     def make() -> dict[str, Any]:
-        record(f"entry:{doc.source}", doc.digest)
+        record(fact_key("entry", doc.source), doc.digest)
         page = _page(doc.title, doc.url, doc.kind, doc.description)
         return {"post" if doc.is_post else "page_doc": doc, "document": doc, "page": page}
 
@@ -157,8 +157,7 @@ def plan_outputs(site: Site, documents: Iterable[Document] | None = None) -> lis
             site_path = base if number == 1 else f"{base}page/{number}/"
 
             def make(number: int = number) -> dict[str, Any]:
-                key = f"listing:{name}:{number}"
-                record(key, site.fact(key) or "")
+                site.record_fact(fact_key("listing", name, number))
                 pagination = paginate(items, per_page, number, page_url)
                 site.load_entries(pagination.items)
                 page_title = title if number == 1 else f"{title} (page {number})"
@@ -172,7 +171,7 @@ def plan_outputs(site: Site, documents: Iterable[Document] | None = None) -> lis
     listing("index", "", "index.html", config.title, {}, site.posts)
     for category in site.categories:
         listing(
-            f"category/{category.slug}",
+            category.listing_name,
             category.site_path,
             "category.html",
             category.name,
@@ -181,7 +180,7 @@ def plan_outputs(site: Site, documents: Iterable[Document] | None = None) -> lis
         )
     for tag in site.tags:
         listing(
-            f"tag/{tag.slug}",
+            tag.listing_name,
             tag.site_path,
             "tag.html",
             f"Posts tagged “{tag.name}”",
@@ -192,7 +191,7 @@ def plan_outputs(site: Site, documents: Iterable[Document] | None = None) -> lis
     for archive in site.archives:
 
         def make_archive(archive=archive) -> dict[str, Any]:  # type: ignore[no-untyped-def]
-            record(f"archive:{archive.key}", site.fact(f"archive:{archive.key}") or "")
+            site.record_fact(archive.fact_key)
             site.load_entries(archive.items)
             page = _page(archive.title, archive.url, "archive")
             return {"archive": archive, "posts": archive.items, "page": page}
@@ -208,7 +207,7 @@ def plan_outputs(site: Site, documents: Iterable[Document] | None = None) -> lis
         )
 
     def make_archives() -> dict[str, Any]:
-        record("archives", site.fact("archives") or "")
+        site.record_fact(fact_key("archives"))
         site.load_entries(site.posts)  # the theme lists every post's title
         return {
             "archives": site.archives,
@@ -256,8 +255,8 @@ def plan_outputs(site: Site, documents: Iterable[Document] | None = None) -> lis
     )
 
     def make_sitemap() -> bytes:
-        for key in ("addresses", "categories", "tags"):
-            record(key, site.fact(key) or "")
+        for kind in ("addresses", "categories", "tags"):
+            site.record_fact(fact_key(kind))
         entries: list[tuple[str, str | None]] = [(urls.absolute(""), None)]
         for doc in site.posts:
             lastmod = (doc.updated or doc.date).date().isoformat()  # type: ignore[union-attr]
@@ -271,7 +270,7 @@ def plan_outputs(site: Site, documents: Iterable[Document] | None = None) -> lis
     outputs.append(Output("sitemap.xml", None, "the sitemap", None, make_sitemap))
 
     def make_search_index() -> bytes:
-        record("search", site.fact("search") or "")
+        site.record_fact(fact_key("search"))
         site.load_entries()
         return search_index([*site.posts, *site.pages])
 

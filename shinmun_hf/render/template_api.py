@@ -17,7 +17,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from ..content.entry import reading_minutes
-from ..incremental.facts import record
+from ..incremental.facts import fact_key
 from ..markup.headings import toc_html as contents_list
 from ..project.oauth_client import published_variables
 from ..project.variables import variables_script_tag
@@ -140,11 +140,11 @@ def make_globals(site: Site) -> dict[str, Any]:
         return site.recent_posts(limit)
 
     def tags_with_counts() -> list[Taxonomy]:
-        record("tags", site.fact("tags") or "")
+        site.record_fact(fact_key("tags"))
         return site.tags
 
     def categories_with_counts() -> list[Taxonomy]:
-        record("categories", site.fact("categories") or "")
+        site.record_fact(fact_key("categories"))
         return site.categories
 
     @pass_context
@@ -216,8 +216,8 @@ class SiteView:
     description = property(lambda self: self._site.config.description)
     url = property(lambda self: self._site.urls.url(""))
 
-    def _recorded(self, key: str, value: Any) -> Any:
-        record(key, self._site.fact(key) or "")
+    def _recorded(self, kind: str, value: Any) -> Any:
+        self._site.record_fact(fact_key(kind))
         return value
 
     posts = property(lambda self: self._recorded("posts", self._site.posts))

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from operator import attrgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 import jinja2
 from markupsafe import Markup
@@ -24,7 +24,14 @@ from ..content.slugs import slugify
 from ..digests import digest_of
 from ..errors import BuildError
 from ..incremental.entry_codec import EncodedOutline, decode_outline, outline_field
-from ..incremental.facts import record
+from ..incremental.facts import (
+    fact_key,
+    parse_fact_key,
+    record,
+    split_taxonomy_name,
+    taxonomy_name,
+)
+from ..incremental.records import RelatedMemo, SiteShape
 from ..project.config import Config
 from ..urls import Urls, output_file, resolve_links
 from .related import RelatedIndex
@@ -158,7 +165,7 @@ class Document:
     # --- rendered content
     @property
     def content(self) -> Markup:
-        record(f"body:{self.source}", self.digest)
+        record(fact_key("body", self.source), self.digest)
         html = self.entry.rendered.html
         if html is None:
             html = self.entry.rendered.html = self._site.load_body(self.entry)
@@ -177,7 +184,7 @@ class Document:
 
     @property
     def text(self) -> str:
-        record(f"body:{self.source}", self.digest)
+        record(fact_key("body", self.source), self.digest)
         return self.entry.rendered.text
 
     @property
@@ -185,19 +192,19 @@ class Document:
         # its own fact, not part of the card: most layouts show only the reading time, which
         # a small edit rarely changes
         words = self.outline.word_count
-        record(f"words:{self.source}", str(words))
+        record(fact_key("words", self.source), str(words))
         return words
 
     @property
     def reading_minutes(self) -> int:
         """Minutes to read (see :func:`~shinmun_hf.content.reading_minutes`)."""
         minutes = reading_minutes(self.outline.word_count)
-        record(f"minutes:{self.source}", str(minutes))
+        record(fact_key("minutes", self.source), str(minutes))
         return minutes
 
     @property
     def toc(self) -> list[dict[str, Any]]:
-        record(f"body:{self.source}", self.digest)
+        record(fact_key("body", self.source), self.digest)
         return self.entry.rendered.toc
 
     @property
@@ -275,19 +282,17 @@ WHOLE_SITE_BY_DOCUMENT = frozenset({"posts", "pages", "addresses", "search"})
 """Facts about every document that each document adds its own part to (see
 ``Site.previous_outlines``): the lists of posts and pages, the sitemap, the search index."""
 
-SiteShape = tuple[
-    tuple[str, ...],  # posts, newest first
-    tuple[str, ...],  # their site paths
-    tuple[str, ...],  # pages
-    tuple[str, ...],  # their site paths
-    tuple[tuple[str, str, tuple[int, ...]], ...],  # categories: name, slug, post indexes
-    tuple[tuple[str, str, tuple[int, ...]], ...],  # tags
-    tuple[tuple[int, int, tuple[int, ...]], ...],  # months: year, month, post indexes
-]
-"""How a site is laid out (see :meth:`Site.shape`), as plain data for the manifest."""
 
-RelatedMemo = tuple[str, dict[str, tuple[str, ...]]]
-"""(ranking signature, ``"source:limit"`` -> related sources) of a previous build."""
+class ListingPage(NamedTuple):
+    """One page of a listing, as far as its fact goes: a page shows all three ("11 posts",
+    "page 2 of 3")."""
+
+    count: int
+    """Posts in the whole listing."""
+    pages: int
+    """Pages of the listing."""
+    posts: Sequence[Document]
+    """The posts on this page."""
 
 
 class _PostGroup:
@@ -303,7 +308,7 @@ class _PostGroup:
 
     @property
     def posts(self) -> list[Document]:
-        record(self.fact_key, self.site.fact(self.fact_key) or "")
+        self.site.record_fact(self.fact_key)
         return self.items
 
     @property
@@ -328,7 +333,12 @@ class Taxonomy(_PostGroup):
 
     @property
     def fact_key(self) -> str:
-        return f"{self.kind}:{self.slug}"
+        return fact_key(self.kind, self.slug)
+
+    @property
+    def listing_name(self) -> str:
+        """The name of its listing and of its facts (see :func:`taxonomy_name`)."""
+        return taxonomy_name(self.kind, self.slug)
 
 
 @dataclass
@@ -347,7 +357,7 @@ class Archive(_PostGroup):
 
     @property
     def fact_key(self) -> str:
-        return f"archive:{self.key}"
+        return fact_key("archive", self.key)
 
     @property
     def title(self) -> str:
@@ -529,9 +539,8 @@ class Site:
             outline, entry = found[source]
             return Document(outline, site_path, digests[source], self, entry)
 
-        post_sources, post_paths, page_sources, page_paths = shape[:4]
-        posts = list(map(document, post_sources, post_paths))
-        pages = list(map(document, page_sources, page_paths))
+        posts = list(map(document, shape.posts, shape.post_paths))
+        pages = list(map(document, shape.pages, shape.page_paths))
         return posts, pages
 
     def component_refs(self) -> list[ComponentRef]:
@@ -552,15 +561,15 @@ class Site:
 
         self.categories = [
             Taxonomy("category", name, slug, f"categories/{slug}/", members(indexes), self)
-            for name, slug, indexes in shape[4]
+            for name, slug, indexes in shape.categories
         ]
         self.tags = [
             Taxonomy("tag", name, slug, f"tags/{slug}/", members(indexes), self)
-            for name, slug, indexes in shape[5]
+            for name, slug, indexes in shape.tags
         ]
         self.archives = [
             Archive(year, month, f"{year}/{month}/", members(indexes), self)
-            for year, month, indexes in shape[6]
+            for year, month, indexes in shape.months
         ]
 
     @property
@@ -578,14 +587,14 @@ class Site:
         def indexes(items: list[Document]) -> tuple[int, ...]:
             return tuple(map(rank.__getitem__, map(_by_source, items)))
 
-        return (
-            tuple(map(_by_source, self.posts)),
-            tuple(d.site_path for d in self.posts),
-            tuple(map(_by_source, self.pages)),
-            tuple(d.site_path for d in self.pages),
-            tuple((t.name, t.slug, indexes(t.items)) for t in self.categories),
-            tuple((t.name, t.slug, indexes(t.items)) for t in self.tags),
-            tuple((a.year, a.month, indexes(a.items)) for a in self.archives),
+        return SiteShape(
+            posts=tuple(map(_by_source, self.posts)),
+            post_paths=tuple(d.site_path for d in self.posts),
+            pages=tuple(map(_by_source, self.pages)),
+            page_paths=tuple(d.site_path for d in self.pages),
+            categories=tuple((t.name, t.slug, indexes(t.items)) for t in self.categories),
+            tags=tuple((t.name, t.slug, indexes(t.items)) for t in self.tags),
+            months=tuple((a.year, a.month, indexes(a.items)) for a in self.archives),
         )
 
     # --- taxonomies
@@ -682,8 +691,7 @@ class Site:
     # --- relations
     def neighbour(self, post: Document, step: int) -> Document | None:
         """The post ``step`` places away in date order; records it, even when there is none."""
-        key = f"neighbour:{post.source}:{step}"
-        record(key, self.fact(key) or "")
+        self.record_fact(fact_key("neighbour", post.source, step))
         return self._neighbour(post.source, step)
 
     def _neighbour(self, source: str, step: int) -> Document | None:
@@ -697,8 +705,7 @@ class Site:
         return RelatedIndex(self.posts)
 
     def related_posts(self, post: Document, limit: int = 5) -> list[Document]:
-        key = f"related:{post.source}:{limit}"
-        record(key, self.fact(key) or "")
+        self.record_fact(fact_key("related", post.source, limit))
         return self._related(post.source, limit)
 
     def _related(self, source: str, limit: int) -> list[Document]:
@@ -742,9 +749,9 @@ class Site:
 
     def _remembered_related(self, source: str, limit: int) -> tuple[str, ...] | None:
         memo = self._related_memo
-        if memo is None or memo[0] != self.ranking_signature:
+        if memo is None or memo.signature != self.ranking_signature:
             return None
-        return memo[1].get(f"{source}:{limit}")
+        return memo.lists.get(_related_list_key(source, limit))
 
     def proven_unchanged(self, key: str, changed: set[str]) -> bool:
         """Whether a per-post fact is certainly unchanged, without computing its digest.
@@ -756,9 +763,9 @@ class Site:
         tens of thousands of digests after a one-post edit.
         """
         memo = self._related_memo
-        if memo is None or memo[0] != self.ranking_signature:
+        if memo is None or memo.signature != self.ranking_signature:
             return False
-        kind, _, arg = key.partition(":")
+        kind, subject, number = parse_fact_key(key)
         if kind in WHOLE_SITE_BY_DOCUMENT and self.previous_outlines is not None:
             return all(
                 self._contribution(kind, previous)
@@ -766,15 +773,14 @@ class Site:
                 for source, previous in self.previous_outlines.items()
             )
         if kind in PER_DOCUMENT:
-            return arg in self.by_source and arg not in changed
+            return subject in self.by_source and subject not in changed
         if kind == "neighbour":
-            source, _, step = arg.rpartition(":")
-            if source not in self.post_rank:
+            if subject not in self.post_rank:
                 return False
-            other = self._neighbour(source, int(step))
+            other = self._neighbour(subject, number)
             return other is None or other.source not in changed
         if kind == "related":
-            members = memo[1].get(arg)
+            members = memo.lists.get(_related_list_key(subject, number))
             return members is not None and not any(m in changed for m in members)
         return False
 
@@ -819,32 +825,31 @@ class Site:
         sources: set[str] = set()
         shared: list[str] = []
         for key in facts:
-            kind, _, arg = key.partition(":")
-            if kind in PER_DOCUMENT and arg in self.by_source:
-                sources.add(arg)
+            kind, subject, number = parse_fact_key(key)
+            if kind in PER_DOCUMENT and subject in self.by_source:
+                sources.add(subject)
                 continue
             if kind == "neighbour":
-                source, _, step = arg.rpartition(":")
-                if source in self.post_rank:
-                    other = self._neighbour(source, int(step))
+                if subject in self.post_rank:
+                    other = self._neighbour(subject, number)
                     if other is not None:
                         sources.add(other.source)
                     continue
             elif kind == "related":
-                source, _, limit = arg.rpartition(":")
-                if source in self.by_source:
-                    sources.update(d.source for d in self._related(source, int(limit)))
+                if subject in self.by_source:
+                    related = self._related(subject, number)
+                    sources.update(d.source for d in related)
                     continue
             elif kind == "listing":  # which posts a page lists follows from the rankings too
-                found = self._listing_page(arg)
+                found = self._listing_page(subject, number)
                 if found is not None:
-                    sources.update(d.source for d in found[2])
+                    sources.update(d.source for d in found.posts)
                     continue
             elif kind == "recent":
-                sources.update(d.source for d in self.posts[: int(arg)])
+                sources.update(d.source for d in self.posts[:number])
                 continue
             elif kind == "archive":  # a month's posts: a date change is a change of the post
-                archive = self.archive_by_key.get(arg)
+                archive = self.archive_by_key.get(subject)
                 if archive is not None:
                     sources.update(d.source for d in archive.items)
                     continue
@@ -859,16 +864,17 @@ class Site:
     def related_memo(self) -> RelatedMemo:
         """What the next build may reuse (see :attr:`ranking_signature`)."""
         lists: dict[str, tuple[str, ...]] = {}
-        if self._related_memo is not None and self._related_memo[0] == self.ranking_signature:
-            lists.update(self._related_memo[1])
+        memo = self._related_memo
+        if memo is not None and memo.signature == self.ranking_signature:
+            lists.update(memo.lists)
         lists.update(self._related_found)
         lists.update(self.computed_related())
-        return (self.ranking_signature, lists)
+        return RelatedMemo(self.ranking_signature, lists)
 
     def computed_related(self) -> dict[str, tuple[str, ...]]:
         """The related lists this process computed, as :meth:`related_memo` keeps them."""
         return {
-            f"{source}:{limit}": tuple(d.source for d in documents)
+            _related_list_key(source, limit): tuple(d.source for d in documents)
             for (source, limit), documents in self._related_cache.items()
         }
 
@@ -881,8 +887,7 @@ class Site:
         """The category or tag page of ``slug``, recording its name: each is named after its
         first spelling in post order ("Python" or "python"), so a post elsewhere can rename
         it."""
-        key = f"name:{kind}/{slug}"
-        record(key, self.fact(key) or "")
+        self.record_fact(fact_key("name", taxonomy_name(kind, slug)))
         return self.taxonomy(kind, slug)
 
     def taxonomy(self, kind: str, slug: str) -> Taxonomy | None:
@@ -894,13 +899,17 @@ class Site:
         return None
 
     def recent_posts(self, limit: int = 5) -> list[Document]:
-        record(f"recent:{limit}", self.fact(f"recent:{limit}") or "")
+        self.record_fact(fact_key("recent", number=limit))
         return self.posts[:limit]
 
     # --- facts: the values dependency keys stand for
     def forget_facts(self) -> None:
         """Drop computed fact digests (a document was swapped in place)."""
         self._facts.clear()
+
+    def record_fact(self, key: str) -> None:
+        """Record, for the output being rendered, that it read the fact ``key``."""
+        record(key, self.fact(key) or "")
 
     def fact(self, key: str) -> str | None:
         """The current digest of a recorded fact; ``None`` when it no longer exists."""
@@ -909,12 +918,12 @@ class Site:
         return self._facts[key]
 
     def _compute_fact(self, key: str) -> str | None:
-        kind, _, arg = key.partition(":")
+        kind, subject, number = parse_fact_key(key)
         if kind in ("entry", "body"):
-            document = self.by_source.get(arg)
+            document = self.by_source.get(subject)
             return document.digest if document else None
         if kind in ("words", "minutes"):
-            document = self.by_source.get(arg)
+            document = self.by_source.get(subject)
             if document is None:
                 return None
             words = document.outline.word_count
@@ -932,12 +941,12 @@ class Site:
         if kind == "pages":
             return _list_digest(self.pages)
         if kind == "recent":
-            return _list_digest(self.posts[: int(arg)])
+            return _list_digest(self.posts[:number])
         if kind in ("category", "tag"):
-            taxonomy = self.taxonomy(kind, arg)
+            taxonomy = self.taxonomy(kind, subject)
             return _list_digest(taxonomy.items) if taxonomy else None
         if kind == "archive":
-            archive = self.archive_by_key.get(arg)
+            archive = self.archive_by_key.get(subject)
             return _list_digest(archive.items) if archive else None
         if kind in ("categories", "tags"):
             items = self.categories if kind == "categories" else self.tags
@@ -945,56 +954,52 @@ class Site:
         if kind == "archives":
             return digest_of(f"{a.key}\x01{a.count}" for a in self.archives)
         if kind == "name":
-            group, _, slug = arg.partition("/")
-            taxonomy = self.taxonomy(group, slug)
+            taxonomy = self.taxonomy(*split_taxonomy_name(subject))
             return taxonomy.name if taxonomy else None
         if kind == "related":
-            source, _, limit = arg.rpartition(":")
-            if source not in self.by_source:
+            if subject not in self.by_source:
                 return None
-            return _list_digest(self._related(source, int(limit)))
+            return _list_digest(self._related(subject, number))
         if kind == "listing":
-            return self._listing_fact(arg)
+            return self._listing_fact(subject, number)
         if kind == "neighbour":
-            source, _, step = arg.rpartition(":")
-            other = self._neighbour(source, int(step))
+            other = self._neighbour(subject, number)
             return other.card_digest if other else "none"
         if kind == "component":
-            error = self.component_errors.get(arg)
-            return self.component_urls.get(arg) or (f"error:{digest_of([error])}" if error else "")
+            error = self.component_errors.get(subject)
+            return self.component_urls.get(subject) or (
+                f"error:{digest_of([error])}" if error else ""
+            )
         raise KeyError(f"unknown dependency key {key!r}")
 
-    def _listing_fact(self, arg: str) -> str | None:
-        """``listing:<name>:<page>`` - one page of a paginated listing."""
-        found = self._listing_page(arg)
+    def _listing_fact(self, name: str, page: int) -> str | None:
+        """Page ``page`` of the listing ``name``: what it shows of its posts, and its
+        heading."""
+        found = self._listing_page(name, page)
         if found is None:
             return None
-        count, total, chunk = found
-        kind, _, slug = arg.rpartition(":")[0].partition("/")
-        taxonomy = self.taxonomy(kind, slug)
+        taxonomy = self.taxonomy(*split_taxonomy_name(name))
         heading = taxonomy.name if taxonomy else ""
-        return digest_of((str(count), str(total), _list_digest(chunk), heading))
+        return digest_of((str(found.count), str(found.pages), _list_digest(found.posts), heading))
 
-    def _listing_page(self, arg: str) -> tuple[int, int, Sequence[Document]] | None:
-        """(posts in the listing, number of pages, posts of the page) for ``<name>:<page>``;
-        None if there is none. A page shows all three ("11 posts", "page 2 of 3")."""
-        name, _, page_text = arg.rpartition(":")
+    def _listing_page(self, name: str, page: int) -> ListingPage | None:
+        """Page ``page`` of the listing ``name`` (see :meth:`listing_items`), None if there
+        is none."""
         items = self.listing_items(name)
         if items is None:
             return None
         per_page = self.config.posts_per_page
-        page = int(page_text)
         total = max(1, -(-len(items) // per_page))
         if page > total:
             return None
-        return len(items), total, items[(page - 1) * per_page : page * per_page]
+        return ListingPage(len(items), total, items[(page - 1) * per_page : page * per_page])
 
     def listing_items(self, name: str) -> list[Document] | None:
-        """The posts of a listing: ``index``, ``category/<slug>``, ``tag/<slug>``."""
+        """The posts of a listing: ``index``, or a category's or a tag's (see
+        :func:`~shinmun_hf.incremental.facts.taxonomy_name`)."""
         if name == "index":
             return self.posts
-        kind, _, slug = name.partition("/")
-        taxonomy = self.taxonomy(kind, slug)
+        taxonomy = self.taxonomy(*split_taxonomy_name(name))
         return taxonomy.items if taxonomy else None
 
     def check_unique_urls(self) -> None:
@@ -1014,6 +1019,11 @@ class Site:
     def placeholder_free(self, html: str) -> str:
         """Component placeholders removed (feeds cannot run scripts)."""
         return PLACEHOLDER.sub("", html)
+
+
+def _related_list_key(source: str, limit: int) -> str:
+    """The key of a related list in :class:`RelatedMemo`."""
+    return f"{source}:{limit}"
 
 
 _by_source = attrgetter("source")
