@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
+import re
 import shutil
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Page
 
 from shinmun_hf.pipeline.builder import Builder, BuildOptions, BuildResult
 
@@ -84,6 +88,17 @@ def project(tmp_path: Path) -> Project:
     return Project(tmp_path / "blog")
 
 
+OFF_SITE = re.compile(r"^https?://(?!127\.0\.0\.1[:/])")
+
+
+@pytest.fixture
+def loopback_page(page: Page) -> Page:
+    """A Playwright page whose requests off this machine are aborted: the generators' themes
+    link to CDNs and fonts, and tests send traffic to loopback only."""
+    page.route(OFF_SITE, lambda route: route.abort())
+    return page
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     """Debian's Chromium: test tools cannot download browsers on this network."""
@@ -106,20 +121,28 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
 
+    def guess_type(self, path: str | os.PathLike[str]) -> str:
+        # as a host must serve it: the hub, like Hugging Face, wants JSON
+        if str(path).endswith("/.well-known/oauth-cimd"):
+            return "application/json"
+        return super().guess_type(path)
+
+
+@contextmanager
+def served(directory: Path) -> Iterator[str]:
+    """Serve ``directory`` (which may not exist yet) on 127.0.0.1; yields the origin."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
 
 @pytest.fixture
 def serve_directory() -> Iterator[Callable[[Path], str]]:
-    """Serve a folder on 127.0.0.1 (a random port); returns its base URL."""
-    servers: list[http.server.ThreadingHTTPServer] = []
-
-    def start(directory: Path) -> str:
-        handler = functools.partial(_QuietHandler, directory=str(directory))
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        return f"http://127.0.0.1:{server.server_address[1]}"
-
-    yield start
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+    """Serve folders on 127.0.0.1 for one test: call it with a folder, get its base URL."""
+    with ExitStack() as stack:
+        yield lambda directory: stack.enter_context(served(directory))

@@ -3,14 +3,8 @@ component with a relative import, the local hub, and the sign-in journey in Chro
 
 from __future__ import annotations
 
-import functools
-import http.server
-import os
 import subprocess
 import sys
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
@@ -39,30 +33,6 @@ def write_components(root: Path, lib: str = LIB) -> None:
     (root / "components").mkdir(parents=True, exist_ok=True)
     (root / "components" / "lib.ts").write_text(lib, encoding="utf-8")
     (root / "components" / "hello.tsx").write_text(HELLO, encoding="utf-8")
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-    def guess_type(self, path: str | os.PathLike[str]) -> str:
-        # as a host must serve it: the hub, like Hugging Face, wants JSON
-        if str(path).endswith("/.well-known/oauth-cimd"):
-            return "application/json"
-        return super().guess_type(path)
-
-
-@contextmanager
-def served(directory: Path) -> Iterator[str]:
-    """Serve ``directory`` (which may not exist yet) on 127.0.0.1; yields the origin."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def run(

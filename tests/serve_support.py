@@ -9,7 +9,6 @@ import json
 import queue
 import socket
 import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -56,14 +55,6 @@ def edit(server: DevServer, change: Callable[[], object]) -> None:
     seen = server.rebuilder.received
     change()
     assert server.rebuilder.wait_idle(seen, TIMEOUT), "no rebuild after the change"
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = TIMEOUT) -> None:
-    """Poll ``condition`` until it holds (for state with no event to wait on)."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.01)
 
 
 def raw_get(url: str, target: str) -> tuple[int, bytes]:

@@ -4,17 +4,15 @@ attributes; and the shipped files are what the sources build to."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from integrations_support import run, served, sign_in_and_ask
+from conftest import served
+from integrations_support import run, sign_in_and_ask
 from playwright.sync_api import Page, expect
 
 hub_package = pytest.importorskip("shinmun_hf.hub", reason="needs the local hub")
-
-OFF_SITE = re.compile(r"^https?://(?!127\.0\.0\.1[:/])")
 
 
 def export(directory: Path, *options: str) -> str:
@@ -69,9 +67,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, P
 
 
 @pytest.fixture
-def page(page: Page) -> Page:
-    page.route(OFF_SITE, lambda route: route.abort())
-    return page
+def page(loopback_page: Page) -> Page:
+    return loopback_page
 
 
 def test_export_writes_the_files_and_says_what_sign_in_needs(

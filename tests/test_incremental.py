@@ -15,6 +15,8 @@ import pytest
 from conftest import Project
 from waiting import settle
 
+from shinmun_hf.pipeline.rendering import PARALLEL_THRESHOLD
+
 
 def snapshot(directory) -> dict[str, str]:
     return {
@@ -374,9 +376,7 @@ def test_lost_entry_cache_is_rebuilt_from_the_files(blog, tmp_path):
     assert snapshot(blog.out) == cold_build(blog, tmp_path)
 
 
-def test_edit_after_a_parallel_cold_build_does_not_rank_related_posts_again(
-    project, tmp_path, monkeypatch
-):
+def test_edit_after_a_parallel_cold_build_does_not_rank_related_posts_again(project, tmp_path):
     for number in range(40):
         project.post(
             f"post-{number:02}",
@@ -385,11 +385,6 @@ def test_edit_after_a_parallel_cold_build_does_not_rank_related_posts_again(
             tags=[f"t{number % 5}", f"u{number % 7}"],
         )
     project.build(jobs=2)  # rendered by forked workers, which rank the related posts
-
-    def rank_again(*args: object) -> None:
-        raise AssertionError("related posts ranked again although no ranking changed")
-
-    monkeypatch.setattr("shinmun_hf.site.model.RelatedIndex", rank_again)
     project.post(
         "post-17",
         title="Post 17, renamed",  # every list showing it is checked again
@@ -397,8 +392,8 @@ def test_edit_after_a_parallel_cold_build_does_not_rank_related_posts_again(
         tags=["t2", "u3"],
     )
     result = project.build(jobs=2)
-    assert len(result.rendered_files) > 1
-    monkeypatch.undo()
+    assert 1 < len(result.rendered_files) < PARALLEL_THRESHOLD  # rendered (and counted) here
+    assert result.work.related_indexes == 0, "related posts ranked again, no ranking changed"
     assert snapshot(project.out) == cold_build(project, tmp_path)
 
 
@@ -738,15 +733,11 @@ def test_damaged_highlight_store_means_highlighting_again(project, tmp_path, mon
     assert snapshot(project.out) == cold_build(project, tmp_path)
 
 
-def test_build_with_nothing_to_do_reads_only_the_summary(blog, monkeypatch):
+def test_build_with_nothing_to_do_reads_only_the_summary(blog):
     settle()
-    blog.build()
-
-    def refuse(*args: object) -> None:
-        raise AssertionError("the whole manifest was read although nothing changed")
-
-    monkeypatch.setattr("shinmun_hf.pipeline.builder.load_manifest", refuse)
+    assert blog.build().work.manifests_read == 1  # (the test: the counter counts)
     result = blog.build()
+    assert result.work.manifests_read == 0, "the whole manifest read although nothing changed"
     assert result.written == 0 and result.unchanged == result.outputs > 30
 
 
@@ -759,26 +750,19 @@ def test_damaged_summary_means_reading_the_manifest(blog, tmp_path):
     assert snapshot(blog.out) == cold_build(blog, tmp_path)
 
 
-def test_edit_past_the_excerpt_leaves_whole_site_facts_uncomputed(big_blog, monkeypatch):
+def test_edit_past_the_excerpt_leaves_whole_site_facts_uncomputed(big_blog):
     """The sitemap and the search index list every document: after an edit that changes
     neither a document's address, day, card nor search fields, they are known to be fresh
     without digesting the whole site."""
-    from shinmun_hf.site.model import Site
-
-    compute = Site._compute_fact
-
-    def refuse_whole_site(self, key):
-        if key.partition(":")[0] in ("addresses", "search", "posts", "pages"):
-            raise AssertionError(f"{key} computed although no document's part of it changed")
-        return compute(self, key)
-
     edit_body(big_blog, "post-04", "Body of post 4.\n\n" + "Words to search for. " * 40)
-    big_blog.build()
-    monkeypatch.setattr(Site, "_compute_fact", refuse_whole_site)
+    assert big_blog.build().work.facts_computed["search"]  # (the test: the counter counts)
     path = big_blog.root / "content/posts/post-04.md"
     path.write_text(path.read_text() + "\nA last line, past the excerpt.\n")
     result = big_blog.build()
     assert result.rendered_files == ["2024/1/post-04/index.html"]
+    computed = result.work.facts_computed
+    whole_site = {kind: computed[kind] for kind in ("addresses", "search", "posts", "pages")}
+    assert not any(whole_site.values()), whole_site
 
 
 def test_post_moved_to_another_month_in_the_same_order_reaches_both_months(project, tmp_path):
@@ -819,36 +803,25 @@ def test_cache_folder_deleted_under_a_long_lived_builder_leaves_a_usable_manifes
     assert snapshot(big_blog.out) == cold_build(big_blog, tmp_path)
 
 
-def test_body_edit_takes_the_rankings_of_before_without_digesting_every_post(big_blog, monkeypatch):
+def test_body_edit_takes_the_rankings_of_before_without_digesting_every_post(big_blog):
     """Same documents in the same order, and the edited post's category, tags and month as
     they were: the rankings are known unchanged from its old outline alone."""
-    from shinmun_hf.site.model import Site
-
-    def refuse(self):
-        raise AssertionError("ranking signature digested although no post's ranking changed")
-
     settle()
-    monkeypatch.setattr(Site, "_ranking_digest", refuse)
     edit_body(big_blog, "post-04", "Body of post 4, edited.\n\nSecond paragraph.")
     result = big_blog.build()
     assert "2024/1/post-04/index.html" in result.rendered_files
     assert "edited" in big_blog.read("2024/1/post-04/index.html")
+    assert result.work.ranking_digests == 0, "rankings digested although none changed"
 
 
-def test_body_edit_lays_the_site_out_as_before_without_sorting_or_grouping(big_blog, monkeypatch):
+def test_body_edit_lays_the_site_out_as_before_without_sorting_or_grouping(big_blog):
     """Every file in its place of before: the site is laid out from the recorded shape."""
-    from shinmun_hf.site.model import Site
-
-    def refuse(*args, **kwargs):
-        raise AssertionError("site laid out anew although every file kept its place")
-
     settle()
-    for name in ("_documents", "_categories", "_tags", "_archives"):
-        monkeypatch.setattr(Site, name, refuse)
     edit_body(big_blog, "post-04", "Body of post 4, edited.\n\nSecond paragraph.")
     result = big_blog.build()
     assert "2024/1/post-04/index.html" in result.rendered_files
     assert "edited" in big_blog.read("2024/1/post-04/index.html")
+    assert result.work.layouts == 0, "site laid out anew although every file kept its place"
 
 
 def test_delta_leaves_out_the_site_shape_it_did_not_change(big_blog):
@@ -926,12 +899,9 @@ def test_damaged_outline_records_mean_reading_those_files_again(big_blog, tmp_pa
     assert snapshot(big_blog.out) == cold_build(big_blog, tmp_path)
 
 
-def test_body_edit_decodes_only_the_outlines_it_reads(project, monkeypatch):
+def test_body_edit_decodes_only_the_outlines_it_reads(project):
     """The pages an edit past the excerpt reaches show a few dozen of the 120 posts: only
     their outlines are decoded from the manifest."""
-    from shinmun_hf.incremental import entry_codec, replay
-    from shinmun_hf.pipeline import builder
-
     for number in range(120):
         project.post(
             f"post-{number:03}",
@@ -941,18 +911,9 @@ def test_body_edit_decodes_only_the_outlines_it_reads(project, monkeypatch):
             body=f"Body of post {number}. " + "Many words. " * 200,
         )
     project.build()
-    decoded = []
-    decode = entry_codec.decode_outline
-
-    def counted(fields):
-        decoded.append(fields[0])
-        return decode(fields)
-
     settle()
-    for module in (builder, replay):  # (every module that decodes a recorded outline)
-        monkeypatch.setattr(module, "decode_outline", counted)
     path = project.root / "content/posts/post-004.md"
     path.write_text(path.read_text() + "\nA last line, past the excerpt.\n")
     result = project.build()
     assert "2023/5/post-004/index.html" in result.rendered_files
-    assert 0 < len(decoded) < 40, decoded
+    assert 0 < result.work.outlines_decoded < 40, result.work

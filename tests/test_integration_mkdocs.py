@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import served
 from integrations_support import (
     GREETING,
     SYNTAX_ERROR_AT,
@@ -20,7 +21,6 @@ from integrations_support import (
     TYPE_ERROR_AT,
     TYPE_ERROR_LIB,
     run,
-    served,
     sign_in_and_ask,
     write_components,
 )
@@ -29,7 +29,6 @@ from playwright.sync_api import Page, expect
 pytest.importorskip("mkdocs", reason="needs MkDocs (pip install 'shinmun-hf[mkdocs]')")
 hub_package = pytest.importorskip("shinmun_hf.hub", reason="needs the local hub")
 
-OFF_SITE = re.compile(r"^https?://(?!127\.0\.0\.1[:/])")
 """Requests to anything but loopback (a theme's CDN or web fonts) are refused."""
 
 PLAIN = {"name": "mkdocs", "highlightjs": False}
@@ -109,9 +108,8 @@ def material(tmp_path_factory: pytest.TempPathFactory, hub: object) -> Iterator[
 
 
 @pytest.fixture
-def page(page: Page) -> Page:
-    page.route(OFF_SITE, lambda route: route.abort())
-    return page
+def page(loopback_page: Page) -> Page:
+    return loopback_page
 
 
 @pytest.mark.browser

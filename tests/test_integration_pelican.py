@@ -5,13 +5,12 @@ error fails Pelican's own build with the file, line and column."""
 from __future__ import annotations
 
 import json
-import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import REPO, served
 from integrations_support import (
     GREETING,
     SYNTAX_ERROR_AT,
@@ -19,7 +18,6 @@ from integrations_support import (
     TYPE_ERROR_AT,
     TYPE_ERROR_LIB,
     run,
-    served,
     sign_in_and_ask,
     write_components,
 )
@@ -35,7 +33,6 @@ else:
     PYTHON = sys.executable
 hub_package = pytest.importorskip("shinmun_hf.hub", reason="needs the local hub")
 
-OFF_SITE = re.compile(r"^https?://(?!127\.0\.0\.1[:/])")
 
 ARTICLE = """Title: Ask a model
 Date: 2024-03-05 10:00
@@ -85,9 +82,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, P
 
 
 @pytest.fixture
-def page(page: Page) -> Page:
-    page.route(OFF_SITE, lambda route: route.abort())
-    return page
+def page(loopback_page: Page) -> Page:
+    return loopback_page
 
 
 @pytest.mark.browser

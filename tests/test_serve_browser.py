@@ -4,10 +4,12 @@ and a build error shows an overlay that goes away once the error is fixed."""
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import Page, expect
-from serve_support import edit, running, wait_for
+from serve_support import TIMEOUT, edit, running
+from waiting import wait_until
 
 from shinmun_hf.pipeline.builder import BuildOptions
 from shinmun_hf.serve import DevServer, ServeOptions
@@ -29,10 +31,16 @@ def server(project):
         yield server
 
 
+def wait_for_streams(server: DevServer, holds: Callable[[int], bool]) -> None:
+    """Wait until the number of live-reload streams connected to ``server`` ``holds``."""
+    streams = server.broadcaster
+    assert wait_until(lambda: holds(streams.listeners), TIMEOUT), f"{streams.listeners} streams"
+
+
 def open_live(page: Page, server: DevServer, path: str) -> None:
     """Open ``path`` and wait until its live-reload stream is connected."""
     page.goto(server.url + path)
-    wait_for(lambda: server.broadcaster.listeners >= 1)
+    wait_for_streams(server, lambda n: n >= 1)
 
 
 def test_post_edit_appears_without_manual_reload(page, project, server):
@@ -58,7 +66,7 @@ def test_page_connecting_late_reloads_only_for_a_change_of_its_own(page, project
     page.goto(server.url + POST_URL)
     page.evaluate("window.__kept = 1")
     connect_late(lambda: project.post("other", title="Other", date=OTHER_DATE, body="Edit."))
-    wait_for(lambda: server.broadcaster.listeners >= 1)
+    wait_for_streams(server, lambda n: n >= 1)
     page.wait_for_timeout(500)  # time to reload, were it going to
     assert page.evaluate("window.__kept") == 1
 
@@ -92,14 +100,14 @@ def test_a_tab_in_the_background_gives_up_its_stream_and_catches_up_when_shown(
     open_live(page, server, POST_URL)
     page.evaluate("window.__kept = 1")
     page.evaluate("__setHidden(true)")
-    wait_for(lambda: server.broadcaster.listeners == 0)
+    wait_for_streams(server, lambda n: n == 0)
     edit(server, lambda: project.post("hello", title="Hello", date=HELLO_DATE, body="Hidden."))
     page.wait_for_timeout(300)
     assert page.evaluate("window.__kept") == 1  # nothing heard while hidden
     page.evaluate("__setHidden(false)")
     expect(page.locator("main")).to_contain_text("Hidden.", timeout=WAIT_MS)
     assert page.evaluate("window.__kept") is None
-    wait_for(lambda: server.broadcaster.listeners == 1)
+    wait_for_streams(server, lambda n: n == 1)
 
 
 def test_page_reconnects_with_the_version_it_shows_now(page, project, server):

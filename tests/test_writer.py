@@ -6,10 +6,10 @@ import hashlib
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
+from waiting import wait_until
 
 from shinmun_hf.errors import BuildError
 
@@ -99,14 +99,15 @@ def _start_rendering_build(project) -> tuple[subprocess.Popen, list[str]]:
         cwd=project.root,
     )
     children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
-    deadline = time.monotonic() + 60
     workers: list[str] = []
-    while time.monotonic() < deadline and process.poll() is None:
+
+    def rendering_or_ended() -> bool:
+        nonlocal workers
         if list(project.root.glob("._site.staging-*")) and children.exists():
             workers = children.read_text().split()
-            if workers:
-                break
-        time.sleep(0.01)
+        return bool(workers) or process.poll() is not None
+
+    wait_until(rendering_or_ended, timeout=60)
     if not workers:
         process.kill()
         pytest.fail("the build never started rendering workers")
@@ -114,9 +115,7 @@ def _start_rendering_build(project) -> tuple[subprocess.Popen, list[str]]:
 
 
 def _wait_until_gone(workers: list[str]) -> list[str]:
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and any(Path(f"/proc/{w}").exists() for w in workers):
-        time.sleep(0.05)
+    wait_until(lambda: not any(Path(f"/proc/{w}").exists() for w in workers), timeout=10)
     return [w for w in workers if Path(f"/proc/{w}").exists()]
 
 

@@ -226,6 +226,7 @@ class Builder:
             done = unchanged_result(looked, in_memory.summary() if in_memory else None)
             if done is not None:
                 return None, done
+        looked.result.work.manifests_read += in_memory is None
         return in_memory or load_manifest(self.cache_dir, self.out, looked.marker), None
 
     def _site_model(
@@ -247,10 +248,10 @@ class Builder:
             looked.sources,
             entries,
             now,
-            decoded=lambda item: self._decoded(item, config),
+            decoded=lambda item: self._decoded(item, config, result),
         )
         if shape is None:  # every outline is read: decoded here, once
-            entries = [self._decoded(item, config) for item in entries]
+            entries = [self._decoded(item, config, result) for item in entries]
         site = Site(
             config,
             entries,
@@ -262,7 +263,8 @@ class Builder:
             load_body=self._body_loader(config),
             load_entries=self._entry_loader(config, result),
             shape=shape,
-            outline_of=lambda fields: self._decoded(fields, config),
+            outline_of=lambda fields: self._decoded(fields, config, result),
+            work=result.work,
         )
         if not site.replayed:  # (a replayed site has the URLs of before, which were unique)
             site.check_unique_urls()
@@ -501,12 +503,13 @@ class Builder:
         return ordered, digests, stats
 
     def _decoded(
-        self, item: Entry | EntryOutline | EncodedOutline, config: Config
+        self, item: Entry | EntryOutline | EncodedOutline, config: Config, result: BuildResult
     ) -> Entry | EntryOutline:
         """``item`` with an encoded outline decoded; a damaged one is replaced by the entry
         read from its file again."""
         if isinstance(item, (Entry, EntryOutline)):
             return item
+        result.work.outlines_decoded += 1
         try:
             return decode_outline(item)
         except Exception:
@@ -615,6 +618,7 @@ class Builder:
             else:
                 previous_outlines = replay.previous_outlines(previous, changed, site)
                 if previous_outlines is not None:
+                    site.work.outlines_decoded += len(previous_outlines)
                     site.prove_ranking(related.signature, previous_outlines)
         # Same documents in the same rankings: per-post facts are decided by their sources.
         by_sources = related is not None and related.signature == site.ranking_signature

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,7 +14,7 @@ if TYPE_CHECKING:
     from ..site.model import Site
     from .config import Config
 
-__all__ = ["BuildOptions", "BuildResult", "strict_typescript"]
+__all__ = ["BuildOptions", "BuildResult", "WorkDone", "strict_typescript"]
 
 
 def strict_typescript() -> bool:
@@ -41,6 +42,26 @@ class BuildOptions:
 
 
 @dataclass
+class WorkDone:
+    """Work an incremental build exists to skip, counted where it is done (in this process
+    only, not in render workers): what a warm build did is read here, not guessed."""
+
+    manifests_read: int = 0
+    """Whole manifests read from the cache (a build with nothing to do reads the summary)."""
+    outlines_decoded: int = 0
+    """Recorded outlines decoded from the manifest."""
+    layouts: int = 0
+    """Sites laid out anew: documents filtered and sorted, taxonomies and months grouped
+    (a replayed site takes the recorded shape)."""
+    ranking_digests: int = 0
+    """Ranking signatures digested from every post (a proved one is taken as it was)."""
+    related_indexes: int = 0
+    """Related-post indexes built (related lists remembered from before need none)."""
+    facts_computed: Counter[str] = field(default_factory=Counter)
+    """Fact digests computed, by kind (``search``, ``addresses``, ``related``...)."""
+
+
+@dataclass
 class BuildResult:
     out: Path
     outputs: int = 0
@@ -58,6 +79,7 @@ class BuildResult:
     """Full entries read from the cache for the outputs rendered (the rest stayed outlines);
     counted in this process only, not in workers."""
     compiled_components: int = 0
+    work: WorkDone = field(default_factory=WorkDone)
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
     written_files: list[str] = field(default_factory=list)

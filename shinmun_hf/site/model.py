@@ -33,6 +33,7 @@ from ..incremental.facts import (
 )
 from ..incremental.records import RelatedMemo, SiteShape
 from ..project.config import Config
+from ..project.options import WorkDone
 from ..urls import Urls, output_file, resolve_links
 from .related import RelatedIndex
 
@@ -420,6 +421,7 @@ class Site:
         load_entries: Callable[[Sequence[EntryOutline]], list[Entry]] | None = None,
         shape: SiteShape | None = None,
         outline_of: Callable[[EncodedOutline], Entry | EntryOutline] = decode_outline,
+        work: WorkDone | None = None,
     ) -> None:
         """``entries`` are full entries or outlines; the full entries of outlines are read
         through ``load_entries`` when first needed, and bodies through ``load_body``.
@@ -427,8 +429,10 @@ class Site:
         ``shape`` is a previous build's :meth:`shape`, given only when it certainly still
         holds (the same files, each in the same place, the same options, no post come due):
         the site is then laid out as recorded instead of filtered, sorted and grouped again.
-        Its entries may then be encoded outlines, decoded by ``outline_of`` when first read."""
+        Its entries may then be encoded outlines, decoded by ``outline_of`` when first read.
+        ``work`` counts the work done (the build's :class:`WorkDone`)."""
         self.config = config
+        self.work = work or WorkDone()
         self.outline_of = outline_of
         self._load_body = load_body
         self._load_entries = load_entries
@@ -482,6 +486,7 @@ class Site:
         now: dt.datetime,
     ) -> tuple[list[Document], list[Document]]:
         """The published posts (newest first) and pages (by path)."""
+        self.work.layouts += 1
         posts: list[Document] = []
         pages: list[Document] = []
         for item in entries:
@@ -702,6 +707,7 @@ class Site:
 
     @cached_property
     def _related_index(self) -> RelatedIndex:
+        self.work.related_indexes += 1
         return RelatedIndex(self.posts)
 
     def related_posts(self, post: Document, limit: int = 5) -> list[Document]:
@@ -730,6 +736,7 @@ class Site:
         return self._ranking_digest()
 
     def _ranking_digest(self) -> str:
+        self.work.ranking_digests += 1
         return digest_of(
             "\x01".join((o.source, *_ranked(o))) for o in (p.outline for p in self.posts)
         )
@@ -919,6 +926,7 @@ class Site:
 
     def _compute_fact(self, key: str) -> str | None:
         kind, subject, number = parse_fact_key(key)
+        self.work.facts_computed[kind] += 1
         if kind in ("entry", "body"):
             document = self.by_source.get(subject)
             return document.digest if document else None

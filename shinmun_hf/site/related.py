@@ -31,6 +31,8 @@ class RelatedIndex:
     def __init__(self, posts: Sequence[Relatable]) -> None:
         """``posts`` must be sorted newest first; that order breaks ties."""
         self.posts = posts
+        self.scored = 0
+        """Pairs of posts scored so far: the work :meth:`related` did."""
         self.rank = {post.source: index for index, post in enumerate(posts)}
         self.lists: dict[tuple[str | None, frozenset[str]], list[int]] = defaultdict(list)
         for index, post in enumerate(posts):
@@ -43,6 +45,7 @@ class RelatedIndex:
                         self.lists[(post.category, key)].append(index)
 
     def score(self, a: Relatable, b: Relatable) -> int:
+        self.scored += 1
         shared = len(set(a.tags) & set(b.tags))
         return 2 * shared + (3 if a.category and a.category == b.category else 0)
 
