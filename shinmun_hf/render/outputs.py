@@ -71,7 +71,8 @@ def link_components(html: str, site: Site) -> str:
         if key in seen:
             return ""
         seen.add(key)
-        site.record_fact(fact_key("component", key))
+        fact = fact_key("component", key)
+        record(fact, site.fact(fact) or "")  # (needs only site.fact)
         url_path = site.component_urls.get(key)
         if url_path is not None:
             return f'<script type="module" src="{escape(site.urls.url(url_path))}"></script>'
