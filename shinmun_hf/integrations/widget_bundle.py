@@ -9,14 +9,13 @@ hook instead would make every wheel build fetch and run esbuild.
 
 from __future__ import annotations
 
-import json
 import sys
 import tempfile
 from pathlib import Path
 
 from ..errors import BuildError
-from ..typescript import JSX_IMPORT_SOURCE, JSX_RUNTIME_DIR, find_esbuild
-from ..typescript.bundler import OPTIONS
+from ..typescript import JSX_IMPORT_SOURCE, find_esbuild
+from ..typescript.bundler import OPTIONS, readable_source_map
 
 __all__ = ["SCRIPT", "SHIPPED", "SOURCE", "build_widget", "shipped_widget", "write_widget"]
 
@@ -47,26 +46,10 @@ def build_widget(root: Path = REPOSITORY) -> dict[str, bytes]:
         if done.returncode != 0:
             raise BuildError(f"cannot bundle {SOURCE}: {(done.stderr + done.stdout).strip()}")
         source_map = out.with_name(SCRIPT + ".map")
-        return {SCRIPT: out.read_bytes(), SCRIPT + ".map": _portable_map(source_map, root)}
-
-
-def _portable_map(path: Path, root: Path) -> bytes:
-    """The map with sources named from the repository (``public/apps/hf-oauth.ts``), not from
-    a temporary folder, so two builds of the same sources give the same bytes."""
-    data = json.loads(path.read_text(encoding="utf-8"))
-    sources = []
-    for source in data.get("sources", []):
-        absolute = (path.parent / source).resolve()
-        if absolute.is_relative_to(JSX_RUNTIME_DIR):
-            shown = f"{JSX_IMPORT_SOURCE}/{absolute.relative_to(JSX_RUNTIME_DIR).as_posix()}"
-        elif absolute.is_relative_to(root):
-            shown = absolute.relative_to(root).as_posix()
-        else:
-            shown = absolute.name
-        sources.append(shown)
-    data["sources"] = sources
-    data["sourceRoot"] = "shinmun-hf:///"
-    return json.dumps(data, separators=(",", ":")).encode()
+        return {
+            SCRIPT: out.read_bytes(),
+            SCRIPT + ".map": readable_source_map(source_map, root, source_root="shinmun-hf:///"),
+        }
 
 
 def shipped_widget() -> dict[str, bytes]:

@@ -50,6 +50,7 @@ __all__ = [
     "REMOUNT_EVENT",
     "CompileError",
     "ComponentBundler",
+    "readable_source_map",
 ]
 
 JSX_RUNTIME_DIR = Path(__file__).resolve().parent / "jsx"
@@ -93,6 +94,30 @@ class _Failure:
 class _Failed(Exception):
     def __init__(self, failure: _Failure) -> None:
         self.failure = failure
+
+
+def readable_source_map(
+    path: Path, root: Path, *, entries: Path | None = None, source_root: str
+) -> bytes:
+    """The map at ``path`` with readable source names (``public/apps/x.tsx``,
+    ``shinmun-jsx/...``, ``shinmun/<entry>``) instead of paths relative to a temporary folder,
+    so two builds of the same sources give the same bytes."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    sources = []
+    for source in data.get("sources", []):
+        absolute = (path.parent / source).resolve()
+        if absolute.is_relative_to(JSX_RUNTIME_DIR):
+            shown = f"{JSX_IMPORT_SOURCE}/{absolute.relative_to(JSX_RUNTIME_DIR).as_posix()}"
+        elif entries is not None and absolute.is_relative_to(entries):
+            shown = f"shinmun/{absolute.name}"
+        elif absolute.is_relative_to(root):
+            shown = absolute.relative_to(root).as_posix()
+        else:
+            shown = absolute.name
+        sources.append(shown)
+    data["sources"] = sources
+    data["sourceRoot"] = source_root
+    return json.dumps(data, separators=(",", ":")).encode()
 
 
 class ComponentBundler:
@@ -296,24 +321,9 @@ class ComponentBundler:
         return component, inputs
 
     def _source_map(self, path: Path) -> bytes:
-        """The map with readable source names (``public/apps/x.tsx``, ``shinmun-jsx/...``)
-        instead of paths relative to a deleted temporary folder."""
-        data = json.loads(path.read_text(encoding="utf-8"))
-        sources = []
-        for source in data.get("sources", []):
-            absolute = (path.parent / source).resolve()
-            if absolute.is_relative_to(JSX_RUNTIME_DIR):
-                shown = f"{JSX_IMPORT_SOURCE}/{absolute.relative_to(JSX_RUNTIME_DIR).as_posix()}"
-            elif absolute.is_relative_to(self._entries):
-                shown = f"shinmun/{absolute.name}"
-            elif absolute.is_relative_to(self.project):
-                shown = absolute.relative_to(self.project).as_posix()
-            else:
-                shown = absolute.name
-            sources.append(shown)
-        data["sources"] = sources
-        data["sourceRoot"] = "shinmun:///"
-        return json.dumps(data, separators=(",", ":")).encode()
+        return readable_source_map(
+            path, self.project, entries=self._entries, source_root="shinmun:///"
+        )
 
     # --- errors
     def _parse_failure(self, output: str) -> _Failure:
