@@ -16,7 +16,7 @@ import ipaddress
 import signal
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
@@ -96,6 +96,10 @@ class DevServer:
         with _terminate_as_interrupt(), contextlib.ExitStack() as stack:
             self._open(stack)
             assert self._server is not None and self._socket is not None
+            # From now on a signal asks the server to stop rather than raising
+            # KeyboardInterrupt: before uvicorn installs its own handlers it imports what it
+            # serves with, and an interrupt raised inside an import can be dropped by Python.
+            stack.enter_context(_stop_on_signals(self._server.handle_exit))
             self.console.say(f"serving {self.site_url} (Ctrl-C to stop)")
             for line in self.where_to_go():
                 self.console.say(line)
@@ -290,6 +294,17 @@ def _terminate_as_interrupt() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+@contextlib.contextmanager
+def _stop_on_signals(stop: Callable[[int, FrameType | None], None]) -> Iterator[None]:
+    """SIGINT and SIGTERM call ``stop`` (uvicorn's ``handle_exit``) while the block runs."""
+    previous = {number: signal.signal(number, stop) for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def _url_host(host: str) -> str:
