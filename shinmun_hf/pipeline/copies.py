@@ -22,6 +22,15 @@ __all__ = ["SKIPPED_PUBLIC_SUFFIXES", "copy_bundles", "copy_public", "public_fil
 SKIPPED_PUBLIC_SUFFIXES = (".ts", ".tsx", ".mts", ".cts")
 
 
+def _previous_copies(previous: Manifest | None) -> tuple[dict[str, CopyRecord], int]:
+    """The previous build's copies, and the time before which a file's stat can be trusted:
+    a file modified this close to the previous build's start may have changed without its
+    stat changing, so it is compared with its copy, as content files are read again."""
+    if previous is None:
+        return {}, 0
+    return previous.copies, previous.started_ns - RACY_MARGIN_NS
+
+
 def copy_public(
     project: Path,
     out: Path,
@@ -32,10 +41,7 @@ def copy_public(
     claimed: dict[str, Maker],
 ) -> None:
     root = project / "public"
-    old = previous.copies if previous else {}
-    # A file modified this close to the previous build's start may have changed without
-    # its stat changing: compared with the copy, as content files are read again.
-    clean_before = previous.started_ns - RACY_MARGIN_NS if previous else 0
+    old, clean_before = _previous_copies(previous)
     for path in public_files(root):
         file = path.relative_to(root).as_posix()
         if file in claimed:
@@ -61,8 +67,7 @@ def copy_bundles(
     """Publish the files of post folders beside their pages (``figure.png`` of
     ``content/posts/my-post/index.md`` next to its ``index.html``), so relative links in
     the post work; those of drafts and future posts are not published."""
-    old = previous.copies if previous else {}
-    clean_before = previous.started_ns - RACY_MARGIN_NS if previous else 0
+    old, clean_before = _previous_copies(previous)
     strays = [bundle.path for bundle in bundles if not bundle.owner]
     if strays:
         more = f" and {len(strays) - 1} other files" if len(strays) > 1 else ""
