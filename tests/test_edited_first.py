@@ -9,6 +9,7 @@ from conftest import Project
 from waiting import settle
 
 from shinmun_hf.pipeline.builder import Builder, BuildOptions
+from shinmun_hf.pipeline.fast_render import render_edited_first
 
 
 @pytest.fixture
@@ -53,7 +54,7 @@ def test_a_body_edit_renders_its_page_first_and_the_build_the_rest(blog, tmp_pat
         body="A new summary.\n\nAnd a second paragraph.",
     )
     page = "2024/1/post-10/index.html"
-    assert builder.render_edited_first(["content/posts/post-10.md"]) == [page]
+    assert render_edited_first(builder, ["content/posts/post-10.md"]) == [page]
     assert "And a second paragraph." in project.read(page)
     assert "Post 10 retitled" not in project.read("2024/1/post-11/index.html")  # not yet
 
@@ -77,7 +78,7 @@ def test_a_change_of_place_is_left_to_the_full_build(blog, tmp_path, change, met
     before = files(project.out)
     values = {"title": "Post 10", "date": "2024-01-11", "tags": ["t1"], **meta}
     project.post("post-10", body="Moved.", **values)
-    assert builder.render_edited_first(["content/posts/post-10.md"]) == []
+    assert render_edited_first(builder, ["content/posts/post-10.md"]) == []
     assert files(project.out) == before
     builder.build()
     assert files(project.out) == cold(project, tmp_path)
@@ -87,13 +88,13 @@ def test_what_it_cannot_render_alone_is_left_to_the_full_build(blog):
     project, builder = blog
     before = files(project.out)
     project.write("content/posts/post-10.md", "---\ntitle: [unclosed\n---\nBroken.\n")
-    assert builder.render_edited_first(["content/posts/post-10.md"]) == []
+    assert render_edited_first(builder, ["content/posts/post-10.md"]) == []
     project.post("brand-new", title="New", date="2024-03-01")
-    assert builder.render_edited_first(["content/posts/brand-new.md"]) == []
+    assert render_edited_first(builder, ["content/posts/brand-new.md"]) == []
     project.post("post-11", title="Post 11", date="2024-01-12", tags=["t2"], body="Edited.")
     layout = project.root / "layouts/post.html"
     layout.write_text(layout.read_text() + "<!-- changed -->\n")
-    assert builder.render_edited_first(["content/posts/post-11.md"]) == []
+    assert render_edited_first(builder, ["content/posts/post-11.md"]) == []
     assert files(project.out) == before
 
 
@@ -103,7 +104,7 @@ def test_a_save_that_changes_nothing_on_the_page_writes_nothing(blog):
     written_at = page.stat().st_mtime_ns
     source = project.root / "content/posts/post-03.md"
     source.write_text(source.read_text() + "\n")  # a trailing blank line: same HTML
-    assert builder.render_edited_first(["content/posts/post-03.md"]) == []
+    assert render_edited_first(builder, ["content/posts/post-03.md"]) == []
     assert page.stat().st_mtime_ns == written_at
 
 
@@ -114,7 +115,7 @@ def fast_render_then_undo(project: Project, builder: Builder) -> None:
     original = path.read_text()
     settle()
     path.write_text(original.replace("Summary of post 10.", "An edit to undo."))
-    assert builder.render_edited_first(["content/posts/post-10.md"])
+    assert render_edited_first(builder, ["content/posts/post-10.md"])
     path.write_text(original)
     settle()
 

@@ -1,5 +1,6 @@
-"""Rendering the outputs a build must make: in this process, or in forked workers that
-write into the staging folder themselves and hand back only digests and facts."""
+"""The render stage: the outputs a build must make, rendered in this process or in forked
+workers that write into the staging folder themselves and hand back only digests and facts;
+the fresh ones keep their records."""
 
 from __future__ import annotations
 
@@ -7,22 +8,96 @@ import hashlib
 import os
 from collections.abc import Iterable
 
-from ..incremental.cache import output_record
+from ..incremental.cache import Manifest, output_record, recorded_sources
 from ..incremental.records import OutputRecord
-from ..project.options import BuildOptions
+from ..project.options import BuildOptions, BuildResult
 from ..render.outputs import Output
 from ..render.templates import Layouts
 from ..site.model import Site
 from ..writer import SiteWriter
+from .planning import Reuse
 from .workers import fork_pool
 
-__all__ = ["PARALLEL_THRESHOLD", "RenderJob", "Rendered", "run_render_job"]
+__all__ = [
+    "ASSET",
+    "PARALLEL_THRESHOLD",
+    "RenderJob",
+    "Rendered",
+    "render_outputs",
+    "run_render_job",
+]
+
+ASSET = "asset"
+"""The layout digest of a component bundle's record: it has no layout."""
 
 PARALLEL_THRESHOLD = 24
 """Below this many outputs to render, worker start-up costs more than it saves."""
 
 Rendered = tuple[str, OutputRecord, bool]
 """(file, record, written) for one rendered output."""
+
+
+def render_outputs(
+    outputs: list[Output],
+    reuse: Reuse,
+    layouts: Layouts,
+    site: Site,
+    manifest: Manifest,
+    writer: SiteWriter,
+    result: BuildResult,
+    assets: dict[str, bytes],
+    options: BuildOptions,
+) -> None:
+    """Render the outputs that are not fresh into the writer's staging folder, and stage
+    the component bundles."""
+    old = reuse.records
+    stale: list[Output] = []
+    unchanged = 0
+    outputs_now = manifest.outputs
+    for output in outputs:
+        file = output.file
+        record = old.get(file)
+        if record is not None and reuse.is_fresh(output, record):  # [incremental]
+            outputs_now[file] = record
+            unchanged += 1
+        else:
+            stale.append(output)
+            if output.layout:  # computed before any worker forks, so computed once
+                layouts.closure_digest(output.layout)
+    if reuse.planned_documents is not None:  # [incremental] pages not planned: kept
+        planned = {output.file for output in outputs}
+        pages = site.by_output_file
+        for file, record in old.items():
+            if file not in planned and file in pages and record.layout_digest != ASSET:
+                outputs_now[file] = record
+                unchanged += 1
+    result.unchanged += unchanged
+
+    result.rendered_files = [output.file for output in stale]
+    # The documents these outputs showed last time, loaded in one batch (and before any
+    # worker forks, so loaded once): the rest of the site stays outlines.
+    shown = {
+        source
+        for output in stale
+        if output.file in old
+        for source in recorded_sources(old[output.file])
+    }
+    site.load_entries([site.by_source[s] for s in sorted(shown) if s in site.by_source])
+    job = RenderJob(stale, layouts, site, old, writer)
+    for file, record, written in run_render_job(job, options):
+        manifest.outputs[file] = record
+        if written:
+            writer.staged.append(file)
+        result.count_file(file, written)
+
+    for file, data in assets.items():
+        digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+        manifest.outputs[file] = output_record(ASSET, {}, digest, (), ())
+        record = old.get(file)
+        written = record is None or record.content_digest != digest
+        if written:
+            writer.write(file, data)
+        result.count_file(file, written)
 
 
 class RenderJob:

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from typing import Literal
 
 from ..pipeline.builder import Builder
+from ..pipeline.fast_render import render_edited_first
 from ..project.config import load_config
 from .changes import Change, classify
 from .console import Console
@@ -173,9 +174,10 @@ class Rebuilder:
 
     def _render_edited_first(self, paths: set[str]) -> None:
         """The edited pages first, reloaded at once; the full build follows (see
-        ``Builder.render_edited_first``), and reloads whatever else it changes."""
+        :func:`~shinmun_hf.pipeline.fast_render.render_edited_first`), and reloads whatever
+        else it changes."""
         try:
-            written = self.builder.render_edited_first(paths)
+            written = render_edited_first(self.builder, paths)
         except Exception:  # the full build that follows reports it, with the overlay
             return
         if written:

@@ -120,7 +120,7 @@ class Document:
         self._entry = entry
 
     def replace_entry(self, entry: Entry, content_digest: str) -> None:
-        """Swap in a new version of the same document (see ``Builder.render_edited_first``)."""
+        """Swap in a new version of the same document (see ``pipeline/fast_render.py``)."""
         self.__dict__.pop("_encoded", None)
         self.outline = entry.outline()
         self._entry = entry
