@@ -170,32 +170,40 @@ def measure(
 
 
 PHASES = (
-    "survey",
-    "unchanged_result",
-    "Builder._load_entries",
-    "Site",
-    "Builder._render_outputs",
-    "Layouts",
-    "plan_outputs",
-    "run_render_job",
-    "copy_public",
-    "SiteWriter.commit",
-    "save_manifest",
+    "builder.survey",
+    "builder.unchanged_result",
+    "builder.EntryStore.load",
+    "builder.make_site_model",
+    "site_model.Site",
+    "builder.KeptLayouts.for_site",
+    "builder.find_reuse",
+    "builder.plan_files",
+    "planning.plan_outputs",
+    "builder.render_outputs",
+    "rendering.run_render_job",
+    "builder.copy_public",
+    "builder.record_build",
+    "builder.SiteWriter.commit",
+    "builder.save_manifest",
 )
-"""Names in ``shinmun_hf.pipeline.builder`` whose wall time ``--profile`` reports (nested
-ones indented)."""
+"""Names whose wall time ``--profile`` reports, each as ``module.name`` in
+``shinmun_hf.pipeline``: the stages as ``Builder._build`` calls them, and (indented) ones the
+stages call, where those look them up."""
 
 
 @contextlib.contextmanager
 def phase_timer() -> Iterator[dict[str, float]]:
     """Wall time spent in each of :data:`PHASES` (cProfile's own overhead distorts them)."""
-    from shinmun_hf.pipeline import builder as build
+    import importlib
 
     spent: dict[str, float] = dict.fromkeys(PHASES, 0.0)
     restore = []
     for name in PHASES:
-        owner_name, _, attribute = name.rpartition(".")
-        owner = getattr(build, owner_name) if owner_name else build
+        module_name, _, path = name.partition(".")
+        owner = importlib.import_module(f"shinmun_hf.pipeline.{module_name}")
+        owner_path, _, attribute = path.rpartition(".")
+        for part in filter(None, owner_path.split(".")):
+            owner = getattr(owner, part)
         original = getattr(owner, attribute)
 
         def timed(*args, _original=original, _name=name, **kwargs):  # type: ignore[no-untyped-def]
@@ -243,30 +251,27 @@ def profile(project: Path) -> None:
 
     edit_and_build()
     rendered: list[int] = []
-    render = Builder._run_render_job
+    from shinmun_hf.pipeline import rendering
 
-    def counted(self: Builder, job: Any) -> Any:
+    render = rendering.run_render_job
+
+    def counted(job: Any, options: Any) -> Any:
         rendered.append(len(job.outputs))
-        return render(self, job)
+        return render(job, options)
 
-    Builder._run_render_job = counted  # type: ignore[method-assign]
+    rendering.run_render_job = counted  # type: ignore[assignment]
     try:
         with phase_timer() as spent:
             seconds, written = edit_and_build()
     finally:
-        Builder._run_render_job = render  # type: ignore[method-assign]
+        rendering.run_render_job = render  # type: ignore[assignment]
     print(
         f"  rebuild after one post edit: {seconds * 1000:.0f} ms, {sum(rendered)} outputs "
         f"rendered, {written} files written"
     )
     for name in PHASES:
-        indent = (
-            "      "
-            if name
-            in ("Layouts", "plan_outputs", "Builder._run_render_job", "Builder._copy_public")
-            else "    "
-        )
-        print(f"{indent}{name:<28} {spent[name] * 1000:>6.0f} ms")
+        indent = "    " if name.startswith("builder.") else "      "
+        print(f"{indent}{name.partition('.')[2]:<28} {spent[name] * 1000:>6.0f} ms")
     profiler = cProfile.Profile()
     edit_and_build(profiler)
     stream = io.StringIO()
