@@ -689,23 +689,19 @@ def test_moved_page_is_found_again_by_the_next_edit_of_what_it_shows(project, tm
 CODE_POST = "Intro.\n\n```python\ndef f(x):\n    return x * 2\n```\n\n@@ruby\n    puts 1\n\nEnd."
 
 
-def forbid_lexers(monkeypatch) -> None:
-    def refuse(self):
-        raise AssertionError(f"a {self.lexer_class.__name__} was made for a cached block")
-
-    monkeypatch.setattr("shinmun_hf.markup.highlight_cache.DeferredLexer.create", refuse)
-    monkeypatch.setattr("shinmun_hf.markup.highlight_cache._memory", {})  # a new process
-
-
 def test_edit_around_unchanged_code_uses_the_highlighted_blocks_of_before(
     project, tmp_path, monkeypatch
 ):
+    monkeypatch.setattr("shinmun_hf.markup.highlight_cache._memory", {})  # a new process
     project.post("code", title="Code", body=CODE_POST)
-    project.build()
-    forbid_lexers(monkeypatch)
+    first = project.build()
+    assert first.work.code_blocks_highlighted == 2  # (the test: the counter counts)
+    monkeypatch.setattr("shinmun_hf.markup.highlight_cache._memory", {})  # a new process
     project.post("code", title="Code", body=CODE_POST.replace("End.", "The end."))
-    assert project.build().rendered_entries == 1
-    monkeypatch.undo()
+    result = project.build()
+    assert result.rendered_entries == 1
+    assert result.work.code_blocks_highlighted == 0, "a cached code block highlighted again"
+    assert result.work.code_blocks_reused == 2
     assert snapshot(project.out) == cold_build(project, tmp_path)
 
 

@@ -6,7 +6,8 @@ Markdown. A post rendered again after an edit nearly always has the code blocks 
 so each block's HTML is kept under a digest of everything it is made of (Pygments' version, the
 lexer and its options, the formatter's settings, the code) and looked up before any lexer is
 made. Lookups read the build cache (:func:`use_store`); the blocks an entry used are collected
-per process (:func:`take_used`) for the build to store with the entry.
+per process (:func:`take_used`) for the build to store with the entry. :func:`counts` tells
+how many blocks this process highlighted and how many it found cached, for the build to report.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import pygments
 from pygments.formatter import Formatter
 from pygments.lexer import Lexer
 
-__all__ = ["DeferredLexer", "highlight_block", "take_used", "use_store"]
+__all__ = ["DeferredLexer", "counts", "highlight_block", "take_used", "use_store"]
 
 MEMORY_LIMIT = 4096
 """Blocks this process keeps in memory at most (``serve`` renders the same ones again)."""
@@ -57,6 +58,8 @@ _connection: tuple[int, sqlite3.Connection] | None = None
 _store_empty = False
 _memory: dict[str, str] = {}
 _used: dict[str, str] = {}
+_highlighted = 0
+_reused = 0
 
 
 def use_store(path: Path | None) -> None:
@@ -73,20 +76,32 @@ def take_used() -> dict[str, str]:
     return used
 
 
+def counts() -> tuple[int, int]:
+    """Code blocks this process has run through Pygments, and blocks it found cached (in
+    memory or in the store), since it started: a build reports the difference."""
+    return _highlighted, _reused
+
+
 def highlight_block(code: str, lexer: Lexer | DeferredLexer, formatter: Formatter) -> str:
     """``pygments.highlight(code, lexer, formatter)``, from the cache when it has the block."""
+    global _highlighted, _reused
     settings = getattr(formatter, "shinmun_settings", None)
     if settings is None:  # a formatter not made by ``formatter_for``: nothing to key it by
+        _highlighted += 1
         return pygments.highlight(code, _real(lexer), formatter)
     lexer_key = lexer.key if isinstance(lexer, DeferredLexer) else None
     if lexer_key is None:
+        _highlighted += 1
         return pygments.highlight(code, lexer, formatter)
     key = hashlib.blake2b(
         "\x00".join((pygments.__version__, lexer_key, settings, code)).encode(), digest_size=16
     ).hexdigest()
     html = _memory.get(key) or _stored(key)
     if html is None:
+        _highlighted += 1
         html = pygments.highlight(code, lexer.create(), formatter)
+    else:
+        _reused += 1
     if len(_memory) >= MEMORY_LIMIT:
         _memory.clear()
     _memory[key] = _used[key] = html

@@ -17,6 +17,7 @@ from ..content.entry import Entry, EntryOutline
 from ..incremental.cache import CACHE_DIR, Manifest, load_manifest, save_manifest
 from ..incremental.entry_codec import EncodedOutline
 from ..incremental.freshness import Survey, survey, unchanged_result
+from ..markup.highlight_cache import counts as highlight_counts
 from ..project.options import BuildOptions, BuildResult
 from ..project.sources import BundleFile, discover
 from ..site.model import Site
@@ -77,7 +78,12 @@ class Builder:
                 self.options,
             ):
                 raise ValueError("the survey was made for another project, output or options")
-            return self._build(looked)
+            highlighted, reused = highlight_counts()
+            result = self._build(looked)
+            now_highlighted, now_reused = highlight_counts()
+            result.work.code_blocks_highlighted = now_highlighted - highlighted
+            result.work.code_blocks_reused = now_reused - reused
+            return result
         finally:
             gc.unfreeze()  # a long-lived process (serve) must be able to free old models
             if self._collecting:

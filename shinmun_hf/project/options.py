@@ -59,6 +59,10 @@ class WorkDone:
     """Related-post indexes built (related lists remembered from before need none)."""
     facts_computed: Counter[str] = field(default_factory=Counter)
     """Fact digests computed, by kind (``search``, ``addresses``, ``related``...)."""
+    code_blocks_highlighted: int = 0
+    """Code blocks run through Pygments (in this process, as for every count here)."""
+    code_blocks_reused: int = 0
+    """Code blocks taken highlighted from the cache, with no lexer made."""
 
 
 @dataclass
