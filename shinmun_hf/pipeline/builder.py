@@ -19,7 +19,7 @@ from ..incremental.entry_codec import EncodedOutline
 from ..incremental.freshness import Survey, survey, unchanged_result
 from ..markup.highlight_cache import counts as highlight_counts
 from ..project.options import BuildOptions, BuildResult
-from ..project.sources import BundleFile, discover
+from ..project.sources import discover
 from ..site.model import Site
 from ..version import ENGINE
 from ..writer import FileFolderClash, SiteWriter
@@ -46,8 +46,6 @@ class Builder:
         self.options = options or BuildOptions()
         self.cache_dir = self.project / CACHE_DIR
         self._component_inputs: list[str] = []
-        self._bundles: list[BundleFile] = []
-        """The files of post folders (see :func:`~shinmun_hf.pipeline.copies.copy_bundles`)."""
         # Kept between builds of one Builder (``serve``): no reloading from disk.
         self.entries = EntryStore(self.project, self.cache_dir, self.options)
         self.layouts = KeptLayouts(self.project, self.cache_dir)
@@ -94,7 +92,6 @@ class Builder:
         configuration and found the sources; ``[incremental]`` marks where the previous
         build's record (the manifest) lets a stage skip work, and a cold build has none."""
         result, config = looked.result, looked.config
-        self._bundles = looked.bundles
         previous, done = self._previous_build(looked)  # [incremental] the last build's record
         if done is not None:
             return done  # nothing changed since: not even the manifest is read
@@ -113,45 +110,26 @@ class Builder:
         makers: dict[str, Maker] = {}  # what makes each file, for errors
         try:
             manifest = Manifest(writer.build_id, ENGINE, config.digest, sources=stats)
-            assets = self._bundle_components(site, result)
+            assets, inputs = self._bundle_components(site, result)
             layouts = self.layouts.for_site(site)
             # [incremental] which outputs are known fresh, and which documents' pages to plan
-            changed, removed = self.entries.changed, self.entries.removed
-            reuse = find_reuse(site, layouts, previous, trusted, changed, removed)
-            outputs = plan_files(self.project, site, layouts, assets, reuse, makers)
-            planned = reuse.planned_documents
-            result.planned_pages = (
-                [d.source for d in planned] if planned is not None else list(site.by_source)
-            )
+            changed, gone = self.entries.changed, self.entries.removed
+            reuse = find_reuse(site, layouts, previous, trusted, changed, gone)
+            outputs = plan_files(self.project, site, layouts, assets, reuse, makers, result)
             render_outputs(  # [incremental] only the outputs not proven fresh
                 outputs, reuse, layouts, site, manifest, writer, result, assets, self.options
             )
             copy_public(self.project, self.out, previous, manifest, writer, result, makers)
+            bundles = looked.bundles  # the files of post folders
             copy_bundles(
-                self.project,
-                self.out,
-                self._bundles,
-                site,
-                previous,
-                manifest,
-                writer,
-                result,
-                makers,
+                self.project, self.out, bundles, site, previous, manifest, writer, result, makers
             )
-            record_build(  # [incremental] what the next build reuses
-                manifest,
-                looked,
-                site,
-                layouts,
-                entries,
-                previous,
-                self.entries,
-                self._component_inputs,
-            )
-            removed_now = removed_files(previous, manifest)
-            writer.commit(complete=previous is None, removed=removed_now)
-            result.removed = len(removed_now)
-            result.removed_files = removed_now
+            # [incremental] what the next build reuses, or checks before reusing
+            record_build(manifest, looked, site, layouts, entries, previous, self.entries, inputs)
+            removed = removed_files(previous, manifest)
+            writer.commit(complete=previous is None, removed=removed)
+            result.removed = len(removed)
+            result.removed_files = removed
         except FileFolderClash as clash:
             writer.abort()
             raise explained_clash(clash.path, makers, site, self.project, self.out) from None
@@ -172,7 +150,7 @@ class Builder:
         nothing to do, and so no model to hand over."""
         looked = survey(self.project, self.out, self.options)
         entries, digests, _ = self.entries.load(
-            looked.sources, looked.config, None, False, looked.result
+            looked.sources, looked.config, None, False, looked.result, edited=self.fast_rendered
         )
         site, _ = self._site_model(looked, entries, digests, None, False)
         return site
@@ -207,13 +185,16 @@ class Builder:
             gc.enable()
         return site, entries
 
-    def _bundle_components(self, site: Site, result: BuildResult) -> dict[str, bytes]:
-        """The component bundles' files; the files they read are kept to be watched."""
+    def _bundle_components(
+        self, site: Site, result: BuildResult
+    ) -> tuple[dict[str, bytes], list[str]]:
+        """The component bundles' files, and the files the components read (kept, to be
+        watched)."""
         bundled = bundle_components(self.project, self.cache_dir, self.options, site, result)
         if bundled is None:  # no component: the inputs of the last build with some are kept
-            return {}
+            return {}, self._component_inputs
         assets, self._component_inputs = bundled
-        return assets
+        return assets, self._component_inputs
 
     @property
     def component_inputs(self) -> list[str]:

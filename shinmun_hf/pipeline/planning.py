@@ -11,6 +11,7 @@ from ..incremental import replay
 from ..incremental.cache import Manifest, recorded_details
 from ..incremental.dependents import suspects as find_suspects
 from ..incremental.records import OutputRecord
+from ..project.options import BuildResult
 from ..render.outputs import Output, plan_outputs
 from ..render.templates import Layouts
 from ..site.model import Document, Site
@@ -114,9 +115,10 @@ def plan_files(
     assets: dict[str, bytes],
     reuse: Reuse,
     makers: dict[str, Maker],
+    result: BuildResult,
 ) -> list[Output]:
     """The outputs to consider, each file claimed by one maker (filled into ``makers``),
-    each layout they name present."""
+    each layout they name present; ``result`` is told whose pages were planned."""
     outputs = plan_outputs(site, reuse.planned_documents)
     outputs = _without_optional_outputs(outputs, layouts, project / "public")
     makers.update(claim_files(site, outputs, assets))
@@ -136,6 +138,10 @@ def plan_files(
                 line=document.entry.lines.get("layout") if document else None,
             )
         checked_layouts.add(output.layout)
+    planned = reuse.planned_documents
+    result.planned_pages = (
+        [d.source for d in planned] if planned is not None else list(site.by_source)
+    )
     return outputs
 
 
