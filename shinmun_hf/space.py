@@ -12,8 +12,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .errors import ShinmunError
 from .project.config import Config
 from .writer import write_file_atomically
@@ -57,6 +55,8 @@ def space_metadata(config: Config) -> dict[str, Any]:
 
 def space_readme(config: Config) -> str:
     """The whole ``README.md``: the metadata block and a few words for the Space's file view."""
+    import yaml  # (here: every build imports this module, a build with nothing to do too)
+
     block = yaml.safe_dump(space_metadata(config), allow_unicode=True, sort_keys=False, width=1000)
     body = [f"# {config.title}", ""]
     if config.description:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import tempfile
 from pathlib import Path
 
 from .errors import BuildError
@@ -210,6 +209,8 @@ def remove_live_staging() -> None:
 
 def write_file_atomically(target: Path, data: bytes) -> None:
     """Replace one file in a published folder: readers see the old bytes or the new, never half."""
+    import tempfile  # (here: a build with nothing to do imports this module for its marker)
+
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
         with os.fdopen(handle, "wb") as file:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
 from shinmun_hf.errors import ConfigError
@@ -215,3 +217,49 @@ def test_secret_like_variable_from_environment_is_refused(project):
     project.config("title: Blog\n")
     with pytest.raises(ConfigError, match="HF_TOKEN"):
         load_config(project.root, environ={"SHINMUN_VAR_HF_TOKEN": "hf_abc"})
+
+
+MEMO_CONFIG = (
+    "title: Blog\nslug_version: 010\nposts_per_page: many\nvariables:\n  MODEL: a\n  N: 1.10\n"
+)
+
+
+def test_a_config_read_from_its_memo_is_the_config_read_from_the_file(project):
+    """The parse kept for builds with nothing to do gives the same values, the same warnings
+    and the same errors at the same lines; a changed text is read anew, never taken stale."""
+    memo = project.root / ".shinmun-cache" / "config.marshal"
+    project.config(MEMO_CONFIG)
+    errors = []
+    for _ in range(2):  # parsed, then from the memo
+        with pytest.raises(ConfigError) as caught:
+            load_config(project.root, environ={}, memo=memo)
+        errors.append((caught.value.message, caught.value.line))
+    assert memo.exists()
+    assert errors[0] == errors[1] == (errors[0][0], 3)
+    project.config(MEMO_CONFIG.replace("many", "5"))
+    kept = []
+    for _ in range(2):
+        warnings: list[str] = []
+        config = load_config(project.root, environ={}, warnings=warnings, memo=memo)
+        kept.append((config, warnings))
+    assert kept[0] == kept[1]
+    assert kept[0][0] == load_config(project.root, environ={})
+    config, warnings = kept[1]
+    assert config.posts_per_page == 5
+    assert config.variables == {"MODEL": "a", "N": 1.1}
+    assert config.extra == {"slug_version": 8}
+    assert "config.yml:2: unknown key 'slug_version'" in warnings[0]
+
+
+def test_a_damaged_memo_or_a_config_it_cannot_hold_is_read_from_the_file(project):
+    memo = project.root / ".shinmun-cache" / "config.marshal"
+    memo.parent.mkdir()
+    memo.write_bytes(b"\x00not marshal")
+    project.config("title: Blog\nvariables:\n  SINCE: 2024-05-01\n")  # a date: marshal refuses
+    for _ in range(2):
+        config = load_config(project.root, environ={}, memo=memo)
+        assert config.title == "Blog"
+        assert config.variables == {"SINCE": datetime.date(2024, 5, 1)}
+    project.config("title: Other\n")
+    assert load_config(project.root, environ={}, memo=memo).title == "Other"
+    assert load_config(project.root, environ={}, memo=memo).title == "Other"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gc
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,13 +67,25 @@ def survey(project: Path, out: Path, options: BuildOptions) -> Survey:
     project = project.resolve()
     out = out if out.is_absolute() else project / out
     result = BuildResult(out=out)
-    config = load_config(project, environ=options.environ, warnings=result.warnings)
+    config = load_config(
+        project,
+        environ=options.environ,
+        warnings=result.warnings,
+        memo=project / CACHE_DIR / "config.marshal",
+    )
     if options.variables:
         config = dataclasses.replace(config, variables={**config.variables, **options.variables})
     result.config = config
     marker = read_marker(out)
     bundles: list[BundleFile] = []
-    sources = discover(project, bundles)
+    # A record per content file and no garbage: collections meanwhile would only walk them.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        sources = discover(project, bundles)
+    finally:
+        if collecting:
+            gc.enable()
     now = options.now or dt.datetime.now(dt.UTC)
     started_ns = time.time_ns()
     return Survey(

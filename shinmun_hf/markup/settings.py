@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import astuple, dataclass
+from functools import cache
 
 __all__ = ["DEFAULT_DIALECT", "DIALECTS", "RenderSettings"]
 
@@ -37,5 +38,11 @@ class RenderSettings:
 
     @property
     def key(self) -> str:
-        text = repr((RENDERER_VERSION, *astuple(self)))
-        return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+        return _key_of(self)
+
+
+@cache
+def _key_of(settings: RenderSettings) -> str:
+    """Every entry's cache key holds it: worked out once per settings, not once per entry."""
+    text = repr((RENDERER_VERSION, *astuple(settings)))
+    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()

@@ -8,7 +8,7 @@ import tomllib
 from typing import Any
 
 from ..errors import ShinmunError
-from ._yaml import LoadedMapping
+from .mapping import LoadedMapping
 
 __all__ = ["load_toml_mapping"]
 

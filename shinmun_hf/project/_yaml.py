@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
 from ..errors import ShinmunError
+from .mapping import LoadedMapping
 
 try:  # libyaml is ten times faster; the pure-Python loader is the fallback.
     _BaseLoader: type = yaml.CSafeLoader
@@ -27,22 +27,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
             ) from None
 
 
-__all__ = ["LoadedMapping", "load_mapping"]
-
-
-@dataclass(slots=True)
-class LoadedMapping:
-    """A YAML mapping with the 1-based line of each top-level key (and of nested keys)."""
-
-    data: dict[str, Any]
-    lines: dict[str, int]
-    """``"key"`` and ``"key.subkey"`` -> line in the file."""
-    written: dict[str, str] = field(default_factory=dict)
-    """Each top-level scalar as written: YAML reads ``title: 1.10`` as the number 1.1 and
-    ``slug: 010`` as 8."""
-
-    def line_of(self, key: str, default: int | None = None) -> int | None:
-        return self.lines.get(key, default)
+__all__ = ["load_mapping"]
 
 
 def load_mapping(

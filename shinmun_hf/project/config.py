@@ -10,17 +10,19 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import marshal
 import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
 from ..markup.settings import DEFAULT_DIALECT, DIALECTS, RenderSettings
 from . import config_options as opt
-from ._yaml import load_mapping
+from .mapping import LoadedMapping
 
 __all__ = ["ENV_PREFIX", "SCHEMA", "Config", "load_config"]
 
@@ -99,9 +101,10 @@ class Config:
         payload = json.dumps(self.as_dict(), sort_keys=True, default=str)
         return hashlib.blake2b(payload.encode(), digest_size=16).hexdigest()
 
-    @property
+    @cached_property
     def render_settings(self) -> RenderSettings:
-        """What the Markdown stage reads (and caches entries under)."""
+        """What the Markdown stage reads (and caches entries under): one value per config,
+        asked for once per entry."""
         return RenderSettings(self.markdown, self.smart_punctuation, self.base_path)
 
     def as_dict(self) -> dict[str, Any]:
@@ -120,8 +123,10 @@ def load_config(
     *,
     environ: Mapping[str, str] | None = None,
     warnings: list[str] | None = None,
+    memo: Path | None = None,
 ) -> Config:
-    """Read and validate ``project/config.yml`` (a missing file means all defaults)."""
+    """Read and validate ``project/config.yml`` (a missing file means all defaults); with
+    ``memo``, a file to keep its parse in (see :func:`_parsed`)."""
     environ = os.environ if environ is None else environ
     warnings = [] if warnings is None else warnings
     path = project / "config.yml"
@@ -132,10 +137,8 @@ def load_config(
         except UnicodeDecodeError as exc:
             line = path.read_bytes()[: exc.start].count(b"\n") + 1
             raise ConfigError("file is not valid UTF-8", file=name, line=line) from None
-        loaded = load_mapping(text, file=name, what="config", error=ConfigError)
+        loaded = _parsed(text, name, memo)
     else:
-        from ._yaml import LoadedMapping
-
         loaded = LoadedMapping({}, {})
 
     values: dict[str, Any] = {}
@@ -167,6 +170,44 @@ def load_config(
     _check_secret_like(values, loaded, name)
     _check_publishable(values["variables"], loaded, name)
     return Config(**values, path=name, extra=extra)
+
+
+MEMO_FORMAT = 1
+"""Of :func:`_parsed`'s file: bump when what a :class:`LoadedMapping` holds changes."""
+
+
+def _parsed(text: str, name: str, memo: Path | None) -> LoadedMapping:
+    """The config's text as YAML reads it, kept in ``memo`` by the text's digest.
+
+    Importing the YAML library is a large share of a build with nothing to do, which reads the
+    config and a few stats; with the parse kept, such a build never imports it. Validation
+    still runs on every read. A config that marshal cannot hold (a date in it) is parsed each
+    time; a missing, damaged or other text's memo is ignored.
+    """
+    key = hashlib.blake2b(f"{MEMO_FORMAT}\x00{text}".encode(), digest_size=16).digest()
+    if memo is not None:
+        try:
+            kept, data, lines, written = marshal.loads(memo.read_bytes())
+            if kept == key:
+                return LoadedMapping(data, lines, written)
+        except Exception:  # missing, damaged, or written by another version
+            pass
+    from ._yaml import load_mapping
+
+    loaded = load_mapping(text, file=name, what="config", error=ConfigError)
+    if memo is not None:
+        try:
+            stored = marshal.dumps((key, loaded.data, loaded.lines, loaded.written))
+        except ValueError:  # a value marshal cannot hold
+            return loaded
+        temporary = memo.with_name(f"{memo.name}.{os.getpid()}.tmp")
+        try:
+            memo.parent.mkdir(exist_ok=True)
+            temporary.write_bytes(stored)
+            os.replace(temporary, memo)
+        except OSError:  # a full disk or a read-only cache: the memo is only a saving
+            temporary.unlink(missing_ok=True)
+    return loaded
 
 
 def _apply_environment(variables: dict[str, Any], environ: Mapping[str, str]) -> dict[str, Any]:

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from ..errors import BuildError
 from ._toml import load_toml_mapping
-from ._yaml import LoadedMapping, load_mapping
+from ._yaml import load_mapping
+from .mapping import LoadedMapping
 
 __all__ = ["FrontMatter", "decode_utf8", "split_front_matter"]
 

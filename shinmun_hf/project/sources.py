@@ -94,24 +94,26 @@ def discover(project: Path, bundles: list[BundleFile] | None = None) -> list[Sou
         while pending:
             directory = pending.pop()
             try:
-                entries = list(os.scandir(directory))
+                with os.scandir(directory) as scan:
+                    entries = list(scan)
             except (FileNotFoundError, NotADirectoryError):
                 continue
             for entry in entries:
                 name = entry.name
-                if name.startswith("."):
+                if name[0] == ".":
                     continue
-                if entry.is_symlink() and (
-                    name.endswith(MARKDOWN_SUFFIXES) or not name.startswith("_")
-                ):
+                markdown = name.endswith(MARKDOWN_SUFFIXES)
+                if entry.is_symlink() and (markdown or name[0] != "_"):
                     check_link(entry.path, real_project, prefix)
-                if name.endswith(MARKDOWN_SUFFIXES) and not entry.is_dir():
+                if markdown and not entry.is_dir():
                     stat = entry.stat()
                     relative = entry.path[prefix:]
                     if os.sep != "/":
                         relative = relative.replace(os.sep, "/")
-                    found.append(SourceFile(relative, kind, stat.st_size, changed_ns(stat)))
-                elif not name.startswith("_") and entry.is_dir():
+                    # (changed_ns, written out: this line runs for every content file)
+                    modified, changed = stat.st_mtime_ns, stat.st_ctime_ns
+                    found.append(SourceFile(relative, kind, stat.st_size, max(modified, changed)))
+                elif name[0] != "_" and entry.is_dir():
                     if entry.is_symlink():  # a link to a folder it is in would never end
                         real, here = os.path.realpath(entry.path), os.path.realpath(directory)
                         if here == real or here.startswith(real + os.sep):

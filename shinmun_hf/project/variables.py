@@ -10,12 +10,13 @@ import datetime as dt
 import json
 import math
 from collections.abc import Mapping
-from typing import Any
-
-from markupsafe import Markup
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigError
 from .config_options import VARIABLE_NAME
+
+if TYPE_CHECKING:
+    from markupsafe import Markup
 
 __all__ = ["script_safe_json", "variables_script_tag"]
 
@@ -44,6 +45,8 @@ def script_safe_json(value: Any, *, name: str = "value") -> str:
 
 def variables_script_tag(variables: Mapping[str, Any]) -> Markup:
     """One ``<script>`` setting ``window.KEY = value;`` for each variable."""
+    from markupsafe import Markup  # (here: the config's checks import this module too)
+
     lines = []
     for key, value in variables.items():
         if not isinstance(key, str) or not VARIABLE_NAME.match(key):
