@@ -110,7 +110,6 @@ const safeUrl = (url: unknown): string | undefined =>
 
 /** Who the widget talks to: under `shinmun serve --hub local`, not Hugging Face at all. */
 const hubName = (): string => getConfig().localHub ? "the local test hub" : "Hugging Face";
-const capital = (words: string): string => words[0].toUpperCase() + words.slice(1);
 
 /** What went wrong, in words for the visitor (always used as text). */
 function describe(error: unknown): string {
@@ -132,7 +131,7 @@ function describe(error: unknown): string {
       403: `Your sign-in lacks the inference-api scope${
         billTo ? ` or may not bill ${billTo} (HF_INFERENCE_BILL_TO)` : ""
       }: check HF_OAUTH_SCOPES, then sign in again. (${error.message})`,
-      429: `${capital(hub)} is rate-limiting your requests. Wait a minute, then try again.`,
+      429: `Too many requests: ${hub} is rate-limiting them. Wait a minute, then try again.`,
       503:
         "The model is unavailable right now (its providers are busy or down). Try again later or use another model.",
     };
