@@ -93,13 +93,12 @@ overflow-wrap:normal}\
 .hfd-error:not(:empty){color:var(--hfd-error);border-left:4px solid currentColor;padding-left:.5rem}\
 `;
 
-let styled = false;
+let sheet: CSSStyleSheet | undefined;
 
 /** Adopt the stylesheet once per document. */
 function addStyles(): void {
-  if (styled) return;
-  styled = true;
-  const sheet = new CSSStyleSheet();
+  if (sheet) return;
+  sheet = new CSSStyleSheet();
   sheet.replaceSync(CSS);
   document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
 }
@@ -149,8 +148,6 @@ function describe(error: unknown): string {
   }
   return String(error instanceof Error ? error.message : error);
 }
-
-const isAbort = (error: unknown) => error instanceof DOMException && error.name === "AbortError";
 
 /** What readers of a published site without a client id see: no set-up steps for them. */
 const NotSetUp = () => (
@@ -265,23 +262,18 @@ export default function mount(el: HTMLElement): void {
     </form>
   ) as HTMLFormElement;
 
+  el.replaceChildren(account, log, alert, form, said);
   // HF_LOCAL_HUB is set by `shinmun serve --hub local`: say so, the sign-in is not real.
-  const note = config.localHub && (
-    <p class="hfd-note">
-      Using the local test hub at{" "}
-      <code>{config.providerUrl}</code>: sign-in and answers are simulated.
-    </p>
-  );
-  el.replaceChildren(
-    ...(note ? [note] : []),
-    account,
-    log,
-    alert,
-    form,
-    said,
-  );
+  if (config.localHub) {
+    el.prepend(
+      <p class="hfd-note">
+        Using the local test hub at{" "}
+        <code>{config.providerUrl}</code>: sign-in and answers are simulated.
+      </p>,
+    );
+  }
   el.addEventListener("keydown", (event) => {
-    if (event.key === "Escape" && controller) controller.abort();
+    if (event.key === "Escape") controller?.abort();
   });
 
   const showError = (error: unknown, code?: string) => {
@@ -472,7 +464,7 @@ export default function mount(el: HTMLElement): void {
       refresh();
       if (!text) status.textContent = "No answer came back.";
     } catch (error) {
-      const stopped = isAbort(error);
+      const stopped = error instanceof DOMException && error.name === "AbortError";
       settled = stopped;
       if (!stopped) {
         showError(error);
@@ -526,7 +518,7 @@ export default function mount(el: HTMLElement): void {
   // still saying "Taking you to Hugging Face".
   addEventListener("pageshow", (event) => event.persisted && phase === "signing-in" && refresh());
 
-  render("signing-in", "");
+  render("signing-in");
   handleOAuthRedirect().then(
     (result) => {
       refresh();
