@@ -54,7 +54,7 @@ function errorMessage(body: Json): string | undefined {
     text(body.message);
 }
 
-const sleep = (ms: number, signal?: AbortSignal) =>
+const sleep = (ms: number, signal?: AbortSignal | null) =>
   new Promise<void>((resolve, reject) => {
     signal?.throwIfAborted(); // (Stop pressed while the failed response was read)
     const timer = setTimeout(resolve, ms);
@@ -89,7 +89,7 @@ async function post(
     ) return response;
     await response.body?.cancel();
     onRetry?.(response.status, delay);
-    await sleep(delay, init.signal ?? undefined);
+    await sleep(delay, init.signal);
   }
 }
 
