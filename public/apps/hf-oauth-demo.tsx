@@ -422,10 +422,13 @@ export default function mount(el: HTMLElement): void {
     controller = new AbortController();
     if (settled) {
       // The last turn is done: it joins the conversation above.
-      const done = <div class="hfd-turn">{asked.cloneNode(true)}</div> as HTMLElement;
-      if (!thoughts.hidden) done.append(thoughts.cloneNode(true));
-      done.append(<div class="hfd-answer">{[...answer.childNodes]}</div>);
-      turn.before(done);
+      turn.before(
+        <div class="hfd-turn">
+          {asked.cloneNode(true)}
+          {thoughts.hidden ? null : thoughts.cloneNode(true)}
+          <div class="hfd-answer">{[...answer.childNodes]}</div>
+        </div>,
+      );
     }
     settled = false;
     asked.textContent = question;
