@@ -136,12 +136,8 @@ export async function* completionStream(
   const requestId = response.headers.get("x-request-id") ?? undefined;
   if (!response.ok) {
     const body = await response.text();
-    let message: string | undefined;
-    try {
-      message = errorMessage(JSON.parse(body) as Json);
-    } catch {
-      message = text(body.slice(0, 300));
-    }
+    const parsed = parseObject(body);
+    const message = parsed ? errorMessage(parsed) : text(body.slice(0, 300));
     throw new InferenceError(message ?? `HTTP ${response.status}`, response.status, requestId);
   }
   if (!/event-stream/.test(response.headers.get("content-type") ?? "")) {
