@@ -6,6 +6,8 @@ with the engine.
 
 from __future__ import annotations
 
+import html
+
 import pytest
 from playwright.sync_api import expect
 from test_typescript import add_components, bundler, components, ref  # noqa: F401
@@ -69,6 +71,43 @@ def test_counter_mounts_in_both_embeds_and_reacts(opened):
     one.get_by_role("button", name="Add").click()
     assert one.locator(".count").inner_text() == "2"
     assert two.locator(".count").inner_text() == "0"
+
+
+def test_a_path_with_quotes_and_backslashes_mounts_its_own_elements_only(
+    components,  # noqa: F811
+    tmp_path,
+    serve_directory,
+    page,
+):
+    """The entry finds its elements with a CSS selector made from the component's key: a quote
+    or a backslash in the path is escaped, and a key that merely starts the same does not
+    match."""
+    folder = 'public/apps/it\'s "odd"'
+    components.write(f"{folder}/x.tsx", "export default (e: Element) => <p>mounted {e.id}</p>;")
+    odd = folder.replace("/", "\\") + "\\x.tsx"  # as written on Windows: a backslash in the key
+    refs = [ref(odd, mount="odd"), ref("public/apps/counter.tsx", mount="plain")]
+    built = bundler(components).build(refs)
+    site = tmp_path / "site"
+    for component in built.values():
+        for path, data in component.files.items():
+            (site / path).parent.mkdir(parents=True, exist_ok=True)
+            (site / path).write_bytes(data)
+    body = (
+        "".join(
+            f'<div id="{r.mount_id}" data-shinmun-component="{html.escape(r.key)}"></div>'
+            for r in refs
+        )
+        + f'<div id="longer" data-shinmun-component="{html.escape(refs[0].key)}x"></div>'
+    )
+    script = next(c for c in built.values() if c.key == refs[0].key).url_path
+    (site / "index.html").write_text(
+        f"<!doctype html><meta charset=utf-8><title>t</title>{body}"
+        f'<script type="module" src="/{script}"></script>',
+        encoding="utf-8",
+    )
+    page.goto(serve_directory(site) + "/")
+    expect(page.locator("#odd p")).to_have_text("mounted odd")
+    expect(page.locator("#plain p, #longer p")).to_have_count(0)
 
 
 def test_a_module_without_default_export_simply_runs(opened):

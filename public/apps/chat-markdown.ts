@@ -176,7 +176,7 @@ export function markdownView(root: Element): (text: string) => void {
     });
     shown.forEach(([, node], i) => {
       const there = root.childNodes[i];
-      if (there !== node) there ? root.replaceChild(node, there) : root.append(node);
+      if (there !== node) there ? there.replaceWith(node) : root.append(node);
     });
     while (root.childNodes.length > shown.length) root.lastChild!.remove();
   };

@@ -31,7 +31,7 @@ const ATTRIBUTES: Record<string, string> = {
 };
 
 let count = 0;
-let styled = false;
+let sheet: CSSStyleSheet | undefined;
 
 /** Attributes given on the element become the page's configuration. */
 function configure(element: HTMLElement): void {
@@ -45,9 +45,8 @@ function configure(element: HTMLElement): void {
 /** A custom element is inline by default: the widget is a block, beside a theme's floats
  * rather than under them, and below them where the room beside is too narrow (a phone). */
 function addStyles(): void {
-  if (styled) return;
-  styled = true;
-  const sheet = new CSSStyleSheet();
+  if (sheet) return;
+  sheet = new CSSStyleSheet();
   sheet.replaceSync("hf-chat{display:flow-root;min-width:min(100%,18rem)}");
   document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
 }

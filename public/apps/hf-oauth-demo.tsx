@@ -36,69 +36,69 @@ import {
   storage,
 } from "./hf-oauth.ts";
 
-const CSS = `
-.hfd{
---hfd-fg:var(--fg,#1f2328);--hfd-bg:var(--surface,#f6f8fa);--hfd-page:var(--bg,#fff);
---hfd-muted:var(--muted,#57606a);--hfd-line:var(--border,#d0d7de);
---hfd-accent:var(--accent,#0b57d0);--hfd-on-accent:var(--accent-fg,#fff);
---hfd-focus:var(--focus,#b45309);--hfd-error:var(--error,#b42318);--hfd-r:var(--radius,6px);
-color:var(--hfd-fg);background:var(--hfd-bg);border:1px solid var(--hfd-line);
-border-radius:calc(var(--hfd-r) + 2px);padding:1rem;margin:1.5rem 0;line-height:1.5;
-overflow-wrap:anywhere}
-@media (prefers-color-scheme:dark){.hfd{
---hfd-fg:var(--fg,#e6edf3);--hfd-bg:var(--surface,#161b22);--hfd-page:var(--bg,#0d1117);
---hfd-muted:var(--muted,#9da7b3);--hfd-line:var(--border,#30363d);
---hfd-accent:var(--accent,#79b8ff);--hfd-on-accent:var(--accent-fg,#0d1117);
---hfd-focus:var(--focus,#f0b429);--hfd-error:var(--error,#ff9492)}}
-.hfd *{box-sizing:border-box}
-.hfd [hidden]{display:none!important}
-.hfd :where(p,ol,ul,pre,blockquote,table,details,hr){margin:0}
-.hfd :is(ol,ul){padding-left:1.5rem}
-.hfd>:not(:first-child,:empty),.hfd-setup>:not(:first-child){margin-top:.75rem}
-.hfd-form{display:grid;gap:.5rem}
-.hfd a{color:var(--hfd-accent)}
-.hfd :focus-visible{outline:3px solid var(--hfd-focus);outline-offset:2px}
-.hfd-muted,.hfd-status,.hfd summary,.hfd-thought{color:var(--hfd-muted);font-size:.9375rem}
-.hfd-note{border:1px dashed var(--hfd-line);border-radius:var(--hfd-r);padding:.25rem .5rem;
-font-size:.875rem}
-.hfd-row,.hfd-user{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem .75rem}
-.hfd-who{flex:1 1 8rem;min-width:0}
-.hfd-who a{font-weight:600}
-.hfd .hfd-avatar{width:48px;height:48px;border-radius:50%;flex:none;background:var(--hfd-line)}
-.hfd-btn{font:inherit;min-height:44px;padding:.5rem 1rem;border-radius:var(--hfd-r);
-border:1px solid var(--hfd-muted);background:var(--hfd-page);color:var(--hfd-fg);cursor:pointer}
-.hfd-primary{background:var(--hfd-accent);color:var(--hfd-on-accent);
-border-color:var(--hfd-accent);font-weight:600}
-.hfd a.hfd-btn{display:inline-flex;align-items:center;text-decoration:none;color:var(--hfd-on-accent)}
-.hfd-btn:disabled{opacity:.6;cursor:not-allowed}
-.hfd label{font-weight:600}
-.hfd textarea{display:block;width:100%;font:inherit;padding:.5rem;border-radius:var(--hfd-r);
-border:1px solid var(--hfd-muted);background:var(--hfd-page);color:var(--hfd-fg);resize:vertical}
-.hfd-log>*+*,.hfd-turn>*+*,.hfd-answer>*+*,.hfd li>*+*{margin-top:.75rem}
-.hfd-q,.hfd-answer{background:var(--hfd-page);border:1px solid var(--hfd-line);
-border-radius:var(--hfd-r);padding:.75rem}
-.hfd-q{width:fit-content;max-width:85%;margin-left:auto}
-.hfd-q,.hfd-thought{white-space:pre-wrap}
-.hfd-answer:empty{display:none}
-.hfd-answer p{white-space:pre-line}
-.hfd pre,.hfd-wide{overflow-x:auto}
-.hfd pre{background:var(--hfd-bg);padding:.75rem;border-radius:var(--hfd-r);overflow-wrap:normal}
-.hfd blockquote,.hfd-thought{padding-left:.75rem;border-left:3px solid var(--hfd-line)}
-.hfd table{border-collapse:collapse}
-.hfd :is(th,td){border:1px solid var(--hfd-line);padding:.25rem .5rem;text-align:left;
-overflow-wrap:normal}
-.hfd-answer[aria-busy=true]>:last-child::after{content:"▍"}
-.hfd-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%)}
-.hfd-error:not(:empty){color:var(--hfd-error);border-left:4px solid currentColor;padding-left:.5rem}
+// Each line ends in `\`, which JavaScript drops from the string: no newlines are shipped.
+const CSS = `\
+.hfd{\
+--hfd-fg:var(--fg,#1f2328);--hfd-bg:var(--surface,#f6f8fa);--hfd-page:var(--bg,#fff);\
+--hfd-muted:var(--muted,#57606a);--hfd-line:var(--border,#d0d7de);\
+--hfd-accent:var(--accent,#0b57d0);--hfd-on-accent:var(--accent-fg,#fff);\
+--hfd-focus:var(--focus,#b45309);--hfd-error:var(--error,#b42318);--hfd-r:var(--radius,6px);\
+color:var(--hfd-fg);background:var(--hfd-bg);border:1px solid var(--hfd-line);\
+border-radius:calc(var(--hfd-r) + 2px);padding:1rem;margin:1.5rem 0;line-height:1.5;\
+overflow-wrap:anywhere}\
+@media (prefers-color-scheme:dark){.hfd{\
+--hfd-fg:var(--fg,#e6edf3);--hfd-bg:var(--surface,#161b22);--hfd-page:var(--bg,#0d1117);\
+--hfd-muted:var(--muted,#9da7b3);--hfd-line:var(--border,#30363d);\
+--hfd-accent:var(--accent,#79b8ff);--hfd-on-accent:var(--accent-fg,#0d1117);\
+--hfd-focus:var(--focus,#f0b429);--hfd-error:var(--error,#ff9492)}}\
+.hfd *{box-sizing:border-box}\
+.hfd [hidden]{display:none!important}\
+.hfd :where(p,ol,ul,pre,blockquote,table,details,hr){margin:0}\
+.hfd :is(ol,ul){padding-left:1.5rem}\
+.hfd>:not(:first-child,:empty),.hfd-setup>:not(:first-child){margin-top:.75rem}\
+.hfd-form{display:grid;gap:.5rem}\
+.hfd a{color:var(--hfd-accent)}\
+.hfd :focus-visible{outline:3px solid var(--hfd-focus);outline-offset:2px}\
+.hfd-muted,.hfd-status,.hfd summary,.hfd-thought{color:var(--hfd-muted);font-size:.9375rem}\
+.hfd-note{border:1px dashed var(--hfd-line);border-radius:var(--hfd-r);padding:.25rem .5rem;\
+font-size:.875rem}\
+.hfd-row,.hfd-user{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem .75rem}\
+.hfd-who{flex:1 1 8rem;min-width:0}\
+.hfd-who a{font-weight:600}\
+.hfd .hfd-avatar{width:48px;height:48px;border-radius:50%;flex:none;background:var(--hfd-line)}\
+.hfd-btn{font:inherit;min-height:44px;padding:.5rem 1rem;border-radius:var(--hfd-r);\
+border:1px solid var(--hfd-muted);background:var(--hfd-page);color:var(--hfd-fg);cursor:pointer}\
+.hfd-primary{background:var(--hfd-accent);color:var(--hfd-on-accent);\
+border-color:var(--hfd-accent);font-weight:600}\
+.hfd a.hfd-btn{display:inline-flex;align-items:center;text-decoration:none;color:var(--hfd-on-accent)}\
+.hfd-btn:disabled{opacity:.6;cursor:not-allowed}\
+.hfd label{font-weight:600}\
+.hfd textarea{display:block;width:100%;font:inherit;padding:.5rem;border-radius:var(--hfd-r);\
+border:1px solid var(--hfd-muted);background:var(--hfd-page);color:var(--hfd-fg);resize:vertical}\
+.hfd-log>*+*,.hfd-turn>*+*,.hfd-answer>*+*,.hfd li>*+*{margin-top:.75rem}\
+.hfd-q,.hfd-answer{background:var(--hfd-page);border:1px solid var(--hfd-line);\
+border-radius:var(--hfd-r);padding:.75rem}\
+.hfd-q{width:fit-content;max-width:85%;margin-left:auto}\
+.hfd-q,.hfd-thought{white-space:pre-wrap}\
+.hfd-answer:empty{display:none}\
+.hfd-answer p{white-space:pre-line}\
+.hfd pre,.hfd-wide{overflow-x:auto}\
+.hfd pre{background:var(--hfd-bg);padding:.75rem;border-radius:var(--hfd-r);overflow-wrap:normal}\
+.hfd blockquote,.hfd-thought{padding-left:.75rem;border-left:3px solid var(--hfd-line)}\
+.hfd table{border-collapse:collapse}\
+.hfd :is(th,td){border:1px solid var(--hfd-line);padding:.25rem .5rem;text-align:left;\
+overflow-wrap:normal}\
+.hfd-answer[aria-busy=true]>:last-child::after{content:"▍"}\
+.hfd-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%)}\
+.hfd-error:not(:empty){color:var(--hfd-error);border-left:4px solid currentColor;padding-left:.5rem}\
 `;
 
-let styled = false;
+let sheet: CSSStyleSheet | undefined;
 
 /** Adopt the stylesheet once per document. */
 function addStyles(): void {
-  if (styled) return;
-  styled = true;
-  const sheet = new CSSStyleSheet();
+  if (sheet) return;
+  sheet = new CSSStyleSheet();
   sheet.replaceSync(CSS);
   document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
 }
@@ -109,7 +109,6 @@ const safeUrl = (url: unknown): string | undefined =>
 
 /** Who the widget talks to: under `shinmun serve --hub local`, not Hugging Face at all. */
 const hubName = (): string => getConfig().localHub ? "the local test hub" : "Hugging Face";
-const capital = (words: string): string => words[0].toUpperCase() + words.slice(1);
 
 /** What went wrong, in words for the visitor (always used as text). */
 function describe(error: unknown): string {
@@ -131,7 +130,7 @@ function describe(error: unknown): string {
       403: `Your sign-in lacks the inference-api scope${
         billTo ? ` or may not bill ${billTo} (HF_INFERENCE_BILL_TO)` : ""
       }: check HF_OAUTH_SCOPES, then sign in again. (${error.message})`,
-      429: `${capital(hub)} is rate-limiting your requests. Wait a minute, then try again.`,
+      429: `Too many requests: ${hub} is rate-limiting them. Wait a minute, then try again.`,
       503:
         "The model is unavailable right now (its providers are busy or down). Try again later or use another model.",
     };
@@ -149,8 +148,6 @@ function describe(error: unknown): string {
   }
   return String(error instanceof Error ? error.message : error);
 }
-
-const isAbort = (error: unknown) => error instanceof DOMException && error.name === "AbortError";
 
 /** What readers of a published site without a client id see: no set-up steps for them. */
 const NotSetUp = () => (
@@ -265,23 +262,18 @@ export default function mount(el: HTMLElement): void {
     </form>
   ) as HTMLFormElement;
 
+  el.replaceChildren(account, log, alert, form, said);
   // HF_LOCAL_HUB is set by `shinmun serve --hub local`: say so, the sign-in is not real.
-  const note = config.localHub && (
-    <p class="hfd-note">
-      Using the local test hub at{" "}
-      <code>{config.providerUrl}</code>: sign-in and answers are simulated.
-    </p>
-  );
-  el.replaceChildren(
-    ...(note ? [note] : []),
-    account,
-    log,
-    alert,
-    form,
-    said,
-  );
+  if (config.localHub) {
+    el.prepend(
+      <p class="hfd-note">
+        Using the local test hub at{" "}
+        <code>{config.providerUrl}</code>: sign-in and answers are simulated.
+      </p>,
+    );
+  }
   el.addEventListener("keydown", (event) => {
-    if (event.key === "Escape" && controller) controller.abort();
+    if (event.key === "Escape") controller?.abort();
   });
 
   const showError = (error: unknown, code?: string) => {
@@ -430,10 +422,13 @@ export default function mount(el: HTMLElement): void {
     controller = new AbortController();
     if (settled) {
       // The last turn is done: it joins the conversation above.
-      const done = <div class="hfd-turn">{asked.cloneNode(true)}</div> as HTMLElement;
-      if (!thoughts.hidden) done.append(thoughts.cloneNode(true));
-      done.append(<div class="hfd-answer">{[...answer.childNodes]}</div>);
-      turn.before(done);
+      turn.before(
+        <div class="hfd-turn">
+          {asked.cloneNode(true)}
+          {thoughts.hidden ? null : thoughts.cloneNode(true)}
+          <div class="hfd-answer">{[...answer.childNodes]}</div>
+        </div>,
+      );
     }
     settled = false;
     asked.textContent = question;
@@ -472,7 +467,7 @@ export default function mount(el: HTMLElement): void {
       refresh();
       if (!text) status.textContent = "No answer came back.";
     } catch (error) {
-      const stopped = isAbort(error);
+      const stopped = error instanceof DOMException && error.name === "AbortError";
       settled = stopped;
       if (!stopped) {
         showError(error);
@@ -526,7 +521,7 @@ export default function mount(el: HTMLElement): void {
   // still saying "Taking you to Hugging Face".
   addEventListener("pageshow", (event) => event.persisted && phase === "signing-in" && refresh());
 
-  render("signing-in", "");
+  render("signing-in");
   handleOAuthRedirect().then(
     (result) => {
       refresh();

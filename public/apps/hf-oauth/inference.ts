@@ -54,7 +54,7 @@ function errorMessage(body: Json): string | undefined {
     text(body.message);
 }
 
-const sleep = (ms: number, signal?: AbortSignal) =>
+const sleep = (ms: number, signal?: AbortSignal | null) =>
   new Promise<void>((resolve, reject) => {
     signal?.throwIfAborted(); // (Stop pressed while the failed response was read)
     const timer = setTimeout(resolve, ms);
@@ -89,7 +89,7 @@ async function post(
     ) return response;
     await response.body?.cancel();
     onRetry?.(response.status, delay);
-    await sleep(delay, init.signal ?? undefined);
+    await sleep(delay, init.signal);
   }
 }
 
@@ -136,12 +136,8 @@ export async function* completionStream(
   const requestId = response.headers.get("x-request-id") ?? undefined;
   if (!response.ok) {
     const body = await response.text();
-    let message: string | undefined;
-    try {
-      message = errorMessage(JSON.parse(body) as Json);
-    } catch {
-      message = text(body.slice(0, 300));
-    }
+    const parsed = parseObject(body);
+    const message = parsed ? errorMessage(parsed) : text(body.slice(0, 300));
     throw new InferenceError(message ?? `HTTP ${response.status}`, response.status, requestId);
   }
   if (!/event-stream/.test(response.headers.get("content-type") ?? "")) {

@@ -209,6 +209,7 @@ export async function exchangeCode(
   description: string | null,
   iss: string | null,
 ): Promise<OAuthResult> {
+  const { server } = attempt;
   // RFC 9700 §4.7.1: a login attempt is only valid for a short time (10 minutes here).
   check(
     Date.now() - attempt.createdAt <= ATTEMPT_TTL_MS,
@@ -218,7 +219,7 @@ export async function exchangeCode(
   );
   // RFC 9207 §2.4: accept `iss` when present (Hugging Face does not send it), never require it.
   check(
-    iss === null || iss === attempt.server.issuer,
+    iss === null || iss === server.issuer,
     "iss_mismatch",
     "RFC 9207 §2.4",
     "The sign-in response came from another issuer",
@@ -228,7 +229,7 @@ export async function exchangeCode(
   check(code, "invalid_response", "RFC 6749 §4.1.2", "The sign-in response has no code");
 
   const started = Date.now();
-  const response = await fetch(attempt.server.token_endpoint, {
+  const response = await fetch(server.token_endpoint, {
     method: "POST",
     headers: { accept: "application/json" },
     // RFC 6749 §4.1.3 with RFC 7636 §4.5; URLSearchParams makes it form-encoded.
@@ -266,11 +267,11 @@ export async function exchangeCode(
       "OpenID Connect Core §3.1.3.3",
       "The token response has no id_token",
     );
-    const jwks = async () => jsonBody(await fetch(attempt.server.jwks_uri));
-    subject = (await validateIdToken(token.id_token, attempt.server, attempt, jwks)).sub;
+    const jwks = async () => jsonBody(await fetch(server.jwks_uri));
+    subject = (await validateIdToken(token.id_token, server, attempt, jwks)).sub;
   }
 
-  const info = await fetch(attempt.server.userinfo_endpoint, {
+  const info = await fetch(server.userinfo_endpoint, {
     headers: { authorization: `Bearer ${accessToken}` },
   });
   check(

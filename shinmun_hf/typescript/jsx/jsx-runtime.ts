@@ -81,12 +81,12 @@ function set(element: Element, name: string, value: unknown): void {
   }
 }
 
-function append(parent: Node, child: Child): void {
+function append(parent: ParentNode, child: Child): void {
   if (child == null || typeof child === "boolean") return;
   if (Array.isArray(child)) {
     for (const item of child) append(parent, item);
   } else {
-    parent.appendChild(child instanceof Node ? child : document.createTextNode(String(child)));
+    parent.append(child as Node | string); // a string (or number) becomes a text node
   }
 }
 
