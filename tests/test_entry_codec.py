@@ -9,13 +9,13 @@ import pytest
 from markupsafe import Markup
 
 from shinmun_hf.content.entry import parse_entry
-from shinmun_hf.incremental.cache import EntryCache
 from shinmun_hf.incremental.entry_codec import (
     decode_entry,
     decode_outline,
     encode_entry,
     encode_outline,
 )
+from shinmun_hf.incremental.entry_store import EntryCache
 
 
 def entry(front: str, body: str = "Text.\n\n## A heading\n\nMore.\n", zone: str = "Europe/Berlin"):

@@ -327,7 +327,7 @@ def test_one_builder_reused_across_edits_equals_cold_build(blog, tmp_path):
 def test_cache_forgets_entries_no_file_has(tmp_path):
     import sqlite3
 
-    from shinmun_hf.incremental.cache import EntryCache
+    from shinmun_hf.incremental.entry_store import EntryCache
 
     cache = EntryCache(tmp_path)
     cache.db.executemany(

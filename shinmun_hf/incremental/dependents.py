@@ -8,7 +8,7 @@ from collections.abc import Callable
 from itertools import compress
 from operator import attrgetter, is_not
 
-from .cache import Manifest, dependent_files, dependents_of, recorded_sources
+from .manifest import Manifest, dependent_files, dependents_of, recorded_sources
 from .records import OutputRecord
 
 __all__ = ["dependents", "patch_dependents", "suspects"]

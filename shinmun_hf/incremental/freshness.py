@@ -29,7 +29,7 @@ from ..project.sources import (
 )
 from ..version import ENGINE
 from ..writer import read_marker
-from .cache import CACHE_DIR, ManifestSummary, load_summary
+from .manifest import CACHE_DIR, ManifestSummary, load_summary
 
 __all__ = ["RACY_MARGIN_NS", "Survey", "fingerprint", "is_up_to_date", "survey", "unchanged_result"]
 

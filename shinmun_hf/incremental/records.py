@@ -3,7 +3,7 @@ layouts' closures, the site's shape and its related posts.
 
 Named tuples: reading a field is as cheap as indexing, and a manifest of 10,000 posts holds
 tens of thousands of them. ``marshal`` stores plain tuples only, so the manifest converts them
-where it is saved and loaded (see :mod:`shinmun_hf.incremental.cache`), and nowhere else.
+where it is saved and loaded (see :mod:`shinmun_hf.incremental.manifest`), and nowhere else.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ class OutputRecord(NamedTuple):
     site's membership and rankings are unchanged, an output none of whose sources changed
     (which the manifest's ``dependents`` index tells) is checked by its shared facts alone.
     The facts and sources are needed only when that is not enough, so they are kept
-    marshalled in ``details`` (see :func:`~shinmun_hf.incremental.cache.recorded_details`):
+    marshalled in ``details`` (see :func:`~shinmun_hf.incremental.manifest.recorded_details`):
     a 10,000-post site's 135,000 facts and 165,000 sources then load as 15,000 byte strings.
     """
 

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 
 from ..content.entry import Entry, EntryOutline
 from ..project.sources import SourceFile
-from .cache import Manifest
 from .entry_codec import EncodedOutline, decode_outline
+from .manifest import Manifest
 from .records import SiteShape
 
 if TYPE_CHECKING:  # (handed in by the build: this layer sits below the site model)

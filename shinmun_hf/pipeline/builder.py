@@ -14,9 +14,9 @@ import time
 from pathlib import Path
 
 from ..content.entry import Entry, EntryOutline
-from ..incremental.cache import CACHE_DIR, Manifest, load_manifest, save_manifest
 from ..incremental.entry_codec import EncodedOutline
 from ..incremental.freshness import Survey, survey, unchanged_result
+from ..incremental.manifest import CACHE_DIR, Manifest, load_manifest, save_manifest
 from ..markup.highlight_cache import counts as highlight_counts
 from ..project.options import BuildOptions, BuildResult
 from ..project.sources import discover

@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ..errors import BuildError
-from ..incremental.cache import Manifest
 from ..incremental.freshness import RACY_MARGIN_NS
+from ..incremental.manifest import Manifest
 from ..incremental.records import CopyRecord
 from ..project.options import BuildResult
 from ..project.sources import BundleFile, changed_ns

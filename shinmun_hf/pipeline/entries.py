@@ -11,9 +11,10 @@ from typing import Any
 
 from ..content.entry import Entry, EntryOutline, parse_entry
 from ..errors import ShinmunError, raise_all
-from ..incremental.cache import CacheReader, EntryCache, Manifest
 from ..incremental.entry_codec import EncodedOutline, decode_outline, encode_outline, outline_field
+from ..incremental.entry_store import CacheReader, EntryCache
 from ..incremental.freshness import RACY_MARGIN_NS
+from ..incremental.manifest import Manifest
 from ..incremental.records import SourceRecord
 from ..markup import RenderSettings, prepare_renderer
 from ..markup.highlight_cache import take_used, use_store

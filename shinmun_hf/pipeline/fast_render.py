@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 
 from ..content.entry import Entry, parse_entry
 from ..errors import ShinmunError
-from ..incremental.cache import output_record
 from ..incremental.dependents import patch_dependents
+from ..incremental.manifest import output_record
 from ..incremental.replay import place_in_site
 from ..render.outputs import document_output
 from ..site.model import Document

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..incremental import replay
-from ..incremental.cache import Manifest, recorded_details
 from ..incremental.dependents import suspects as find_suspects
+from ..incremental.manifest import Manifest, recorded_details
 from ..incremental.records import OutputRecord
 from ..project.options import BuildResult
 from ..render.outputs import Output, plan_outputs

@@ -7,10 +7,10 @@ import datetime as dt
 from collections.abc import Sequence
 
 from ..content.entry import POST, Entry, EntryOutline
-from ..incremental.cache import Manifest
 from ..incremental.dependents import dependents as dependents_index
 from ..incremental.entry_codec import EncodedOutline
 from ..incremental.freshness import Survey, fingerprint
+from ..incremental.manifest import Manifest
 from ..incremental.records import LayoutClosures
 from ..project.options import BuildOptions
 from ..render.templates import Layouts

@@ -8,7 +8,7 @@ import hashlib
 import os
 from collections.abc import Iterable
 
-from ..incremental.cache import Manifest, output_record, recorded_sources
+from ..incremental.manifest import Manifest, output_record, recorded_sources
 from ..incremental.records import OutputRecord
 from ..project.options import BuildOptions, BuildResult
 from ..render.outputs import Output

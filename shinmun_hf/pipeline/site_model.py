@@ -5,9 +5,9 @@ recorded it."""
 from __future__ import annotations
 
 from ..content.entry import Entry, EntryOutline
-from ..incremental.cache import Manifest
 from ..incremental.entry_codec import EncodedOutline
 from ..incremental.freshness import Survey
+from ..incremental.manifest import Manifest
 from ..incremental.replay import shape_to_replay
 from ..site.model import Site
 from .entries import EntryStore

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import ShinmunError
-from ..incremental.cache import CACHE_DIR
+from ..incremental.manifest import CACHE_DIR
 
 __all__ = ["claim_folder"]
 

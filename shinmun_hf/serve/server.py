@@ -26,7 +26,7 @@ import uvicorn
 from ..background_server import start_in_thread
 from ..errors import ShinmunError
 from ..hosts import LocalHostsOnly, allowed_hosts, binds_every_interface
-from ..incremental.cache import CACHE_DIR
+from ..incremental.manifest import CACHE_DIR
 from ..pipeline.builder import Builder, BuildOptions, inputs_of, sources_of
 from ..project.config import load_config
 from ..writer import check_output_folder
