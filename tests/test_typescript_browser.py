@@ -20,6 +20,15 @@ GIF = "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAI
 PLAIN = 'document.getElementById("plain")!.textContent = ["plain", "script", "ran"].join(" ");\n'
 
 
+def published(built, site):
+    """``site``, holding every file of the ``built`` components where their pages find them."""
+    for component in built.values():
+        for path, data in component.files.items():
+            (site / path).parent.mkdir(parents=True, exist_ok=True)
+            (site / path).write_bytes(data)
+    return site
+
+
 # --- the bundler alone
 @pytest.fixture
 def hand_written_page(components, tmp_path, serve_directory):  # noqa: F811
@@ -31,11 +40,7 @@ def hand_written_page(components, tmp_path, serve_directory):  # noqa: F811
         ref(code=PLAIN, mount="plain"),
     ]
     built = bundler(components).build(refs)
-    site = tmp_path / "site"
-    for component in built.values():
-        for path, data in component.files.items():
-            (site / path).parent.mkdir(parents=True, exist_ok=True)
-            (site / path).write_bytes(data)
+    site = published(built, tmp_path / "site")
     body = "".join(
         f'<div id="{r.mount_id}" data-shinmun-component="{r.key}"></div>\n' for r in refs
     )
@@ -87,11 +92,7 @@ def test_a_path_with_quotes_and_backslashes_mounts_its_own_elements_only(
     odd = folder.replace("/", "\\") + "\\x.tsx"  # as written on Windows: a backslash in the key
     refs = [ref(odd, mount="odd"), ref("public/apps/counter.tsx", mount="plain")]
     built = bundler(components).build(refs)
-    site = tmp_path / "site"
-    for component in built.values():
-        for path, data in component.files.items():
-            (site / path).parent.mkdir(parents=True, exist_ok=True)
-            (site / path).write_bytes(data)
+    site = published(built, tmp_path / "site")
     body = (
         "".join(
             f'<div id="{r.mount_id}" data-shinmun-component="{html.escape(r.key)}"></div>'
