@@ -204,7 +204,7 @@ def _loaded(name: str, value: Any) -> Any:
     """The value of the manifest field ``name`` as :func:`_stored` saved it, named again."""
     record = _RECORDS_BY_FILE.get(name)
     if record is not None:
-        # tuple.__new__ mapped in C: 15,000 records of a 10,000-post site in a few ms
+        # tuple.__new__ mapped in C: a Python loop per record would cost more than the load
         return dict(zip(value, map(tuple.__new__, repeat(record), value.values()), strict=True))
     record = _ONE_RECORD.get(name)
     if record is not None and value is not None:
@@ -301,8 +301,8 @@ def save_manifest(cache_dir: Path, out: Path, manifest: Manifest, base: Manifest
     """Write ``manifest``: as a delta from the full manifest ``base`` was made from, when
     small, else in full.
 
-    After a one-post edit of a 10,000-post site, a dozen of the manifest's 50,000 items have
-    changed: writing those instead of all 14 MB again spares a tenth of a second.
+    After a one-post edit, a dozen of a large site's tens of thousands of items have changed:
+    writing those, not the whole file again, keeps the cost of saving in step with the edit.
     """
     cache_dir.mkdir(parents=True, exist_ok=True)
     fields = manifest.saved_fields()
@@ -381,7 +381,7 @@ def _patched(base: dict[str, Any], delta: dict[str, Any]) -> dict[str, Any]:
 
 def _load_mapped(path: Path) -> tuple[Any, tuple[int, int, int]]:
     """``marshal.loads`` of a file read through a memory map (no copy of its bytes to
-    allocate and fill first, which is a fifth of loading a 26 MB manifest), and the file's
+    allocate and fill first, a large share of loading a big manifest), and the file's
     identity (see :func:`_file_identity`)."""
     with open(path, "rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as data:
         return marshal.loads(data), _identity(os.fstat(file.fileno()))
