@@ -324,6 +324,26 @@ def test_one_builder_reused_across_edits_equals_cold_build(blog, tmp_path):
     assert snapshot(blog.out) == cold_build(blog, tmp_path)
 
 
+def test_a_builder_whose_site_lost_its_last_component_watches_none_of_its_files(project):
+    """``serve``'s one Builder: once no page embeds a component, what the component read is
+    neither watched nor part of the fingerprint, so an edit there leaves nothing to do."""
+    from shinmun_hf.pipeline.builder import Builder, BuildOptions
+
+    project.write("src/word.ts", 'export const word = "one";\n')
+    project.write("src/show.ts", 'import { word } from "./word";\ndocument.title = word;\n')
+    project.page("demo", title="Demo", body="@@typescript-file[show](src/show.ts)\n")
+    builder = Builder(project.root, project.out, BuildOptions())
+    builder.build()
+    assert {"src/show.ts", "src/word.ts"} <= set(builder.component_inputs)
+    project.page("demo", title="Demo", body="No component any more.\n")
+    builder.build()
+    assert builder.component_inputs == []
+    settle()
+    project.write("src/word.ts", 'export const word = "two";\n')
+    result = builder.build()
+    assert (result.written, result.work.manifests_read) == (0, 0)  # nothing to do at all
+
+
 def test_cache_forgets_entries_no_file_has(tmp_path):
     import sqlite3
 

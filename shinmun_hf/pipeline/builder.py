@@ -110,7 +110,10 @@ class Builder:
         makers: dict[str, Maker] = {}  # what makes each file, for errors
         try:
             manifest = Manifest(writer.build_id, ENGINE, config.digest, sources=stats)
-            assets, inputs = self._bundle_components(site, result)
+            assets, inputs = bundle_components(
+                self.project, self.cache_dir, self.options, site, result
+            )
+            self._component_inputs = inputs  # (for serve to watch)
             layouts = self.layouts.for_site(site)
             # [incremental] which outputs are known fresh, and which documents' pages to plan
             changed, gone = self.entries.changed, self.entries.removed
@@ -184,17 +187,6 @@ class Builder:
         if self._collecting:
             gc.enable()
         return site, entries
-
-    def _bundle_components(
-        self, site: Site, result: BuildResult
-    ) -> tuple[dict[str, bytes], list[str]]:
-        """The component bundles' files, and the files the components read (kept, to be
-        watched)."""
-        bundled = bundle_components(self.project, self.cache_dir, self.options, site, result)
-        if bundled is None:  # no component: the inputs of the last build with some are kept
-            return {}, self._component_inputs
-        assets, self._component_inputs = bundled
-        return assets, self._component_inputs
 
     @property
     def component_inputs(self) -> list[str]:

@@ -13,13 +13,13 @@ __all__ = ["bundle_components"]
 
 def bundle_components(
     project: Path, cache_dir: Path, options: BuildOptions, site: Site, result: BuildResult
-) -> tuple[dict[str, bytes], list[str]] | None:
+) -> tuple[dict[str, bytes], list[str]]:
     """The bundles' files by output path, and the project-relative files the components read
-    (a change to any of them must trigger a rebuild); None when no page embeds a component.
-    Tells ``site`` each component's URL, or its error."""
+    (a change to any of them must trigger a rebuild); none of either when no page embeds a
+    component. Tells ``site`` each component's URL, or its error."""
     refs = site.component_refs()
     if not refs:
-        return None
+        return {}, []
     from ..typescript import ComponentBundler  # only projects with components pay for it
 
     bundler = ComponentBundler(project, cache_dir / "components", dev=options.dev)
