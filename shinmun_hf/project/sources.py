@@ -110,9 +110,7 @@ def discover(project: Path, bundles: list[BundleFile] | None = None) -> list[Sou
                     relative = entry.path[prefix:]
                     if os.sep != "/":
                         relative = relative.replace(os.sep, "/")
-                    # (changed_ns, written out: this line runs for every content file)
-                    modified, changed = stat.st_mtime_ns, stat.st_ctime_ns
-                    found.append(SourceFile(relative, kind, stat.st_size, max(modified, changed)))
+                    found.append(SourceFile(relative, kind, stat.st_size, changed_ns(stat)))
                 elif name[0] != "_" and entry.is_dir():
                     if entry.is_symlink():  # a link to a folder it is in would never end
                         real, here = os.path.realpath(entry.path), os.path.realpath(directory)
