@@ -21,6 +21,7 @@ from typing import Any
 
 from ..errors import ConfigError
 from ..markup.settings import DEFAULT_DIALECT, DIALECTS, RenderSettings
+from ..version import ENGINE
 from . import config_options as opt
 from .mapping import LoadedMapping
 
@@ -173,7 +174,8 @@ def load_config(
 
 
 MEMO_FORMAT = 1
-"""Of :func:`_parsed`'s file: bump when what a :class:`LoadedMapping` holds changes."""
+"""Of :func:`_parsed`'s file: bump when what a :class:`LoadedMapping` holds changes (another
+engine version never reads it: see :data:`~shinmun_hf.version.ENGINE`)."""
 
 
 def _parsed(text: str, name: str, memo: Path | None) -> LoadedMapping:
@@ -184,7 +186,7 @@ def _parsed(text: str, name: str, memo: Path | None) -> LoadedMapping:
     still runs on every read. A config that marshal cannot hold (a date in it) is parsed each
     time; a missing, damaged or other text's memo is ignored.
     """
-    key = hashlib.blake2b(f"{MEMO_FORMAT}\x00{text}".encode(), digest_size=16).digest()
+    key = hashlib.blake2b(f"{ENGINE}\x00{MEMO_FORMAT}\x00{text}".encode(), digest_size=16).digest()
     if memo is not None:
         try:
             kept, data, lines, written = marshal.loads(memo.read_bytes())
